@@ -1,0 +1,136 @@
+package dev.dualgrad.ops;
+
+import dev.dualgrad.tensor.Tensor;
+
+/**
+ * The elementwise functions, each with its kernel and its derivative side by side.
+ *
+ * <pre>
+ *   op        y = f(x)                     f′(x)                       convention
+ *   neg       −x                           −1 (linear)
+ *   exp       eˣ                           y
+ *   log       ln x                         1/x                          x &lt; 0 gives NaN
+ *   log1p     ln(1+x)                      1/(1+x)
+ *   sqrt      √x                           1/(2y)                       +∞ at 0
+ *   square    x²                           2x
+ *   abs       |x|                          sign(x)                      0 at 0
+ *   sin/cos   sin x, cos x                 cos x, −sin x
+ *   tanh      tanh x                       1 − y²
+ *   sigmoid   1/(1+e^−x)                   y(1 − y)
+ *   relu      max(x,0)                     [x &gt; 0]                   0 at 0
+ *   softplus  max(x,0)+log1p(e^−|x|)       sigmoid(x)
+ *   pow c     x^c                          c·x^(c−1)                    0 when c = 0
+ *   clamp     min(max(x,lo),hi)            [lo ≤ x ≤ hi]              1 at both ends
+ * </pre>
+ */
+public final class UnaryOps {
+    private UnaryOps() {}
+
+    public static final UnaryOp NEG = new UnaryOp("neg") {
+        protected void kernel(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = -x[i]; }
+        protected Tensor derivative(Tensor x, Tensor y) { return Tensor.scalar(-1); }
+        // Linear: the rules are the op itself, with no multiplication.
+        @Override public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) { return dx[0] == null ? null : dx[0].neg(); }
+        @Override public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] need) { return new Tensor[] {gy.neg()}; }
+    };
+
+    public static final UnaryOp EXP = new UnaryOp("exp") {
+        protected void kernel(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.exp(x[i]); }
+        protected Tensor derivative(Tensor x, Tensor y) { return y; }
+    };
+
+    public static final UnaryOp LOG = new UnaryOp("log") {
+        protected void kernel(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.log(x[i]); }
+        protected Tensor derivative(Tensor x, Tensor y) { return x.reciprocal(); }
+    };
+
+    public static final UnaryOp LOG1P = new UnaryOp("log1p") {
+        protected void kernel(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.log1p(x[i]); }
+        protected Tensor derivative(Tensor x, Tensor y) { return x.add(1).reciprocal(); }
+    };
+
+    public static final UnaryOp SQRT = new UnaryOp("sqrt") {
+        protected void kernel(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.sqrt(x[i]); }
+        protected Tensor derivative(Tensor x, Tensor y) { return y.mul(2).reciprocal(); }
+    };
+
+    public static final UnaryOp SQUARE = new UnaryOp("square") {
+        protected void kernel(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = x[i] * x[i]; }
+        protected Tensor derivative(Tensor x, Tensor y) { return x.mul(2); }
+    };
+
+    public static final UnaryOp ABS = new UnaryOp("abs") {
+        protected void kernel(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.abs(x[i]); }
+        protected Tensor derivative(Tensor x, Tensor y) { return x.sign(); }
+    };
+
+    public static final UnaryOp SIN = new UnaryOp("sin") {
+        protected void kernel(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.sin(x[i]); }
+        protected Tensor derivative(Tensor x, Tensor y) { return x.cos(); }
+    };
+
+    public static final UnaryOp COS = new UnaryOp("cos") {
+        protected void kernel(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.cos(x[i]); }
+        protected Tensor derivative(Tensor x, Tensor y) { return x.sin().neg(); }
+    };
+
+    public static final UnaryOp TANH = new UnaryOp("tanh") {
+        protected void kernel(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.tanh(x[i]); }
+        protected Tensor derivative(Tensor x, Tensor y) { return Tensor.scalar(1).sub(y.square()); }
+    };
+
+    public static final UnaryOp SIGMOID = new UnaryOp("sigmoid") {
+        protected void kernel(double[] x, double[] y, int n) {
+            for (int i = 0; i < n; i++) {
+                double v = x[i];
+                // Both branches only ever exponentiate a non-positive number: no overflow.
+                if (v >= 0) y[i] = 1 / (1 + Math.exp(-v));
+                else {
+                    double e = Math.exp(v);
+                    y[i] = e / (1 + e);
+                }
+            }
+        }
+        protected Tensor derivative(Tensor x, Tensor y) { return y.mul(Tensor.scalar(1).sub(y)); }
+    };
+
+    public static final UnaryOp RELU = new UnaryOp("relu") {
+        protected void kernel(double[] x, double[] y, int n) {
+            for (int i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : (Double.isNaN(x[i]) ? x[i] : 0.0);
+        }
+        protected Tensor derivative(Tensor x, Tensor y) { return x.gt(0); }
+    };
+
+    public static final UnaryOp SOFTPLUS = new UnaryOp("softplus") {
+        protected void kernel(double[] x, double[] y, int n) {
+            for (int i = 0; i < n; i++) y[i] = Math.max(x[i], 0) + Math.log1p(Math.exp(-Math.abs(x[i])));
+        }
+        protected Tensor derivative(Tensor x, Tensor y) { return x.sigmoid(); }
+    };
+
+    /** x^c for a constant exponent c. */
+    public static UnaryOp pow(double c) {
+        return new UnaryOp("pow") {
+            protected void kernel(double[] x, double[] y, int n) {
+                if (c == 2) for (int i = 0; i < n; i++) y[i] = x[i] * x[i];
+                else for (int i = 0; i < n; i++) y[i] = Math.pow(x[i], c);
+            }
+            protected Tensor derivative(Tensor x, Tensor y) {
+                if (c == 0) return Tensor.scalar(0);
+                if (c == 1) return Tensor.scalar(1);
+                return x.pow(c - 1).mul(c);
+            }
+        };
+    }
+
+    /** Clamp into [lo, hi]; NaN stays NaN. */
+    public static UnaryOp clamp(double lo, double hi) {
+        if (!(lo <= hi)) throw new IllegalArgumentException("clamp: the lower bound " + lo + " is above the upper bound " + hi);
+        return new UnaryOp("clamp") {
+            protected void kernel(double[] x, double[] y, int n) {
+                for (int i = 0; i < n; i++) y[i] = x[i] < lo ? lo : (x[i] > hi ? hi : x[i]);
+            }
+            protected Tensor derivative(Tensor x, Tensor y) { return x.ge(lo).mul(x.le(hi)); }
+        };
+    }
+}

@@ -1,0 +1,177 @@
+package dev.dualgrad.tensor;
+
+import java.util.Arrays;
+
+/**
+ * Loops on concrete data shared by the ops: broadcasting, reductions, permutation, matrix product.
+ * Results are deterministic: the summation order depends only on the shapes.
+ */
+public final class Kernels {
+    private Kernels() {}
+
+    /** Applies a row kernel over the broadcast of a and b (which must broadcast to {@code out}). */
+    public static Tensor broadcast(RowKernel k, Tensor a, Tensor b, int[] out) {
+        int n = Shape.size(out);
+        double[] y = new double[n];
+        double[] ad = a.buffer(), bd = b.buffer();
+        if (n == 0) return Tensor.adopt(y, out);
+        if (ad.length == n && bd.length == n) {
+            k.row(ad, 0, 1, bd, 0, 1, y, 0, n);
+        } else if (ad.length == 1 && bd.length == n) {
+            k.row(ad, 0, 0, bd, 0, 1, y, 0, n);
+        } else if (bd.length == 1 && ad.length == n) {
+            k.row(ad, 0, 1, bd, 0, 0, y, 0, n);
+        } else {
+            int r = out.length;
+            int[] sa = Shape.broadcastStrides(a.shape(), out), sb = Shape.broadcastStrides(b.shape(), out);
+            int len = out[r - 1];
+            int[] idx = new int[r];
+            int ao = 0, bo = 0;
+            for (int o = 0; o < n; o += len) {
+                k.row(ad, ao, sa[r - 1], bd, bo, sb[r - 1], y, o, len);
+                for (int d = r - 2; d >= 0; d--) { // odometer over the outer axes
+                    ao += sa[d];
+                    bo += sb[d];
+                    if (++idx[d] < out[d]) break;
+                    ao -= sa[d] * out[d];
+                    bo -= sb[d] * out[d];
+                    idx[d] = 0;
+                }
+            }
+        }
+        return Tensor.adopt(y, out);
+    }
+
+    /** Copies {@code x} broadcast to {@code out}. */
+    public static Tensor broadcastTo(Tensor x, int[] out) {
+        double[] xd = x.buffer();
+        int n = Shape.size(out);
+        double[] y = new double[n];
+        if (xd.length == 1) {
+            Arrays.fill(y, xd[0]);
+        } else if (n > 0) {
+            int r = out.length;
+            int[] s = Shape.broadcastStrides(x.shape(), out);
+            int[] idx = new int[r];
+            int xo = 0;
+            int len = out[r - 1], ls = s[r - 1];
+            for (int o = 0; o < n; o += len) {
+                if (ls == 1) System.arraycopy(xd, xo, y, o, len);
+                else Arrays.fill(y, o, o + len, xd[xo]);
+                for (int d = r - 2; d >= 0; d--) {
+                    xo += s[d];
+                    if (++idx[d] < out[d]) break;
+                    xo -= s[d] * out[d];
+                    idx[d] = 0;
+                }
+            }
+        }
+        return Tensor.adopt(y, out);
+    }
+
+    /** Sum over sorted, normalised {@code axes}; the result has the keep-dims shape flattened as {@code outShape}. */
+    public static Tensor sum(Tensor x, int[] axes, int[] outShape) {
+        return reduce(x, axes, outShape, false);
+    }
+
+    /** Maximum over axes; NaN anywhere in a group gives NaN. */
+    public static Tensor max(Tensor x, int[] axes, int[] outShape) {
+        return reduce(x, axes, outShape, true);
+    }
+
+    private static Tensor reduce(Tensor x, int[] axes, int[] outShape, boolean max) {
+        int[] shape = x.shape();
+        double[] xd = x.buffer();
+        int r = shape.length;
+        int[] keep = Shape.reduced(shape, axes, true);
+        double[] y = new double[Shape.size(keep)];
+        if (max) Arrays.fill(y, Double.NEGATIVE_INFINITY);
+        if (xd.length == 0) return Tensor.adopt(y, outShape);
+        // Split into [outer, reduced-or-not blocks...]: the general odometer, with a contiguous inner run.
+        int[] ys = Shape.broadcastStrides(keep, shape);
+        int len = r == 0 ? 1 : shape[r - 1];
+        int ls = r == 0 ? 0 : ys[r - 1];
+        int[] idx = new int[r];
+        int yo = 0;
+        for (int o = 0; o < xd.length; o += len) {
+            if (ls == 0) {
+                double acc = y[yo];
+                if (max) {
+                    for (int i = 0; i < len; i++) {
+                        double v = xd[o + i];
+                        if (v > acc || Double.isNaN(v)) acc = v;
+                        if (Double.isNaN(acc)) break;
+                    }
+                } else {
+                    for (int i = 0; i < len; i++) acc += xd[o + i];
+                }
+                y[yo] = acc;
+            } else {
+                if (max) {
+                    for (int i = 0; i < len; i++) {
+                        double v = xd[o + i], c = y[yo + i];
+                        if (v > c || Double.isNaN(v)) y[yo + i] = Double.isNaN(c) ? c : v;
+                    }
+                } else {
+                    for (int i = 0; i < len; i++) y[yo + i] += xd[o + i];
+                }
+            }
+            for (int d = r - 2; d >= 0; d--) {
+                yo += ys[d];
+                if (++idx[d] < shape[d]) break;
+                yo -= ys[d] * shape[d];
+                idx[d] = 0;
+            }
+        }
+        return Tensor.adopt(y, outShape);
+    }
+
+    /** Permutes axes: out axis i is input axis perm[i]. */
+    public static Tensor permute(Tensor x, int[] perm) {
+        int[] shape = x.shape();
+        int r = shape.length;
+        int[] out = new int[r];
+        int[] xs = Shape.strides(shape);
+        int[] ps = new int[r];
+        for (int i = 0; i < r; i++) {
+            out[i] = shape[perm[i]];
+            ps[i] = xs[perm[i]];
+        }
+        double[] xd = x.buffer();
+        double[] y = new double[xd.length];
+        if (xd.length == 0) return Tensor.adopt(y, out);
+        int len = out[r - 1], ls = ps[r - 1];
+        int[] idx = new int[r];
+        int xo = 0;
+        for (int o = 0; o < y.length; o += len) {
+            for (int i = 0, p = xo; i < len; i++, p += ls) y[o + i] = xd[p];
+            for (int d = r - 2; d >= 0; d--) {
+                xo += ps[d];
+                if (++idx[d] < out[d]) break;
+                xo -= ps[d] * out[d];
+                idx[d] = 0;
+            }
+        }
+        return Tensor.adopt(y, out);
+    }
+
+    /**
+     * C += A·B for row-major A [m,k] at offset ao, B [k,n] at bo, C [m,n] at co. The i-k-j order keeps
+     * the innermost loop contiguous in B and C; blocks of k keep a panel of B in cache.
+     */
+    public static void gemm(double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
+        final int kb = 256;
+        for (int k0 = 0; k0 < k; k0 += kb) {
+            int k1 = Math.min(k, k0 + kb);
+            for (int i = 0; i < m; i++) {
+                int ci = co + i * n;
+                int ai = ao + i * k;
+                for (int p = k0; p < k1; p++) {
+                    double aip = a[ai + p];
+                    int bp = bo + p * n;
+                    for (int j = 0; j < n; j++) c[ci + j] += aip * b[bp + j];
+                }
+            }
+        }
+    }
+}

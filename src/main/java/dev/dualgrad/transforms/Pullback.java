@@ -1,0 +1,75 @@
+package dev.dualgrad.transforms;
+
+import dev.dualgrad.reverse.Tape;
+import dev.dualgrad.tensor.Shape;
+import dev.dualgrad.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * The result of a VJP: f(x), and a pullback u ↦ uᵀJ that can be called any number of times. The
+ * cotangent u is shaped like the output; the result is shaped like each input.
+ */
+public final class Pullback {
+    private final Tape tape;
+    private final Tensor output;
+    private final Tensor[] leaves;
+    private final Tensor value;
+
+    Pullback(Tape tape, Tensor output, Tensor[] leaves) {
+        this.tape = tape;
+        this.output = output;
+        this.leaves = leaves;
+        this.value = tape.valueOf(output);
+    }
+
+    /** f(x). */
+    public Tensor value() {
+        return value;
+    }
+
+    /** Doubles held by the recorded op outputs: the memory of one direction's tangents or cotangents. */
+    long recordedElements() {
+        return tape.recordedElements();
+    }
+
+    /** uᵀJ for a one-input function; u is shaped like the output. */
+    public Tensor apply(Tensor u) {
+        return single(applyAll(u));
+    }
+
+    /** uᵀJ_i for each input i. */
+    public Tensor[] applyAll(Tensor u) {
+        if (!Arrays.equals(u.shape(), value.shape())) throw cotangentShape(u.shape(), false);
+        return tape.backward(output, u, leaves);
+    }
+
+    /** c VJPs in one sweep: U is [c, ...output shape], the result [c, ...input shape]. */
+    public Tensor applyBatched(Tensor u) {
+        return single(applyAllBatched(u));
+    }
+
+    public Tensor[] applyAllBatched(Tensor u) {
+        int[] su = u.shape();
+        if (su.length != value.rank() + 1 || !Arrays.equals(Shape.suffix(su, 1), value.shape())) throw cotangentShape(su, true);
+        return tape.backward(output, u, leaves);
+    }
+
+    private Tensor single(Tensor[] g) {
+        if (g.length != 1) {
+            throw new IllegalStateException("vjp: the function has " + g.length + " inputs; use applyAll to get one cotangent per input");
+        }
+        return g[0];
+    }
+
+    private IllegalArgumentException cotangentShape(int[] su, boolean batched) {
+        String out = Shape.str(value.shape());
+        String in = leaves.length == 1 ? "the input " + Shape.str(leaves[0].shape()) : "each input";
+        if (batched) {
+            return new IllegalArgumentException("vjp: the batched cotangent has shape " + Shape.str(su) + " but the output has shape " + out
+                    + "; c cotangents are shaped [c, " + out.substring(1) + " and give c vectors uᵀJ shaped like " + in + ".");
+        }
+        return new IllegalArgumentException("vjp: the cotangent has shape " + Shape.str(su) + " but the output has shape " + out
+                + "; a VJP computes uᵀJ for a cotangent u shaped like the output and returns a vector shaped like " + in
+                + ". To multiply the Jacobian by a vector shaped like the input (J·v), use Diff.jvp.");
+    }
+}
