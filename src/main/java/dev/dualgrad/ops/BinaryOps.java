@@ -13,7 +13,7 @@ import dev.dualgrad.tensor.Tensor;
  *   mulStrongZero  a·b, 0 if a = 0 or b = 0, even against ∞ or NaN; partials as mul
  *   div       a/b             1/b                            −y/b
  *   pow       a^b             b·a^(b−1), 0 where b = 0       y·ln a, 0 where a = 0 and b ≥ 0
- *   maximum   max(a, b)       [a &gt; b] + ½[a = b]             [a &lt; b] + ½[a = b]
+ *   maximum   max(a, b)       [a &gt; b] + ½[a = b]             [a &lt; b] + ½[a = b]      (NaN where y is NaN)
  *   minimum   min(a, b)       [a &lt; b] + ½[a = b]             [a &gt; b] + ½[a = b]
  * </pre>
  */
@@ -108,8 +108,8 @@ public final class BinaryOps {
                 y[oo + i] = u > v || Double.isNaN(u) ? u : v;
             }
         }
-        protected Tensor partialA(Tensor a, Tensor b, Tensor y) { return a.gt(b).add(a.eq(b).mul(0.5)); }
-        protected Tensor partialB(Tensor a, Tensor b, Tensor y) { return a.lt(b).add(a.eq(b).mul(0.5)); }
+        protected Tensor partialA(Tensor a, Tensor b, Tensor y) { return UnaryOps.nanWhereNaN(a.gt(b).add(a.eq(b).mul(0.5)), y); }
+        protected Tensor partialB(Tensor a, Tensor b, Tensor y) { return UnaryOps.nanWhereNaN(a.lt(b).add(a.eq(b).mul(0.5)), y); }
     };
 
     public static final BinaryOp MINIMUM = new BinaryOp("minimum") {
@@ -119,7 +119,7 @@ public final class BinaryOps {
                 y[oo + i] = u < v || Double.isNaN(u) ? u : v;
             }
         }
-        protected Tensor partialA(Tensor a, Tensor b, Tensor y) { return a.lt(b).add(a.eq(b).mul(0.5)); }
-        protected Tensor partialB(Tensor a, Tensor b, Tensor y) { return a.gt(b).add(a.eq(b).mul(0.5)); }
+        protected Tensor partialA(Tensor a, Tensor b, Tensor y) { return UnaryOps.nanWhereNaN(a.lt(b).add(a.eq(b).mul(0.5)), y); }
+        protected Tensor partialB(Tensor a, Tensor b, Tensor y) { return UnaryOps.nanWhereNaN(a.gt(b).add(a.eq(b).mul(0.5)), y); }
     };
 }

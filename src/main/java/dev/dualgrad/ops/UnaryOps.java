@@ -98,7 +98,7 @@ public final class UnaryOps {
         protected void kernel(double[] x, double[] y, int n) {
             for (int i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : (Double.isNaN(x[i]) ? x[i] : 0.0);
         }
-        protected Tensor derivative(Tensor x, Tensor y) { return x.gt(0); }
+        protected Tensor derivative(Tensor x, Tensor y) { return nanWhereNaN(x.gt(0), x); }
     };
 
     public static final UnaryOp SOFTPLUS = new UnaryOp("softplus") {
@@ -107,6 +107,15 @@ public final class UnaryOps {
         }
         protected Tensor derivative(Tensor x, Tensor y) { return x.sigmoid(); }
     };
+
+    /**
+     * A constant mask, NaN where x is NaN: comparisons say "false" for NaN, which would turn the
+     * derivative at a NaN input into a silent 0. (PyTorch's relu and clamp do give 0 there.)
+     */
+    static Tensor nanWhereNaN(Tensor mask, Tensor x) {
+        Tensor c = x.detach();
+        return Tensor.where(c.eq(c), mask, Tensor.scalar(Double.NaN));
+    }
 
     /** x^c for a constant exponent c. */
     public static UnaryOp pow(double c) {
@@ -130,7 +139,7 @@ public final class UnaryOps {
             protected void kernel(double[] x, double[] y, int n) {
                 for (int i = 0; i < n; i++) y[i] = x[i] < lo ? lo : (x[i] > hi ? hi : x[i]);
             }
-            protected Tensor derivative(Tensor x, Tensor y) { return x.ge(lo).mul(x.le(hi)); }
+            protected Tensor derivative(Tensor x, Tensor y) { return nanWhereNaN(x.ge(lo).mul(x.le(hi)), x); }
         };
     }
 }
