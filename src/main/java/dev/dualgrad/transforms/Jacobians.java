@@ -38,8 +38,8 @@ public final class Jacobians {
         if (mode == JacobianMode.AUTO) {
             mode = n <= m ? JacobianMode.FORWARD : JacobianMode.REVERSE;
             why = n <= m
-                    ? "AUTO chose forward: the input has " + n + " elements and the output " + m + ", so " + n + " column passes beat " + m + " row sweeps."
-                    : "AUTO chose reverse: the output has " + m + " elements and the input " + n + ", so " + m + " row sweeps beat " + n + " column passes.";
+                    ? "AUTO chose forward: the input has " + n + " element" + (n == 1 ? "" : "s") + " and the output " + m + ", so " + n + " column passes beat " + m + " row sweeps."
+                    : "AUTO chose reverse: the output has " + m + " element" + (m == 1 ? "" : "s") + " and the input " + n + ", so " + m + " row sweeps beat " + n + " column passes.";
         } else {
             why = mode + " mode was requested.";
         }

@@ -1,0 +1,23 @@
+package dev.dualgrad.examples;
+
+import dev.dualgrad.tensor.Tensor;
+
+/** The examples check what they claim, so the tests that run them fail if a claim stops being true. */
+final class Checks {
+    private Checks() {}
+
+    static void close(String claim, Tensor a, Tensor b, double tol) {
+        if (!java.util.Arrays.equals(a.shape(), b.shape())) {
+            throw new IllegalStateException(claim + ": shapes " + java.util.Arrays.toString(a.shape()) + " and " + java.util.Arrays.toString(b.shape()));
+        }
+        for (int i = 0; i < a.size(); i++) close(claim + " (element " + i + ")", a.buffer()[i], b.buffer()[i], tol);
+    }
+
+    static void close(String claim, double a, double b, double tol) {
+        if (!(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)))) throw new IllegalStateException(claim + ": " + a + " vs " + b);
+    }
+
+    static void check(String claim, boolean ok) {
+        if (!ok) throw new IllegalStateException(claim);
+    }
+}

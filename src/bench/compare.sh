@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs dualgrad's harness and the peers in one go on this machine and prints one table (markdown).
+#   bash src/bench/compare.sh            # needs PyTorch for the torch column:
+#   apt-get install -y python3-torch libopenblas0-pthread
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+out=${BENCH_OUT:-target/bench}
+mkdir -p "$out"
+mvn -q -B -ntp test-compile dependency:build-classpath -Dmdep.outputFile="$out/cp.txt" -Dmdep.includeScope=test >/dev/null
+java -cp "target/classes:target/test-classes:$(cat "$out/cp.txt")" dev.dualgrad.bench.Harness "${BENCH_SECONDS:-1.5}" 3 > "$out/dualgrad.json"
+peers=()
+if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+  OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 /usr/bin/python3 ../shared/peers/torch_peer.py 1 > "$out/torch.json"
+  peers+=("$out/torch.json")
+else
+  echo "PyTorch not installed: no torch column (apt-get install -y python3-torch libopenblas0-pthread)" >&2
+fi
+/usr/bin/python3 src/bench/table.py "$out/dualgrad.json" "${peers[@]}"

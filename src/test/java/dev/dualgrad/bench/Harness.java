@@ -1,0 +1,91 @@
+package dev.dualgrad.bench;
+
+import dev.dualgrad.Diff;
+import dev.dualgrad.Loss;
+import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.transforms.JacobianMode;
+import dev.dualgrad.transforms.JacobianOptions;
+import dev.dualgrad.transforms.TensorFunction;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Times the workloads of shared/BENCHMARKS.md that the engine covers so far, the way the PyTorch peer
+ * does (median of per-call times), after a JIT warm-up, in rounds interleaved across workloads so that
+ * a noisy moment does not land on one workload only. Prints JSON: workload → median microseconds.
+ *
+ * <p>Run with {@code bash src/bench/compare.sh}, which also runs the peers and prints one table.</p>
+ */
+public final class Harness {
+    private Harness() {}
+
+    record Workload(String name, String how, Supplier<Object> body) {}
+
+    public static void main(String[] args) {
+        double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 0.6;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        List<Workload> ws = workloads();
+        Map<String, List<Double>> samples = new LinkedHashMap<>();
+        for (Workload w : ws) {
+            samples.put(w.name, new ArrayList<>());
+            run(w, 1.0, null); // JIT warm-up
+        }
+        for (int r = 0; r < rounds; r++) for (Workload w : ws) run(w, seconds / rounds, samples.get(w.name));
+        StringBuilder sb = new StringBuilder("{\"peer\": \"dualgrad (java " + System.getProperty("java.version") + ", 1 thread)\", \"results\": {");
+        for (int i = 0; i < ws.size(); i++) {
+            Workload w = ws.get(i);
+            double[] s = samples.get(w.name).stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            double median = s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+            sb.append(i == 0 ? "\n" : ",\n").append(String.format(Locale.ROOT, " \"%s\": {\"median_us\": %.3f, \"how\": \"%s\", \"samples\": %d}",
+                    w.name, median, w.how, s.length));
+        }
+        System.out.println(sb.append("\n}}"));
+    }
+
+    private static volatile Object sink;
+
+    private static void run(Workload w, double seconds, List<Double> out) {
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        int n = 0;
+        while ((System.nanoTime() < end || n < 3) && n < 200_000) {
+            long t = System.nanoTime();
+            sink = w.body.get();
+            long dt = System.nanoTime() - t;
+            if (out != null) out.add(dt / 1e3);
+            n++;
+        }
+    }
+
+    static List<Workload> workloads() {
+        List<Workload> ws = new ArrayList<>();
+        // ce_tiny: mean cross-entropy of logits [3,5] with integer targets [3]
+        Tensor x = Tensor.randn(0, 3, 5), v = Tensor.randn(1, 3, 5);
+        int[] t = {1, 0, 4};
+        TensorFunction ce = z -> Loss.crossEntropy(z, t);
+        ws.add(new Workload("ce_tiny_primal", "Loss.crossEntropy", () -> ce.apply(x)));
+        ws.add(new Workload("ce_tiny_jvp", "Diff.jvp", () -> Diff.jvp(ce, x, v)));
+        ws.add(new Workload("ce_tiny_grad", "Diff.grad", () -> Diff.grad(ce, x)));
+        // jacobian_wide / jacobian_tall, the peer's weights' scale: W1 [10,256]/3, W2 [256,1000]/16
+        Tensor w1 = Tensor.randn(2, 10, 256).div(3), w2 = Tensor.randn(3, 256, 1000).div(16);
+        Tensor w1t = w1.transpose(), w2t = w2.transpose();
+        TensorFunction wide = z -> z.matmul(w1).tanh().matmul(w2).tanh();
+        TensorFunction tall = z -> z.matmul(w2t).tanh().matmul(w1t).tanh();
+        Tensor xw = Tensor.randn(4, 10), xt = Tensor.randn(5, 1000);
+        JacobianOptions o = JacobianOptions.defaults();
+        ws.add(new Workload("jacobian_wide", "jacobian AUTO (forward)", () -> Diff.jacobian(wide, xw, o)));
+        ws.add(new Workload("jacobian_wide_rev", "jacobian REVERSE", () -> Diff.jacobian(wide, xw, o.mode(JacobianMode.REVERSE))));
+        ws.add(new Workload("jacobian_tall", "jacobian AUTO (reverse)", () -> Diff.jacobian(tall, xt, o)));
+        ws.add(new Workload("jacobian_tall_fwd", "jacobian FORWARD", () -> Diff.jacobian(tall, xt, o.mode(JacobianMode.FORWARD))));
+        return ws;
+    }
+
+    /** For a quick look at one workload while profiling. */
+    static String names() {
+        return Arrays.toString(workloads().stream().map(Workload::name).toArray());
+    }
+}
