@@ -1,6 +1,7 @@
 package dev.dualgrad;
 
 import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.transforms.BatchJacobians;
 import dev.dualgrad.transforms.Check;
 import dev.dualgrad.transforms.CheckReport;
 import dev.dualgrad.transforms.Forward;
@@ -109,6 +110,25 @@ public final class Diff {
     /** One Jacobian per argument, and the plan. */
     public static JacobianResult jacobian(MultiTensorFunction f, JacobianOptions options, Tensor... xs) {
         return Jacobians.jacobian(f, options, xs);
+    }
+
+    // ------------------------------------------------------------------ per-sample Jacobians
+
+    /**
+     * Per-sample Jacobians of an f applied to each row of a batch: x [B, D...] ↦ y [B, C...] gives
+     * J [B, C..., D...], J[b] = ∂y[b]/∂x[b], in min(D, C) directional derivatives whatever B is.
+     * Checks first that f does not mix samples (see {@link JacobianOptions#checkIndependence}).
+     */
+    public static Tensor batchJacobian(TensorFunction f, Tensor x) {
+        return batchJacobian(f, x, JacobianOptions.defaults());
+    }
+
+    public static Tensor batchJacobian(TensorFunction f, Tensor x, JacobianOptions options) {
+        return batchJacobianWithPlan(f, x, options).jacobian();
+    }
+
+    public static JacobianResult batchJacobianWithPlan(TensorFunction f, Tensor x, JacobianOptions options) {
+        return BatchJacobians.batchJacobian(f, x, options);
     }
 
     // ------------------------------------------------------------------ checking

@@ -9,6 +9,9 @@ import static dev.dualgrad.ops.Domain.UNIT_INTERVAL;
 import dev.dualgrad.Loss;
 import dev.dualgrad.losses.ClassLossOptions;
 import dev.dualgrad.losses.Reduction;
+import dev.dualgrad.nn.Activation;
+import dev.dualgrad.nn.Linear;
+import dev.dualgrad.nn.Mlp;
 import dev.dualgrad.tensor.Kernels;
 import dev.dualgrad.tensor.Shape;
 import dev.dualgrad.tensor.Tensor;
@@ -176,6 +179,18 @@ public final class OpRegistry {
         r.add(new OpSpec("bceWithLogits(posWeight)", "bceWithLogits", new Domain[] {REAL, UNIT_INTERVAL}, NONE, List.<int[][]>of(s(d(2, 2), d(2, 2))),
                 xs -> Loss.bceWithLogits(xs[0], xs[1], null, Tensor.vector(2, 0.5), Reduction.SUM), ANY));
         r.add(new OpSpec("mse", "mse", new Domain[] {REAL, REAL}, NONE, List.<int[][]>of(s(d(3), d(3)), s(d(2, 2), d(2, 2))), xs -> Loss.mse(xs[0], xs[1]), ANY));
+        // ---- networks, differentiated w.r.t. input and parameters together (functional call)
+        Linear linear = new Linear(3, 4, 0);
+        r.add(new OpSpec("Linear(3→4)(x; W, b)", "Linear", new Domain[] {REAL, REAL, REAL}, NONE, List.<int[][]>of(s(d(3), d(4, 3), d(4)), s(d(2, 3), d(4, 3), d(4))),
+                xs -> linear.forward(new Tensor[] {xs[1], xs[2]}, xs[0]), ANY));
+        Mlp mlp = Mlp.of(3, 4, 2).activation(Activation.TANH).seed(0).build();
+        r.add(new OpSpec("Mlp(3-4-2 tanh)(x; W1, b1, W2, b2)", "Mlp", new Domain[] {REAL, REAL, REAL, REAL, REAL}, NONE,
+                List.<int[][]>of(s(d(2, 3), d(4, 3), d(4), d(2, 4), d(2))),
+                xs -> mlp.forward(new Tensor[] {xs[1], xs[2], xs[3], xs[4]}, xs[0]), ANY));
+        r.add(new OpSpec("crossEntropy(Mlp(3-4-2 softplus)(x; params))", "Mlp", new Domain[] {REAL, REAL, REAL, REAL, REAL}, NONE,
+                List.<int[][]>of(s(d(2, 3), d(4, 3), d(4), d(2, 4), d(2))),
+                xs -> Loss.crossEntropy(Mlp.of(3, 4, 2).activation(Activation.SOFTPLUS).build().forward(new Tensor[] {xs[1], xs[2], xs[3], xs[4]}, xs[0]),
+                        new int[] {1, 0}), ANY));
         return Collections.unmodifiableList(r);
     }
 

@@ -179,11 +179,8 @@ public final class ShapeOps {
             }
             u[i] = unsqueeze(parts[i], axis);
         }
-        return u.length == 1 ? u[0] : Dispatch.apply(new Concat(u[0].rank() == 0 ? 0 : normal(axis, s0.length + 1)), u);
-    }
-
-    private static int normal(int axis, int rank) {
-        return axis < 0 ? axis + rank : axis;
+        int a = axis < 0 ? axis + s0.length + 1 : axis; // unsqueeze validated it against the result rank
+        return u.length == 1 ? u[0] : Dispatch.apply(new Concat(a), u);
     }
 
     public static Tensor where(Tensor mask, Tensor a, Tensor b) {

@@ -33,13 +33,34 @@ public final class Jacobians {
             m = probe.value().size();
             perDirection = Math.max(1, probe.recordedElements());
         }
+        Choice c = choose(o, n, m, perDirection, "input", "output");
+        JacobianMode mode = c.mode;
+        int chunk = c.chunk;
+        long dirs = mode == JacobianMode.FORWARD ? n : m;
+        String why = c.why;
+        Tensor[] jac = mode == JacobianMode.FORWARD ? forward(f, xs, n, chunk) : reverse(probe == null ? Reverse.vjp("jacobian", f, xs) : probe, xs, chunk);
+        if (m < 0) m = jac.length == 0 ? 0 : Shape.size(Shape.prefix(jac[0].shape(), jac[0].rank() - xs[0].rank()));
+        int passes = dirs == 0 ? 0 : (int) ((dirs + chunk - 1) / chunk);
+        JacobianPlan plan = new JacobianPlan(mode, n, m, chunk, passes,
+                perDirection < 0 ? -1 : 8 * perDirection * Math.min(chunk, Math.max(dirs, 1)), why);
+        JacobianResult r = new JacobianResult(jac, plan);
+        if (o.verify()) DotProductTest.verify("jacobian", f, xs, r);
+        return r;
+    }
+
+    /** A mode, a chunk size and the reasons, from the sizes, the options and the memory of one direction. */
+    record Choice(JacobianMode mode, int chunk, String why) {}
+
+    static Choice choose(JacobianOptions o, long n, long m, long perDirection, String inName, String outName) {
         JacobianMode mode = o.mode();
         String why;
         if (mode == JacobianMode.AUTO) {
             mode = n <= m ? JacobianMode.FORWARD : JacobianMode.REVERSE;
             why = n <= m
-                    ? "AUTO chose forward: the input has " + n + " element" + (n == 1 ? "" : "s") + " and the output " + m + ", so " + n + " column passes beat " + m + " row sweeps."
-                    : "AUTO chose reverse: the output has " + m + " element" + (m == 1 ? "" : "s") + " and the input " + n + ", so " + m + " row sweeps beat " + n + " column passes.";
+                    ? "AUTO chose forward: the " + inName + " has " + n + " element" + (n == 1 ? "" : "s") + " and the " + outName + " " + m + ", so "
+                            + n + " column passes beat " + m + " row sweeps."
+                    : "AUTO chose reverse: the " + outName + " has " + m + " element" + (m == 1 ? "" : "s") + " and the " + inName + " " + n + ", so "
+                            + m + " row sweeps beat " + n + " column passes.";
         } else {
             why = mode + " mode was requested.";
         }
@@ -54,14 +75,7 @@ public final class Jacobians {
             why += chunk >= dirs ? " All directions fit the memory budget in one pass."
                     : String.format(Locale.ROOT, " The memory budget (%d MiB) holds %d directions per pass.", o.memoryBudget() >> 20, chunk);
         }
-        Tensor[] jac = mode == JacobianMode.FORWARD ? forward(f, xs, n, chunk) : reverse(probe == null ? Reverse.vjp("jacobian", f, xs) : probe, xs, chunk);
-        if (m < 0) m = jac.length == 0 ? 0 : Shape.size(Shape.prefix(jac[0].shape(), jac[0].rank() - xs[0].rank()));
-        int passes = dirs == 0 ? 0 : (int) ((dirs + chunk - 1) / chunk);
-        JacobianPlan plan = new JacobianPlan(mode, n, m, chunk, passes,
-                perDirection < 0 ? -1 : 8 * perDirection * Math.min(chunk, Math.max(dirs, 1)), why);
-        JacobianResult r = new JacobianResult(jac, plan);
-        if (o.verify()) DotProductTest.verify("jacobian", f, xs, r);
-        return r;
+        return new Choice(mode, chunk, why);
     }
 
     /** Columns: seeds e_j for j in [j0, j0+k) across all inputs; each pass gives [k, ...y.shape]. */
