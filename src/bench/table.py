@@ -9,6 +9,9 @@ ALIASES = {
     "jacobian_tall": ["jacobian_tall_fwd", "jacobian_tall_rev"],
     "jacobian_wide_rev": ["jacobian_wide_rev"],
     "jacobian_tall_fwd": ["jacobian_tall_fwd"],
+    "batch_jacobian": ["batch_jacobian_vmap_jacrev", "batch_jacobian_loop", "batch_jacobian_vmap_jacfwd"],
+    "batch_jacobian_checked": ["batch_jacobian_vmap_jacrev", "batch_jacobian_loop", "batch_jacobian_vmap_jacfwd"],
+    "batch_jacobian_fwd": ["batch_jacobian_vmap_jacfwd"],
 }
 head = "| workload | dualgrad µs | " + " | ".join(f"{p['peer']} µs | ratio" for p in peers) + " |"
 print(head)

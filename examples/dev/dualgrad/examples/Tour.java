@@ -14,6 +14,8 @@ public final class Tour {
         new Stop("Seed 002: VJP versus JVP, and the shapes each takes", Seed002VjpVersusJvp::run),
         new Stop("Seed 003: cross-entropy vs NLL on raw scores vs NLL on log-softmax", Seed003CrossEntropyVsNll::run),
         new Stop("jacobian() choosing forward or reverse mode", JacobianModes::run),
+        new Stop("Seed 004: per-sample Jacobians [batch, classes, dims] in one call", Seed004BatchJacobian::run),
+        new Stop("A digits classifier: training, accuracy, input-Jacobian norms", DigitsClassifier::run),
     };
 
     public static void main(String[] args) {

@@ -2,6 +2,8 @@ package dev.dualgrad.bench;
 
 import dev.dualgrad.Diff;
 import dev.dualgrad.Loss;
+import dev.dualgrad.nn.Activation;
+import dev.dualgrad.nn.Mlp;
 import dev.dualgrad.tensor.Tensor;
 import dev.dualgrad.transforms.JacobianMode;
 import dev.dualgrad.transforms.JacobianOptions;
@@ -81,6 +83,27 @@ public final class Harness {
         ws.add(new Workload("jacobian_wide_rev", "jacobian REVERSE", () -> Diff.jacobian(wide, xw, o.mode(JacobianMode.REVERSE))));
         ws.add(new Workload("jacobian_tall", "jacobian AUTO (reverse)", () -> Diff.jacobian(tall, xt, o)));
         ws.add(new Workload("jacobian_tall_fwd", "jacobian FORWARD", () -> Diff.jacobian(tall, xt, o.mode(JacobianMode.FORWARD))));
+        // mlp_*: mean cross-entropy of a tanh MLP 784-256-256-10 on a batch of 128
+        Mlp net = Mlp.of(784, 256, 256, 10).activation(Activation.TANH).seed(0).build();
+        Tensor bx = Tensor.randn(6, 128, 784), bv = Tensor.randn(7, 128, 784);
+        int[] bt = new int[128];
+        for (int i = 0; i < 128; i++) bt[i] = (i * 7) % 10;
+        TensorFunction mlpLoss = z -> Loss.crossEntropy(net.forward(z), bt);
+        Tensor[] params = net.parameterArray();
+        ws.add(new Workload("mlp_primal", "forward, no derivatives", () -> mlpLoss.apply(bx)));
+        ws.add(new Workload("mlp_jvp_input", "Diff.jvp w.r.t. the input", () -> Diff.jvp(mlpLoss, bx, bv)));
+        ws.add(new Workload("mlp_grad_params", "Diff.grad w.r.t. all weights and biases",
+                () -> Diff.grad(ps -> Loss.crossEntropy(net.forward(ps, bx), bt), params)));
+        // batch_jacobian: [256, 10, 64] of a tanh MLP 64-128-128-10
+        Mlp net2 = Mlp.of(64, 128, 128, 10).activation(Activation.TANH).seed(1).build();
+        Tensor x2 = Tensor.randn(8, 256, 64);
+        JacobianOptions noProbe = o.checkIndependence(false);
+        ws.add(new Workload("batch_jacobian", "Diff.batchJacobian AUTO (reverse, 10 cotangents in one sweep)",
+                () -> Diff.batchJacobian(net2::forward, x2, noProbe)));
+        ws.add(new Workload("batch_jacobian_checked", "the same with the independence probe (one extra forward pass)",
+                () -> Diff.batchJacobian(net2::forward, x2, o)));
+        ws.add(new Workload("batch_jacobian_fwd", "Diff.batchJacobian FORWARD (64 tangents in one pass)",
+                () -> Diff.batchJacobian(net2::forward, x2, noProbe.mode(JacobianMode.FORWARD))));
         return ws;
     }
 
