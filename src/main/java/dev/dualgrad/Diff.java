@@ -5,12 +5,14 @@ import dev.dualgrad.transforms.BatchJacobians;
 import dev.dualgrad.transforms.Check;
 import dev.dualgrad.transforms.CheckReport;
 import dev.dualgrad.transforms.Forward;
+import dev.dualgrad.transforms.HessianResult;
 import dev.dualgrad.transforms.JacobianOptions;
 import dev.dualgrad.transforms.JacobianResult;
 import dev.dualgrad.transforms.Jacobians;
 import dev.dualgrad.transforms.MultiTensorFunction;
 import dev.dualgrad.transforms.Pullback;
 import dev.dualgrad.transforms.Reverse;
+import dev.dualgrad.transforms.SecondOrder;
 import dev.dualgrad.transforms.TensorFunction;
 import dev.dualgrad.transforms.ValueAndGrad;
 import dev.dualgrad.transforms.ValueAndTangent;
@@ -110,6 +112,26 @@ public final class Diff {
     /** One Jacobian per argument, and the plan. */
     public static JacobianResult jacobian(MultiTensorFunction f, JacobianOptions options, Tensor... xs) {
         return Jacobians.jacobian(f, options, xs);
+    }
+
+    // ------------------------------------------------------------------ second order
+
+    /**
+     * The Hessian-vector product H·v of a scalar f, v shaped like x, by forward mode over reverse mode:
+     * one gradient computation carrying one tangent, a few gradients' cost.
+     */
+    public static Tensor hvp(TensorFunction f, Tensor x, Tensor v) {
+        return SecondOrder.hvp(f, x, v);
+    }
+
+    /** The Hessian of a scalar f, shaped x.shape + x.shape: k columns H·e_j per forward-over-reverse pass. */
+    public static Tensor hessian(TensorFunction f, Tensor x) {
+        return hessianWithCheck(f, x, JacobianOptions.defaults()).hessian();
+    }
+
+    /** The Hessian with ‖H − Hᵀ‖ and the plan; options set the chunk size and memory budget. */
+    public static HessianResult hessianWithCheck(TensorFunction f, Tensor x, JacobianOptions options) {
+        return SecondOrder.hessian(f, x, options);
     }
 
     // ------------------------------------------------------------------ per-sample Jacobians

@@ -111,6 +111,45 @@ final class Conformance {
         for (int k = 0; k < xs.length; k++) close("reverse-over-forward vs finite differences (argument " + k + ")", spec, xs, g[k], num[k]);
     }
 
+    /**
+     * 6. Second order by forward over reverse: for s(x) = ⟨w, f(x)⟩ (first argument only, the others
+     * held), hvp(s, x, v) against central differences of ∇s along v, and against reverse over forward;
+     * the Hessian against the columns of hvp, and symmetric to rounding.
+     */
+    static void hvpAndHessianMatchFiniteDifferences(OpSpec spec, Tensor[] xs, long seed) {
+        Tensor w = Tensor.randn(seed + 3000, spec.apply(xs).shape());
+        dev.dualgrad.transforms.TensorFunction s = z -> {
+            Tensor[] args = xs.clone();
+            args[0] = z;
+            return spec.apply(args).mul(w).sum();
+        };
+        Tensor x = xs[0], v = Tensor.randn(seed + 4000, x.shape());
+        Tensor hv = Diff.hvp(s, x, v);
+        Tensor num = Diff.grad(s, x.add(v.mul(H))).sub(Diff.grad(s, x.sub(v.mul(H)))).div(2 * H);
+        close("hvp vs finite differences of the gradient", spec, xs, hv, num);
+        Tensor hv2 = dev.dualgrad.transforms.SecondOrder.hvpReverseOverForward(s, x, v);
+        double scale = 0;
+        for (double d : hv.buffer()) scale = Math.max(scale, Math.abs(d));
+        for (int i = 0; i < hv.size(); i++) {
+            if (!(Math.abs(hv.buffer()[i] - hv2.buffer()[i]) <= 1e-11 * Math.max(1, scale))) {
+                fail("forward-over-reverse hvp ≠ reverse-over-forward hvp at " + i + ": " + hv.buffer()[i] + " vs " + hv2.buffer()[i] + "\n" + describe(spec, xs));
+            }
+        }
+        dev.dualgrad.transforms.HessianResult h = Diff.hessianWithCheck(s, x, JacobianOptions.defaults());
+        double[] hd = h.hessian().buffer();
+        int n = x.size();
+        double hmax = 0;
+        for (double d : hd) hmax = Math.max(hmax, Math.abs(d));
+        if (!(h.asymmetry() <= 1e-12 * Math.max(1, hmax) * n)) fail("Hessian not symmetric to rounding: " + h + "\n" + describe(spec, xs));
+        double[] hvFromH = new double[n];
+        for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) hvFromH[i] += hd[i * n + j] * v.buffer()[j];
+        for (int i = 0; i < n; i++) {
+            if (!(Math.abs(hvFromH[i] - hv.buffer()[i]) <= 1e-11 * Math.max(1, hmax) * n)) {
+                fail("Hessian·v ≠ hvp at " + i + ": " + hvFromH[i] + " vs " + hv.buffer()[i] + "\n" + describe(spec, xs));
+            }
+        }
+    }
+
     /** Values for one input: admitted by the domain, drawn from a seeded generator. */
     static Tensor sample(Domain d, int[] shape, long seed) {
         Tensor u = Tensor.uniform(seed, 0, 1, shape);

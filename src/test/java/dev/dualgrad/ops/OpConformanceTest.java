@@ -25,6 +25,7 @@ class OpConformanceTest {
                         Conformance.dotProductTest(spec, xs, seed);
                         Conformance.jacobiansAgree(spec, xs);
                         Conformance.secondOrderMatchesFiniteDifferences(spec, xs, seed);
+                        Conformance.hvpAndHessianMatchFiniteDifferences(spec, xs, seed);
                     }));
                 }
             }

@@ -74,6 +74,11 @@ class OpProperties {
         Conformance.secondOrderMatchesFiniteDifferences(c.spec, c.xs, seed);
     }
 
+    @Property(tries = 300, seed = "20261127")
+    void hvpAndHessianMatchFiniteDifferencesOfTheGradient(@ForAll("cases") Case c, @ForAll long seed) {
+        Conformance.hvpAndHessianMatchFiniteDifferences(c.spec, c.xs, seed);
+    }
+
     @Property(tries = 200, seed = "20261126")
     void primalIsUnchangedByDifferentiation(@ForAll("cases") Case c) {
         // The value computed inside jvp and vjp is bitwise the plain value.
