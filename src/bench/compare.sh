@@ -15,4 +15,8 @@ if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
 else
   echo "PyTorch not installed: no torch column (apt-get install -y python3-torch libopenblas0-pthread)" >&2
 fi
+# Commons Math 3 / Hipparchus: built from a copy, since shared/ is read-only.
+rm -rf "$out/cm3" && cp -r ../shared/peers/cm3 "$out/cm3"
+( cd "$out/cm3" && mvn -q -B -ntp package dependency:build-classpath -Dmdep.outputFile=cp.txt >/dev/null && java -cp "target/classes:$(cat cp.txt)" Cm3Peer ) > "$out/cm3.json"
+peers+=("$out/cm3.json")
 /usr/bin/python3 src/bench/table.py "$out/dualgrad.json" "${peers[@]}"

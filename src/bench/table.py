@@ -9,7 +9,9 @@ ALIASES = {
     "jacobian_tall": ["jacobian_tall_fwd", "jacobian_tall_rev"],
     "jacobian_wide_rev": ["jacobian_wide_rev"],
     "jacobian_tall_fwd": ["jacobian_tall_fwd"],
-    "batch_jacobian": ["batch_jacobian_vmap_jacrev", "batch_jacobian_loop", "batch_jacobian_vmap_jacfwd"],
+    "batch_jacobian": ["batch_jacobian_vmap_jacrev", "batch_jacobian_loop", "batch_jacobian_vmap_jacfwd", "batch_jacobian_hipparchus_gradient"],
+    "jacobian_penalty_step": ["jacobian_penalty_step", "jacobian_penalty_step_double_backward"],
+    "rosenbrock_grad": ["rosenbrock_grad", "rosenbrock_grad_hipparchus_gradient"],
     "batch_jacobian_checked": ["batch_jacobian_vmap_jacrev", "batch_jacobian_loop", "batch_jacobian_vmap_jacfwd"],
     "batch_jacobian_fwd": ["batch_jacobian_vmap_jacfwd"],
 }

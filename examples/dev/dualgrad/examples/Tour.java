@@ -16,6 +16,7 @@ public final class Tour {
         new Stop("jacobian() choosing forward or reverse mode", JacobianModes::run),
         new Stop("Seed 004: per-sample Jacobians [batch, classes, dims] in one call", Seed004BatchJacobian::run),
         new Stop("A digits classifier: training, accuracy, input-Jacobian norms", DigitsClassifier::run),
+        new Stop("Seed 001: training with a penalty on the input-Jacobian norm", Seed001JacobianPenalty::run),
     };
 
     public static void main(String[] args) {

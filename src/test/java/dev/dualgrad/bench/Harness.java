@@ -3,6 +3,7 @@ package dev.dualgrad.bench;
 import dev.dualgrad.Diff;
 import dev.dualgrad.Loss;
 import dev.dualgrad.nn.Activation;
+import dev.dualgrad.nn.JacobianPenalty;
 import dev.dualgrad.nn.Mlp;
 import dev.dualgrad.tensor.Tensor;
 import dev.dualgrad.transforms.JacobianMode;
@@ -104,6 +105,23 @@ public final class Harness {
                 () -> Diff.batchJacobian(net2::forward, x2, o)));
         ws.add(new Workload("batch_jacobian_fwd", "Diff.batchJacobian FORWARD (64 tangents in one pass)",
                 () -> Diff.batchJacobian(net2::forward, x2, noProbe.mode(JacobianMode.FORWARD))));
+        // hvp_input and jacobian_penalty_step: tanh MLP 64-128-10, batch 128, mean cross-entropy
+        Mlp net3 = Mlp.of(64, 128, 10).activation(Activation.TANH).seed(2).build();
+        Tensor x3 = Tensor.randn(9, 128, 64), v3 = Tensor.randn(10, 128, 64);
+        int[] t3 = new int[128];
+        for (int i = 0; i < 128; i++) t3[i] = (i * 3) % 10;
+        TensorFunction loss3 = z -> Loss.crossEntropy(net3.forward(z), t3);
+        ws.add(new Workload("hvp_input", "Diff.hvp (forward over reverse)", () -> Diff.hvp(loss3, x3, v3)));
+        Tensor[] p3 = net3.parameterArray();
+        ws.add(new Workload("jacobian_penalty_step", "Diff.grad of CE + 0.01·JacobianPenalty.exact (reverse over reverse, 10 cotangents)",
+                () -> Diff.grad(ps -> Loss.crossEntropy(net3.forward(ps, x3), t3)
+                        .add(JacobianPenalty.exact(z -> net3.forward(ps, z), x3).mul(0.01)), p3)));
+        // rosenbrock, n = 100
+        Tensor zr = Tensor.randn(11, 100);
+        TensorFunction rosen = z -> z.slice(0, 1, 100).sub(z.slice(0, 0, 99).square()).square().mul(100)
+                .add(Tensor.scalar(1).sub(z.slice(0, 0, 99)).square()).sum();
+        ws.add(new Workload("rosenbrock_grad", "Diff.grad", () -> Diff.grad(rosen, zr)));
+        ws.add(new Workload("rosenbrock_hessian", "Diff.hessian (forward over reverse, 100 directions in one pass)", () -> Diff.hessian(rosen, zr)));
         return ws;
     }
 

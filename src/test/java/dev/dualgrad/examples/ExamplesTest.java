@@ -17,5 +17,7 @@ class ExamplesTest {
         for (Tour.Stop s : Tour.STOPS) assertTrue(out.contains(s.title()), "missing stop " + s.title());
         assertTrue(out.contains("FORWARD mode") && out.contains("REVERSE mode"), out);
         assertTrue(out.contains("cotangent has shape [2]"), out);
+        java.nio.file.Path png = java.nio.file.Path.of("target", "examples", "seed001-training-curves.png");
+        assertTrue(out.contains("training curves written to") && java.nio.file.Files.isRegularFile(png), out);
     }
 }
