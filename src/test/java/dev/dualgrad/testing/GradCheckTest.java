@@ -1,0 +1,106 @@
+package dev.dualgrad.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dualgrad.Diff;
+import dev.dualgrad.Loss;
+import dev.dualgrad.ops.CustomOp;
+import dev.dualgrad.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+class GradCheckTest {
+    /** x³ with correct rules, written in tensor ops (so second order works). */
+    static final CustomOp CUBE = CustomOp.nonlinear("cube", 1, x -> x[0].pow(3.0),
+            (x, y, dx) -> dx[0].mul(x[0].square().mul(3)),
+            (x, y, gy) -> new Tensor[] {gy.mul(x[0].square().mul(3))});
+
+    /** A JVP rule off by a factor 1.01: finite differences must catch it. */
+    static final CustomOp WRONG_JVP = CustomOp.nonlinear("cubeWrongJvp", 1, x -> x[0].pow(3.0),
+            (x, y, dx) -> dx[0].mul(x[0].square().mul(3.03)),
+            (x, y, gy) -> new Tensor[] {gy.mul(x[0].square().mul(3))});
+
+    /** A VJP rule that forgot the factor 3: the dot-product test and finite differences must catch it. */
+    static final CustomOp WRONG_VJP = CustomOp.nonlinear("cubeWrongVjp", 1, x -> x[0].pow(3.0),
+            (x, y, dx) -> dx[0].mul(x[0].square().mul(3)),
+            (x, y, gy) -> new Tensor[] {gy.mul(x[0].square())});
+
+    /** Correct first derivatives, but the rule reads raw values: its own derivative is lost. */
+    static final CustomOp OPAQUE_RULE = CustomOp.nonlinear("cubeOpaqueRule", 1, x -> x[0].pow(3.0),
+            (x, y, dx) -> dx[0].mul(Tensor.of(x[0].square().mul(3).toArray(), x[0].shape())),
+            (x, y, gy) -> new Tensor[] {gy.mul(Tensor.of(x[0].square().mul(3).toArray(), x[0].shape()))});
+
+    @Test
+    void correctFunctionsPass() {
+        Tensor x = Tensor.randn(1, 3, 4), w = Tensor.randn(2, 4, 2);
+        GradCheckResult r = GradCheck.of(z -> z.matmul(w).tanh().logSoftmax(1), x).run();
+        assertTrue(r.passed(), r.toString());
+        assertEquals(6, r.checks().size(), r.toString()); // jvp, vjp, dot, full reverse vs FD, fwd = rev, second order
+        GradCheck.of(xs -> Loss.crossEntropy(xs[0], xs[1].softmax(1)), Tensor.randn(3, 2, 5), Tensor.randn(4, 2, 5)).assertPasses();
+        GradCheck.of(CUBE::apply, Tensor.randn(5, 2, 3)).stencil(GradCheck.Stencil.FOURTH_ORDER).directions(3).assertPasses();
+    }
+
+    @Test
+    void aWrongJvpRuleIsCaught() {
+        GradCheckResult r = GradCheck.of(WRONG_JVP::apply, Tensor.randn(6, 4)).run();
+        assertFalse(r.passed());
+        assertTrue(r.firstFailure().name().startsWith("JVP"), r.toString());
+        AssertionError e = assertThrows(AssertionError.class, () -> GradCheck.of(WRONG_JVP::apply, Tensor.randn(6, 4)).assertPasses());
+        assertTrue(e.getMessage().contains("FAIL") && e.getMessage().contains("analytic") && e.getMessage().contains("tolerance"), e.getMessage());
+    }
+
+    @Test
+    void aWrongVjpRuleIsCaught() {
+        GradCheckResult r = GradCheck.of(WRONG_VJP::apply, Tensor.randn(7, 4)).run();
+        assertFalse(r.passed());
+        assertTrue(r.checks().stream().anyMatch(c -> c.name().startsWith("dot-product") && !c.passed()), r.toString());
+        assertTrue(r.checks().stream().anyMatch(c -> c.name().startsWith("VJP") && !c.passed()), r.toString());
+        assertTrue(r.checks().stream().filter(c -> c.name().startsWith("JVP")).allMatch(GradCheckResult.Check::passed), r.toString());
+    }
+
+    @Test
+    void aRuleThatIsNotDifferentiableAgainFailsOnlyTheSecondOrderCheck() {
+        GradCheckResult r = GradCheck.of(OPAQUE_RULE::apply, Tensor.randn(8, 4)).run();
+        assertFalse(r.passed(), r.toString());
+        assertTrue(r.firstFailure().name().startsWith("second order"), r.toString());
+        assertTrue(GradCheck.of(OPAQUE_RULE::apply, Tensor.randn(8, 4)).secondOrder(false).run().passed());
+    }
+
+    @Test
+    void toleranceAndStepAreConfigurable() {
+        // A deliberately too-tight tolerance fails, and the report names it.
+        GradCheckResult tight = GradCheck.of(Tensor::exp, Tensor.randn(9, 3)).atol(0).rtol(1e-14).run();
+        assertFalse(tight.passed());
+        assertThrows(IllegalArgumentException.class, () -> GradCheck.of(Tensor::exp, Tensor.zeros(2)).eps(0));
+    }
+
+    @Test
+    void customOpsWorkInBothModesBatchedAndAtSecondOrder() {
+        Tensor x = Tensor.randn(10, 2, 3);
+        Tensor j = Diff.jacobian(CUBE::apply, x);                               // forward, batched tangents
+        Tensor jr = Diff.jacobian(CUBE::apply, x, dev.dualgrad.transforms.JacobianOptions.defaults()
+                .mode(dev.dualgrad.transforms.JacobianMode.REVERSE));               // reverse, batched cotangents
+        for (int i = 0; i < j.size(); i++) assertEquals(j.buffer()[i], jr.buffer()[i], 1e-14);
+        assertEquals(3 * 0.25, Diff.grad(z -> CUBE.apply(z).sum(), Tensor.vector(0.5)).item(), 1e-15);
+        assertEquals(6 * 0.5, Diff.hessian(z -> CUBE.apply(z).sum(), Tensor.vector(0.5)).item(), 1e-15);
+    }
+
+    @Test
+    void aLinearCustomOpNeedsOnlyItsAdjoint() {
+        // y = a·2 − b reversed: linear in (a, b); its adjoint maps ȳ to (2·reverse(ȳ), −reverse(ȳ)).
+        int n = 4;
+        int[] rev = {3, 2, 1, 0};
+        CustomOp op = CustomOp.linear("twiceMinusReversed", 2,
+                x -> Tensor.stack(0, x[0].select(0, 3), x[0].select(0, 2), x[0].select(0, 1), x[0].select(0, 0)).mul(2).sub(x[1]),
+                (x, y, gy) -> new Tensor[] {Tensor.stack(0, gy.select(0, 3), gy.select(0, 2), gy.select(0, 1), gy.select(0, 0)).mul(2), gy.neg()});
+        GradCheck.of(xs -> op.apply(xs[0], xs[1]).tanh(), Tensor.randn(11, n), Tensor.randn(12, n)).assertPasses();
+        assertEquals(4, rev.length);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CustomOp.nonlinear("x", 1, x -> x[0], null, (x, y, g) -> new Tensor[] {g}));
+        assertTrue(e.getMessage().contains("JVP rule and a VJP rule"), e.getMessage());
+        IllegalStateException bad = assertThrows(IllegalStateException.class, () -> Diff.grad(z -> CustomOp.nonlinear("badShape", 1, x -> x[0].sum(),
+                (x, y, dx) -> dx[0].sum(), (x, y, gy) -> new Tensor[] {gy}).apply(z), Tensor.zeros(3)));
+        assertTrue(bad.getMessage().contains("badShape") && bad.getMessage().contains("[3]"), bad.getMessage());
+    }
+}
