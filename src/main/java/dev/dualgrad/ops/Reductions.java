@@ -17,7 +17,8 @@ import dev.dualgrad.tensor.Tensor;
  *   softmax    y = eˣ / Σ_a eˣ      ẏ = y ⊙ (ẋ − Σ_a y ⊙ ẋ)      x̄ = y ⊙ (ȳ − Σ_a ȳ ⊙ y)
  *   logSoftmax y = x − logsumexp    ẏ = ẋ − Σ_a eʸ ⊙ ẋ           x̄ = ȳ − eʸ ⊙ Σ_a ȳ
  * </pre>
- * mean is sum divided by the count.
+ * mean is sum divided by the count. The rules' products are strong-zero products, so a zero tangent
+ * stays zero even where the softmax is NaN (an input of +∞).
  */
 public final class Reductions {
     private Reductions() {}
@@ -175,11 +176,11 @@ public final class Reductions {
             Tensor t = dx[0];
             switch (kind) {
                 case LOGSUMEXP:
-                    return t.mul(softmaxOf(x[0], y)).sum(a, keepDims);
+                    return t.mulStrongZero(softmaxOf(x[0], y)).sum(a, keepDims);
                 case SOFTMAX:
-                    return y.mul(t.sub(y.mul(t).sum(a, true)));
+                    return y.mulStrongZero(t.sub(y.mulStrongZero(t).sum(a, true)));
                 default:
-                    return t.sub(y.exp().mul(t).sum(a, true));
+                    return t.sub(y.exp().mulStrongZero(t).sum(a, true));
             }
         }
 
@@ -188,12 +189,12 @@ public final class Reductions {
             switch (kind) {
                 case LOGSUMEXP: {
                     Tensor g = keepDims ? gy : gy.unsqueeze(a);
-                    return new Tensor[] {g.mul(softmaxOf(x[0], y))};
+                    return new Tensor[] {g.mulStrongZero(softmaxOf(x[0], y))};
                 }
                 case SOFTMAX:
-                    return new Tensor[] {y.mul(gy.sub(gy.mul(y).sum(a, true)))};
+                    return new Tensor[] {y.mulStrongZero(gy.sub(gy.mulStrongZero(y).sum(a, true)))};
                 default:
-                    return new Tensor[] {gy.sub(y.exp().mul(gy.sum(a, true)))};
+                    return new Tensor[] {gy.sub(y.exp().mulStrongZero(gy.sum(a, true)))};
             }
         }
 

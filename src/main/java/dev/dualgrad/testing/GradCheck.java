@@ -26,7 +26,8 @@ import java.util.List;
  * Finite differences are central, (f(x + hv) − f(x − hv)) / 2h, or the fourth-order stencil
  * (−f(x+2hv) + 8f(x+hv) − 8f(x−hv) + f(x−2hv)) / 12h on request. A value a passes against a
  * finite-difference value n when |a − n| ≤ atol + rtol·|n|; defaults are gradcheck's float64 ones
- * (h = 1e-6, atol = 1e-5, rtol = 1e-3). Forward and reverse must agree to 1e-10 relative.
+ * (h = 1e-6, atol = 1e-5, rtol = 1e-3). Forward and reverse must agree to 1e-10 relative (with an
+ * absolute floor of 1e-12 for derivatives that are zero by cancellation).
  *
  * <pre>{@code
  * GradCheck.of(x -> x.sin().mul(x).sum(1), x).assertPasses();              // JUnit: AssertionError with the report
@@ -39,6 +40,11 @@ public final class GradCheck {
 
     /** Relative agreement demanded between the modes (no finite differences involved). */
     public static final double MODES_RTOL = 1e-10;
+    /**
+     * Absolute floor of that agreement: a derivative that is exactly zero in theory (a constant built
+     * from cancelling terms, as Σ softmax) comes out of either mode as rounding noise of ~1e-16.
+     */
+    public static final double MODES_ATOL = 1e-12;
 
     private final MultiTensorFunction f;
     private final Tensor[] xs;
@@ -144,7 +150,7 @@ public final class GradCheck {
                 scale += Math.abs(u.buffer()[k] * a[k]);
             }
             vjpWorst.offer(-1, new int[] {directions}, d, rev, fdDot, atol * Math.sqrt(a.length) + rtol * Math.abs(fdDot));
-            dotWorst.offer(-1, new int[] {directions}, d, rev, fwdDot, MODES_RTOL * scale + 1e-300);
+            dotWorst.offer(-1, new int[] {directions}, d, rev, fwdDot, MODES_RTOL * scale + MODES_ATOL);
         }
         checks.add(new GradCheckResult.Check("JVP J·v along " + directions + " random direction(s)", fd, jvpWorst.worst));
         checks.add(new GradCheckResult.Check("VJP ⟨uᵀJ, v⟩ for random u, v", "⟨u, " + fd + " of J·v⟩", vjpWorst.worst));
@@ -167,7 +173,7 @@ public final class GradCheck {
             for (double v : fwd[i].buffer()) max = Math.max(max, Math.abs(v));
             double[] a = fwd[i].buffer(), b = rev[i].buffer(), c = num[0].buffer();
             for (int k = 0; k < a.length; k++) {
-                modes.offer(i, fwd[i].shape(), k, b[k], a[k], MODES_RTOL * Math.max(max, Double.MIN_NORMAL));
+                modes.offer(i, fwd[i].shape(), k, b[k], a[k], MODES_RTOL * max + MODES_ATOL);
                 numeric.offer(i, fwd[i].shape(), k, b[k], c[k], atol + rtol * Math.abs(c[k]));
             }
         }
