@@ -29,11 +29,18 @@ public abstract class BinaryOp implements Primitive, RowKernel {
         return Dispatch.apply(this, a, b);
     }
 
-    /** ∂f/∂a at (a, b) with y = f(a, b), broadcastable to y's shape. */
-    protected abstract Tensor partialA(Tensor a, Tensor b, Tensor y);
+    /**
+     * ∂f/∂a at (a, b) with y = f(a, b), broadcastable to y's shape. Ops that override both rules
+     * (the linear add and sub, the constant comparisons) need not declare it.
+     */
+    protected Tensor partialA(Tensor a, Tensor b, Tensor y) {
+        throw new IllegalStateException(name + " declares its rules directly, not through partials");
+    }
 
-    /** ∂f/∂b at (a, b) with y = f(a, b), broadcastable to y's shape. */
-    protected abstract Tensor partialB(Tensor a, Tensor b, Tensor y);
+    /** ∂f/∂b at (a, b) with y = f(a, b); see {@link #partialA}. */
+    protected Tensor partialB(Tensor a, Tensor b, Tensor y) {
+        throw new IllegalStateException(name + " declares its rules directly, not through partials");
+    }
 
     @Override
     public Tensor eval(Tensor[] x) {

@@ -24,8 +24,6 @@ public final class BinaryOps {
         public void row(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int oo, int n) {
             for (int i = 0; i < n; i++) y[oo + i] = a[ao + i * as] + b[bo + i * bs];
         }
-        protected Tensor partialA(Tensor a, Tensor b, Tensor y) { return Tensor.scalar(1); }
-        protected Tensor partialB(Tensor a, Tensor b, Tensor y) { return Tensor.scalar(1); }
         // Linear: the JVP adds the tangents, the VJP passes the cotangent through (summed where broadcast).
         @Override public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
             int[] out = y.shape();
@@ -45,8 +43,6 @@ public final class BinaryOps {
         public void row(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int oo, int n) {
             for (int i = 0; i < n; i++) y[oo + i] = a[ao + i * as] - b[bo + i * bs];
         }
-        protected Tensor partialA(Tensor a, Tensor b, Tensor y) { return Tensor.scalar(1); }
-        protected Tensor partialB(Tensor a, Tensor b, Tensor y) { return Tensor.scalar(-1); }
         @Override public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
             int[] out = y.shape();
             Tensor a = dx[0] == null ? null : Rules.align(dx[0], x[0].shape(), out.length);

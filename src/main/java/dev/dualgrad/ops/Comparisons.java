@@ -13,8 +13,6 @@ public final class Comparisons {
     private abstract static class Constant extends BinaryOp {
         Constant(String name) { super(name); }
         @Override public boolean differentiable() { return false; }
-        protected Tensor partialA(Tensor a, Tensor b, Tensor y) { return null; }
-        protected Tensor partialB(Tensor a, Tensor b, Tensor y) { return null; }
         @Override public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) { return null; }
         @Override public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] need) { return new Tensor[2]; }
     }

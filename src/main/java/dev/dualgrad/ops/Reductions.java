@@ -140,7 +140,7 @@ public final class Reductions {
             int len = s[axis];
             int inner = 1;
             for (int i = axis + 1; i < s.length; i++) inner *= s[i];
-            int outer = len == 0 ? 0 : x.length / (len * inner);
+            int outer = Shape.size(Shape.prefix(s, axis)); // not x.length / (len·inner): the axis may be empty
             boolean lse = kind == Kind.LOGSUMEXP;
             double[] y = new double[lse ? outer * inner : x.length];
             if (lse && len == 0) java.util.Arrays.fill(y, Double.NEGATIVE_INFINITY);

@@ -29,9 +29,6 @@ public final class UnaryOps {
     public static final UnaryOp NEG = new UnaryOp("neg") {
         protected void kernel(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = -x[i]; }
         protected Tensor derivative(Tensor x, Tensor y) { return Tensor.scalar(-1); }
-        // Linear: the rules are the op itself, with no multiplication.
-        @Override public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) { return dx[0] == null ? null : dx[0].neg(); }
-        @Override public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] need) { return new Tensor[] {gy.neg()}; }
     };
 
     public static final UnaryOp EXP = new UnaryOp("exp") {

@@ -44,6 +44,15 @@ final class Conformance {
         }
     }
 
+    /** Every derivative check of this class on one case. */
+    static void allChecks(OpSpec spec, Tensor[] xs, long seed) {
+        jvpMatchesFiniteDifferences(spec, xs, seed);
+        dotProductTest(spec, xs, seed);
+        jacobiansAgree(spec, xs);
+        secondOrderMatchesFiniteDifferences(spec, xs, seed);
+        hvpAndHessianMatchFiniteDifferences(spec, xs, seed);
+    }
+
     /** 1. The JVP along random v against central finite differences. */
     static void jvpMatchesFiniteDifferences(OpSpec spec, Tensor[] xs, long seed) {
         MultiTensorFunction f = spec::apply;

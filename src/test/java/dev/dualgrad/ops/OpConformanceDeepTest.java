@@ -1,6 +1,5 @@
 package dev.dualgrad.ops;
 
-import dev.dualgrad.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -23,12 +22,7 @@ class OpConformanceDeepTest {
                 for (int c = 0; c < CASES; c++) {
                     long seed = 1000 + c;
                     int[][] shapes = spec.shapes().get(c % spec.shapes().size());
-                    Tensor[] xs = Conformance.inputs(spec, shapes, seed);
-                    Conformance.jvpMatchesFiniteDifferences(spec, xs, seed);
-                    Conformance.dotProductTest(spec, xs, seed);
-                    Conformance.jacobiansAgree(spec, xs);
-                    Conformance.secondOrderMatchesFiniteDifferences(spec, xs, seed);
-                    Conformance.hvpAndHessianMatchFiniteDifferences(spec, xs, seed);
+                    Conformance.allChecks(spec, Conformance.inputs(spec, shapes, seed), seed);
                 }
             }));
         }

@@ -1,6 +1,5 @@
 package dev.dualgrad.ops;
 
-import dev.dualgrad.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,12 +19,7 @@ class OpConformanceTest {
             for (int[][] shapes : spec.shapes()) {
                 for (long seed : new long[] {1, 2}) {
                     tests.add(DynamicTest.dynamicTest(spec.name() + " " + Arrays.deepToString(shapes) + " seed " + seed, () -> {
-                        Tensor[] xs = Conformance.inputs(spec, shapes, seed);
-                        Conformance.jvpMatchesFiniteDifferences(spec, xs, seed);
-                        Conformance.dotProductTest(spec, xs, seed);
-                        Conformance.jacobiansAgree(spec, xs);
-                        Conformance.secondOrderMatchesFiniteDifferences(spec, xs, seed);
-                        Conformance.hvpAndHessianMatchFiniteDifferences(spec, xs, seed);
+                        Conformance.allChecks(spec, Conformance.inputs(spec, shapes, seed), seed);
                     }));
                 }
             }
