@@ -143,7 +143,6 @@ public final class Reductions {
             int outer = Shape.size(Shape.prefix(s, axis)); // not x.length / (len·inner): the axis may be empty
             boolean lse = kind == Kind.LOGSUMEXP;
             double[] y = new double[lse ? outer * inner : x.length];
-            if (lse && len == 0) java.util.Arrays.fill(y, Double.NEGATIVE_INFINITY);
             for (int o = 0; o < outer; o++) {
                 for (int i = 0; i < inner; i++) {
                     int base = o * len * inner + i;

@@ -90,6 +90,15 @@ class MutationGapsTest {
     }
 
     @Test
+    void theSoftmaxFamilyShiftsByTheMaximumAlongAnInnerAxis() {
+        // Along axis 0 of a [2, 2] tensor (stride 2): without the right maximum, exp(1000) overflows.
+        Tensor x = Tensor.of(new double[][] {{1000, -1000}, {1000, 5}});
+        assertArrayEquals(new double[] {1000 + Math.log(2), 5 + Math.log1p(Math.exp(-1005))}, x.logsumexp(0).buffer(), 1e-12);
+        assertArrayEquals(new double[] {0.5, 0, 0.5, 1}, x.softmax(0).buffer(), 1e-12);
+        assertArrayEquals(new double[] {-Math.log(2), -1005, -Math.log(2), 0}, x.logSoftmax(0).buffer(), 1e-12);
+    }
+
+    @Test
     void rulesWithOnlySomeArgumentsTraced() {
         Tensor x = Tensor.randn(4, 2, 3), c = Tensor.randn(5, 2, 3);
         Tensor mask = Tensor.of(new double[] {1, 0, 1, 0, 0, 1}, 2, 3);
