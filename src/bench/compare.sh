@@ -7,7 +7,8 @@ cd "$(dirname "$0")/../.."
 out=${BENCH_OUT:-target/bench}
 mkdir -p "$out"
 mvn -q -B -ntp test-compile dependency:build-classpath -Dmdep.outputFile="$out/cp.txt" -Dmdep.includeScope=test >/dev/null
-java -cp "target/classes:target/test-classes:$(cat "$out/cp.txt")" dev.dualgrad.bench.Harness "${BENCH_SECONDS:-1.5}" 3 > "$out/dualgrad.json"
+# --add-modules enables the Vector API matmul kernel; BENCH_JAVA_OPTS='-Ddualgrad.vector=false' measures the plain one.
+java --add-modules jdk.incubator.vector ${BENCH_JAVA_OPTS:-} -cp "target/classes:target/test-classes:$(cat "$out/cp.txt")" dev.dualgrad.bench.Harness "${BENCH_SECONDS:-1.5}" 3 > "$out/dualgrad.json"
 peers=()
 if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
   OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 /usr/bin/python3 ../shared/peers/torch_peer.py 1 > "$out/torch.json"

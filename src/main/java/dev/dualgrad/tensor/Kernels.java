@@ -9,6 +9,33 @@ import java.util.Arrays;
 public final class Kernels {
     private Kernels() {}
 
+    /** A matrix-product kernel: C += A·B on row-major arrays at offsets. */
+    interface Gemm {
+        void gemm(double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n);
+    }
+
+    /**
+     * The Vector API kernel when the JVM was started with {@code --add-modules jdk.incubator.vector}
+     * (and {@code -Ddualgrad.vector=false} was not given), else null and the plain-Java kernel runs.
+     * Chosen once, at class initialisation.
+     */
+    private static final Gemm VECTOR = loadVectorKernel();
+
+    private static Gemm loadVectorKernel() {
+        if ("false".equals(System.getProperty("dualgrad.vector"))) return null;
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return null;
+        try {
+            return (Gemm) Class.forName("dev.dualgrad.tensor.VectorGemm").getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /** Which matrix kernel runs: "vector" or "plain". */
+    public static String matmulKernel() {
+        return VECTOR != null ? "vector (jdk.incubator.vector)" : "plain";
+    }
+
     /** Applies a row kernel over the broadcast of a and b (which must broadcast to {@code out}). */
     public static Tensor broadcast(RowKernel k, Tensor a, Tensor b, int[] out) {
         int n = Shape.size(out);
@@ -169,6 +196,18 @@ public final class Kernels {
      * same numbers as k separate products (the chunk-size independence the tests demand).</p>
      */
     public static void gemm(double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
+        // The vector kernel streams B once per 4 rows of A; while a B panel fits in cache (≤ 2 MiB) that
+        // wins, beyond it the blocked plain kernel does. The choice depends on k and n only, never on m,
+        // so stacking directions into more rows never changes which kernel (or which rounding) a row gets.
+        if (VECTOR != null && (long) k * n <= (1L << 18)) {
+            VECTOR.gemm(a, ao, b, bo, c, co, m, k, n);
+            return;
+        }
+        plainGemm(a, ao, b, bo, c, co, m, k, n);
+    }
+
+    /** The plain-Java kernel (always used without the Vector API); see {@link #gemm}. */
+    static void plainGemm(double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
         final int kb = 128, nb = 512;
         for (int j0 = 0; j0 < n; j0 += nb) {
             int j1 = Math.min(n, j0 + nb);

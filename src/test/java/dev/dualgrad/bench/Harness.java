@@ -39,7 +39,7 @@ public final class Harness {
             run(w, 1.0, null); // JIT warm-up
         }
         for (int r = 0; r < rounds; r++) for (Workload w : ws) run(w, seconds / rounds, samples.get(w.name));
-        StringBuilder sb = new StringBuilder("{\"peer\": \"dualgrad (java " + System.getProperty("java.version") + ", 1 thread)\", \"results\": {");
+        StringBuilder sb = new StringBuilder("{\"peer\": \"dualgrad (java " + System.getProperty("java.version") + ", 1 thread, matmul kernel " + dev.dualgrad.tensor.Kernels.matmulKernel() + ")\", \"results\": {");
         for (int i = 0; i < ws.size(); i++) {
             Workload w = ws.get(i);
             double[] s = samples.get(w.name).stream().mapToDouble(Double::doubleValue).sorted().toArray();
