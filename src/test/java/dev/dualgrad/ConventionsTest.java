@@ -140,7 +140,6 @@ class ConventionsTest {
         Tensor x = Tensor.vector(1, -2, 3);
         Tensor t = Diff.jvp(q -> q.gt(0).mul(Tensor.vector(5, 5, 5)), x, Tensor.ones(3)).tangent();
         assertEquals("[0.0, 0.0, 0.0]", java.util.Arrays.toString(t.buffer()));
-        for (String op : dev.dualgrad.ops.OpRegistry.CONSTANT_OPS) assertTrue(!op.isEmpty());
         Tensor g = Diff.grad(q -> q.mul(q.sign()).sum().add(q.detach().sum()), x);
         assertEquals("[1.0, -1.0, 1.0]", java.util.Arrays.toString(g.buffer()));
         Diff.jvp(q -> {

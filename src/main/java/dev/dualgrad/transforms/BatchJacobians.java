@@ -2,7 +2,6 @@ package dev.dualgrad.transforms;
 
 import dev.dualgrad.tensor.Shape;
 import dev.dualgrad.tensor.Tensor;
-import java.util.Arrays;
 import java.util.Locale;
 
 /**

@@ -44,7 +44,7 @@ public final class Jacobians {
         JacobianPlan plan = new JacobianPlan(mode, n, m, chunk, passes,
                 perDirection < 0 ? -1 : 8 * perDirection * Math.min(chunk, Math.max(dirs, 1)), why);
         JacobianResult r = new JacobianResult(jac, plan);
-        if (o.verify()) DotProductTest.verify("jacobian", f, xs, r);
+        if (o.verify()) DotProductCheck.verify("jacobian", f, xs, r);
         return r;
     }
 

@@ -10,7 +10,6 @@ import dev.dualgrad.transforms.JacobianMode;
 import dev.dualgrad.transforms.JacobianOptions;
 import dev.dualgrad.transforms.TensorFunction;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -123,10 +122,5 @@ public final class Harness {
         ws.add(new Workload("rosenbrock_grad", "Diff.grad", () -> Diff.grad(rosen, zr)));
         ws.add(new Workload("rosenbrock_hessian", "Diff.hessian (forward over reverse, 100 directions in one pass)", () -> Diff.hessian(rosen, zr)));
         return ws;
-    }
-
-    /** For a quick look at one workload while profiling. */
-    static String names() {
-        return Arrays.toString(workloads().stream().map(Workload::name).toArray());
     }
 }

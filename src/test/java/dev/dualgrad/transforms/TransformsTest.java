@@ -126,7 +126,10 @@ class TransformsTest {
         // a function that ignores an argument gives zeros for it
         Tensor[] g2 = Diff.grad(xs -> xs[0].sum(), a, b);
         assertArrayEquals(new double[3], g2[1].buffer(), 0);
-        assertArrayEquals(new double[2 * 3], Diff.jvp(xs -> xs[1].sum().add(xs[0].mul(0).sum()), new Tensor[] {a, b}, new Tensor[] {a, null}).tangent().mul(0).broadcastTo(2, 3).buffer(), 0);
+        // a tangent given for a only: f = Σ b does not move along it; f = Σ a·b moves by Σ v·b
+        assertEquals(0.0, Diff.jvp(xs -> xs[1].sum(), new Tensor[] {a, b}, new Tensor[] {a, null}).tangent().item(), 0);
+        Tensor v = Tensor.randn(9, 2, 3);
+        assertEquals(v.mul(b).sum().item(), Diff.jvp(xs -> xs[0].mul(xs[1]).sum(), new Tensor[] {a, b}, new Tensor[] {v, null}).tangent().item(), 1e-14);
     }
 
     @Test

@@ -9,11 +9,11 @@ import java.util.Locale;
  * equal uᵀJv from an assembled Jacobian. No finite differences are involved, so a disagreement means a
  * wrong rule, not a step size.
  */
-public final class DotProductTest {
+public final class DotProductCheck {
     /** Relative tolerance against Σ|u||J||v|: rounding only. */
     public static final double TOLERANCE = 1e-9;
 
-    private DotProductTest() {}
+    private DotProductCheck() {}
 
     static void verify(String op, MultiTensorFunction f, Tensor[] xs, JacobianResult r) {
         Tensor[] x = Jacobians.detached(xs);
