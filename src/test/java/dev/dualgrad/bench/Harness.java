@@ -121,6 +121,11 @@ public final class Harness {
                 .add(Tensor.scalar(1).sub(z.slice(0, 0, 99)).square()).sum();
         ws.add(new Workload("rosenbrock_grad", "Diff.grad", () -> Diff.grad(rosen, zr)));
         ws.add(new Workload("rosenbrock_hessian", "Diff.hessian (forward over reverse, 100 directions in one pass)", () -> Diff.hessian(rosen, zr)));
+        // matmul_N: C = A·B on N×N float64 operands, the kernel under everything else (the table adds GFLOP/s)
+        for (int n : new int[] {256, 512, 1024}) {
+            Tensor a = Tensor.randn(12 + n, n, n), b = Tensor.randn(13 + n, n, n);
+            ws.add(new Workload("matmul_" + n, "Tensor.matmul, " + dev.dualgrad.tensor.Kernels.matmulKernel() + " kernel", () -> a.matmul(b)));
+        }
         return ws;
     }
 }

@@ -1,0 +1,76 @@
+package dev.dualgrad.tensor;
+
+import java.util.Objects;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.function.Supplier;
+
+/**
+ * Where large matrix products may run in parallel: a {@link ForkJoinPool} chosen by the caller, or none.
+ *
+ * <p>By default there is no pool and every kernel runs on the calling thread (the benchmarks' "one
+ * thread"). With {@link #use(ForkJoinPool)}, a product of at least {@link #MIN_FLOPS} floating-point
+ * operations is split by rows of C into at most {@code pool.getParallelism()} blocks, one task each. The
+ * kernels compute each element of C with the same sequence of operations whatever rows surround it, so
+ * the parallel result is bitwise the single-threaded one (tested), whatever the pool's size.</p>
+ *
+ * <pre>{@code
+ * ForkJoinPool pool = new ForkJoinPool(2);
+ * Parallelism.use(pool);          // for every thread, until use(null)
+ * Tensor j = Parallelism.with(pool, () -> Diff.jacobian(f, x)); // or for one computation on this thread
+ * }</pre>
+ */
+public final class Parallelism {
+    private Parallelism() {}
+
+    /** Products smaller than this (2·m·k·n) stay on the calling thread: forking costs more than it saves. */
+    public static final long MIN_FLOPS = 1L << 22;
+
+    private static volatile ForkJoinPool global;
+    private static final ThreadLocal<ForkJoinPool> SCOPED = new ThreadLocal<>();
+
+    /** Sets the pool used by every thread that has no {@link #with} scope; null means single-threaded. */
+    public static void use(ForkJoinPool pool) {
+        global = pool;
+    }
+
+    /** Runs {@code body} on this thread with {@code pool} for its large products, then restores the previous one. */
+    public static <T> T with(ForkJoinPool pool, Supplier<T> body) {
+        Objects.requireNonNull(pool, "pool");
+        ForkJoinPool before = SCOPED.get();
+        SCOPED.set(pool);
+        try {
+            return body.get();
+        } finally {
+            if (before == null) SCOPED.remove();
+            else SCOPED.set(before);
+        }
+    }
+
+    /** The pool in effect on this thread, or null. */
+    public static ForkJoinPool current() {
+        ForkJoinPool p = SCOPED.get();
+        return p != null ? p : global;
+    }
+
+    /** C += A·B with {@code kernel}, split by rows of C over the current pool when it is large enough. */
+    static void gemm(Kernels.Gemm kernel, double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
+        ForkJoinPool pool = current();
+        int parts = pool == null ? 1 : (int) Math.min(pool.getParallelism(), m / 16);
+        if (parts <= 1 || 2L * m * k * n < MIN_FLOPS) {
+            kernel.gemm(a, ao, b, bo, c, co, m, k, n);
+            return;
+        }
+        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[parts];
+        for (int t = 0; t < parts; t++) {
+            int i0 = (int) ((long) m * t / parts), i1 = (int) ((long) m * (t + 1) / parts);
+            tasks[t] = ForkJoinTask.adapt(() -> kernel.gemm(a, ao + i0 * k, b, bo, c, co + i0 * n, i1 - i0, k, n));
+        }
+        if (ForkJoinTask.inForkJoinPool() && ForkJoinTask.getPool() == pool) {
+            ForkJoinTask.invokeAll(tasks);
+        } else {
+            for (ForkJoinTask<?> task : tasks) pool.execute(task);
+            for (ForkJoinTask<?> task : tasks) task.join();
+        }
+    }
+}

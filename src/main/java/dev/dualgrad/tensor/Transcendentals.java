@@ -1,0 +1,81 @@
+package dev.dualgrad.tensor;
+
+/**
+ * Elementwise transcendental functions fast enough for hot loops: the JDK's {@code Math.tanh} is a native
+ * call costing 30–45 ns an element here, more than the matrix products around it in a tanh network.
+ *
+ * <p><b>tanh.</b> With a = min(|x|, 22) (tanh rounds to ±1 beyond 19.1) and t = 2a,
+ * tanh x = sign(x) · e / (e + 2), e = expm1(t). expm1 is computed without cancellation near 0:
+ * k = round(t / ln 2), r = t − k·ln 2 (two-part ln 2, fused), so |r| ≤ ln 2 / 2;
+ * expm1(r) = r · (1 + r/2! + … + r¹²/13!) by Horner (truncation < 10⁻¹⁷ relative); then
+ * expm1(t) = 2ᵏ · expm1(r) + (2ᵏ − 1), one fused multiply-add, which is exactly expm1(r) when k = 0.
+ * The error is a few ulp at most (the tests bound it against {@link StrictMath#tanh} over the whole
+ * range); ±0, ±∞ and NaN map as tanh does.</p>
+ *
+ * <p>The array kernel runs the same arithmetic on the Vector API when it is present
+ * ({@code --add-modules jdk.incubator.vector}), lanes and tail alike, so every element gets bitwise the
+ * same value whatever its position, the kernel or the JVM flags.</p>
+ */
+public final class Transcendentals {
+    private Transcendentals() {}
+
+    static final double SHIFTER = 0x1.8p52; // adding it rounds to an integer kept in the low bits
+    static final double INV_LN2 = 1.4426950408889634;
+    static final double LN2_HI = 0.6931471805599453;
+    static final double LN2_LO = 2.3190468138462996e-17;
+    static final double TANH_CLAMP = 22.0;
+    /** 1/(n+1)! for n = 0..12: expm1(r) = r · Σ C[n] rⁿ. */
+    static final double[] C = new double[13];
+
+    static {
+        double f = 1;
+        for (int n = 0; n < C.length; n++) {
+            f *= n + 1;
+            C[n] = 1 / f;
+        }
+    }
+
+    /** Implemented by the Vector API kernels, loaded only when the module is present. */
+    interface ArrayKernels {
+        /** y[i] = tanh(x[i]) for i in [0, n − n mod lanes); returns where the scalar tail starts. */
+        int tanh(double[] x, double[] y, int n);
+    }
+
+    private static final ArrayKernels VECTOR = load();
+
+    private static ArrayKernels load() {
+        if ("false".equals(System.getProperty("dualgrad.vector"))) return null;
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return null;
+        try {
+            return (ArrayKernels) Class.forName("dev.dualgrad.tensor.VectorTranscendentals").getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /** y[i] = tanh(x[i]) for i &lt; n (see the class comment for the method and its accuracy). */
+    public static void tanh(double[] x, double[] y, int n) {
+        int i = VECTOR == null ? 0 : VECTOR.tanh(x, y, n);
+        for (; i < n; i++) y[i] = tanh(x[i]);
+    }
+
+    /** tanh x, the scalar form of the array kernel (bitwise the same values). */
+    public static double tanh(double x) {
+        double a = Math.min(Math.abs(x), TANH_CLAMP);
+        double e = expm1Reduced(a + a);
+        return Math.copySign(e / (e + 2.0), x);
+    }
+
+    /** expm1(t) for 0 ≤ t ≤ 44 (or NaN), as the class comment describes. */
+    private static double expm1Reduced(double t) {
+        double s = Math.fma(t, INV_LN2, SHIFTER);
+        double k = s - SHIFTER;
+        double r = Math.fma(-k, LN2_HI, t);
+        r = Math.fma(-k, LN2_LO, r);
+        double q = C[12];
+        for (int n = 11; n >= 0; n--) q = Math.fma(q, r, C[n]);
+        double p = r * q;
+        double twoK = Double.longBitsToDouble((Double.doubleToRawLongBits(s) + 1023) << 52);
+        return Math.fma(twoK, p, twoK - 1.0);
+    }
+}
