@@ -45,7 +45,9 @@ public final class Linear extends Module {
             throw new IllegalArgumentException("Linear(" + in + " → " + out + "): the input has shape " + java.util.Arrays.toString(x.shape())
                     + " but its last axis must have size " + in);
         }
-        Tensor y = x.matmul(params.get("weight").transpose());
+        // x·Wᵀ with W read in place (no transposed copy); a single sample [in] goes through as [1, in].
+        Tensor w = params.get("weight");
+        Tensor y = x.rank() == 1 ? x.unsqueeze(0).matmul(w, false, true).squeeze(0) : x.matmul(w, false, true);
         return bias ? y.add(params.get("bias")) : y;
     }
 

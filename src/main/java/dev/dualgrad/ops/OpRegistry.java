@@ -129,6 +129,15 @@ public final class OpRegistry {
                 List.<int[][]>of(s(d(3), d(3)), s(d(2, 3), d(3, 4)), s(d(3), d(3, 2)), s(d(2, 3), d(3)), s(d(2, 2, 3), d(3, 2)),
                         s(d(2, 3), d(2, 3, 2)), s(d(2, 1, 2, 3), d(3, 3, 2))),
                 xs -> xs[0].matmul(xs[1]), ANY));
+        r.add(new OpSpec("matmul(A, Bᵀ)", "matmul", new Domain[] {REAL, REAL}, NONE,
+                List.<int[][]>of(s(d(2, 3), d(4, 3)), s(d(2, 2, 3), d(4, 3)), s(d(2, 3), d(2, 4, 3)), s(d(2, 1, 2, 3), d(3, 4, 3))),
+                xs -> xs[0].matmul(xs[1], false, true), ANY));
+        r.add(new OpSpec("matmul(Aᵀ, B)", "matmul", new Domain[] {REAL, REAL}, NONE,
+                List.<int[][]>of(s(d(3, 2), d(3, 4)), s(d(2, 3, 2), d(3, 4)), s(d(3, 2), d(2, 3, 4))),
+                xs -> xs[0].matmul(xs[1], true, false), ANY));
+        r.add(new OpSpec("matmul(Aᵀ, Bᵀ)", "matmul", new Domain[] {REAL, REAL}, NONE,
+                List.<int[][]>of(s(d(3, 2), d(4, 3)), s(d(2, 3, 2), d(1, 4, 3))),
+                xs -> xs[0].matmul(xs[1], true, true), ANY));
         // ---- shape
         r.add(new OpSpec("reshape([3,2])", "reshape", new Domain[] {REAL}, NONE, List.<int[][]>of(s(d(2, 3)), s(d(6))), xs -> xs[0].reshape(3, 2), ANY));
         r.add(new OpSpec("reshape([2,-1])", "reshape", new Domain[] {REAL}, NONE, List.<int[][]>of(s(d(6)), s(d(2, 2, 2))), xs -> xs[0].reshape(2, -1), ANY));

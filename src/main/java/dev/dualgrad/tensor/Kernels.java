@@ -9,9 +9,13 @@ import java.util.Arrays;
 public final class Kernels {
     private Kernels() {}
 
-    /** A matrix-product kernel: C += A·B on row-major arrays at offsets. */
+    /**
+     * A matrix-product kernel, BLAS-style: C [m,n] += op(A) [m,k] · op(B) [k,n] on row-major arrays, where
+     * op(A) = A stored [m,k] (row stride lda) or, with ta, Aᵀ for A stored [k,m]; likewise B with tb.
+     */
     interface Gemm {
-        void gemm(double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n);
+        void gemm(boolean ta, boolean tb, int m, int n, int k, double[] a, int ao, int lda, double[] b, int bo, int ldb,
+                double[] c, int co, int ldc);
     }
 
     /**
@@ -19,18 +23,10 @@ public final class Kernels {
      * (and {@code -Ddualgrad.vector=false} was not given), else null and the plain-Java kernel runs.
      * Chosen once, at class initialisation.
      */
-    private static final Gemm VECTOR = loadVectorKernel();
+    private static final Gemm VECTOR = VectorKernels.load("dev.dualgrad.tensor.VectorGemm", Gemm.class);
     private static final Gemm PLAIN = Kernels::plainGemm;
-
-    private static Gemm loadVectorKernel() {
-        if ("false".equals(System.getProperty("dualgrad.vector"))) return null;
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return null;
-        try {
-            return (Gemm) Class.forName("dev.dualgrad.tensor.VectorGemm").getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return null;
-        }
-    }
+    /** Both kernels, for the tests: the one {@link #gemm} picks, and the plain one. */
+    static final Gemm PICKED = VECTOR != null ? VECTOR : PLAIN, PLAIN_KERNEL = PLAIN;
 
     /** Which matrix kernel runs: "vector" or "plain". */
     public static String matmulKernel() {
@@ -214,17 +210,47 @@ public final class Kernels {
     }
 
     /**
-     * C += A·B for row-major A [m,k] at offset ao, B [k,n] at bo, C [m,n] at co.
-     *
-     * <p>Runs {@link VectorGemm} (packed, cache-blocked, fused multiply-adds) when the Vector API is
-     * present, else {@link #plainGemm}; large products are split by rows over the pool of
-     * {@link Parallelism} when the caller set one. Either kernel gives each element of C a sequence of
-     * operations that depends on k alone, never on m, on the rows around it or on the thread: stacking
-     * tangent directions into one product, or splitting it among threads, gives bitwise the same numbers
-     * (the chunk-size and thread independence the tests demand).</p>
+     * C += A·B for row-major A [m,k] at offset ao, B [k,n] at bo, C [m,n] at co: {@link #gemm(boolean,
+     * boolean, double[], int, double[], int, double[], int, int, int, int)} without transposes.
      */
     public static void gemm(double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
-        Parallelism.gemm(VECTOR != null ? VECTOR : PLAIN, a, ao, b, bo, c, co, m, k, n);
+        gemm(false, false, a, ao, b, bo, c, co, m, k, n);
+    }
+
+    /**
+     * C [m,n] += op(A)·op(B) on dense row-major matrices at offsets: op(A) is A [m,k], or Aᵀ of A stored
+     * [k,m] when ta; op(B) is B [k,n], or Bᵀ of B stored [n,k] when tb. The transposed forms read the
+     * operand in place, so x·Wᵀ and the rules' C̄·Bᵀ and Aᵀ·C̄ never copy a transpose.
+     *
+     * <p>Runs {@link VectorGemm} (packed, cache-blocked, fused multiply-adds) when the Vector API is
+     * present, else {@link #plainGemm}; large products are split by rows or columns over the pool of
+     * {@link Parallelism} when the caller set one. Either kernel gives each element of C a sequence of
+     * operations that depends on k alone, never on m, on the elements around it, on the transposes or on
+     * the thread: stacking tangent directions into one product, or splitting it among threads, gives
+     * bitwise the same numbers (the chunk-size and thread independence the tests demand).</p>
+     */
+    public static void gemm(boolean ta, boolean tb, double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
+        Parallelism.gemm(VECTOR != null ? VECTOR : PLAIN, ta, tb, m, n, k, a, ao, ta ? m : k, b, bo, tb ? k : n, c, co, n);
+    }
+
+    /** The plain kernel behind the Gemm interface: transposed operands are copied to row-major first. */
+    private static void plainGemm(boolean ta, boolean tb, int m, int n, int k, double[] a, int ao, int lda, double[] b, int bo, int ldb,
+            double[] c, int co, int ldc) {
+        if (ta) {
+            double[] t = new double[m * k];
+            for (int p = 0; p < k; p++) for (int i = 0; i < m; i++) t[i * k + p] = a[ao + p * lda + i];
+            a = t;
+            ao = 0;
+            lda = k;
+        }
+        if (tb) {
+            double[] t = new double[k * n];
+            for (int j = 0; j < n; j++) for (int p = 0; p < k; p++) t[p * n + j] = b[bo + j * ldb + p];
+            b = t;
+            bo = 0;
+            ldb = n;
+        }
+        plainGemm(a, ao, lda, b, bo, ldb, c, co, ldc, m, k, n);
     }
 
     /**
@@ -235,7 +261,7 @@ public final class Kernels {
      * c += (a_p·b_p + a_{p+1}·b_{p+1}) over the pairs p of each k-block, whether its row is in a group of
      * four or in the tail.
      */
-    static void plainGemm(double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
+    static void plainGemm(double[] a, int ao, int lda, double[] b, int bo, int ldb, double[] c, int co, int ldc, int m, int k, int n) {
         final int kb = 128, nb = 512;
         for (int j0 = 0; j0 < n; j0 += nb) {
             int j1 = Math.min(n, j0 + nb);
@@ -243,13 +269,13 @@ public final class Kernels {
                 int k1 = Math.min(k, k0 + kb);
                 int i = 0;
                 for (; i + 4 <= m; i += 4) {
-                    int c0 = co + i * n, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
-                    int a0 = ao + i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+                    int c0 = co + i * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+                    int a0 = ao + i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
                     int p = k0;
                     for (; p + 2 <= k1; p += 2) {
                         double x00 = a[a0 + p], x01 = a[a0 + p + 1], x10 = a[a1 + p], x11 = a[a1 + p + 1];
                         double x20 = a[a2 + p], x21 = a[a2 + p + 1], x30 = a[a3 + p], x31 = a[a3 + p + 1];
-                        int b0 = bo + p * n, b1 = b0 + n;
+                        int b0 = bo + p * ldb, b1 = b0 + ldb;
                         for (int j = j0; j < j1; j++) {
                             double u = b[b0 + j], v = b[b1 + j];
                             c[c0 + j] += x00 * u + x01 * v;
@@ -260,7 +286,7 @@ public final class Kernels {
                     }
                     if (p < k1) {
                         double x0 = a[a0 + p], x1 = a[a1 + p], x2 = a[a2 + p], x3 = a[a3 + p];
-                        int b0 = bo + p * n;
+                        int b0 = bo + p * ldb;
                         for (int j = j0; j < j1; j++) {
                             double u = b[b0 + j];
                             c[c0 + j] += x0 * u;
@@ -271,16 +297,16 @@ public final class Kernels {
                     }
                 }
                 for (; i < m; i++) { // the tail rows, with the same pairing as above
-                    int ci = co + i * n, ai = ao + i * k;
+                    int ci = co + i * ldc, ai = ao + i * lda;
                     int p = k0;
                     for (; p + 2 <= k1; p += 2) {
                         double x0 = a[ai + p], x1 = a[ai + p + 1];
-                        int b0 = bo + p * n, b1 = b0 + n;
+                        int b0 = bo + p * ldb, b1 = b0 + ldb;
                         for (int j = j0; j < j1; j++) c[ci + j] += x0 * b[b0 + j] + x1 * b[b1 + j];
                     }
                     if (p < k1) {
                         double x = a[ai + p];
-                        int b0 = bo + p * n;
+                        int b0 = bo + p * ldb;
                         for (int j = j0; j < j1; j++) c[ci + j] += x * b[b0 + j];
                     }
                 }

@@ -10,7 +10,7 @@ import java.util.function.Supplier;
  *
  * <p>By default there is no pool and every kernel runs on the calling thread (the benchmarks' "one
  * thread"). With {@link #use(ForkJoinPool)}, a product of at least {@link #MIN_FLOPS} floating-point
- * operations is split by rows of C into at most {@code pool.getParallelism()} blocks, one task each. The
+ * operations is split by rows (or columns) of C into at most {@code pool.getParallelism()} blocks, one task each. The
  * kernels compute each element of C with the same sequence of operations whatever rows surround it, so
  * the parallel result is bitwise the single-threaded one (tested), whatever the pool's size.</p>
  *
@@ -53,18 +53,26 @@ public final class Parallelism {
         return p != null ? p : global;
     }
 
-    /** C += A·B with {@code kernel}, split by rows of C over the current pool when it is large enough. */
-    static void gemm(Kernels.Gemm kernel, double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
+    /**
+     * C += op(A)·op(B) with {@code kernel} (arguments as {@link Kernels.Gemm}), split over the current pool
+     * when it is large enough: by rows of C when m ≥ n, else by columns.
+     */
+    static void gemm(Kernels.Gemm kernel, boolean ta, boolean tb, int m, int n, int k, double[] a, int ao, int lda,
+            double[] b, int bo, int ldb, double[] c, int co, int ldc) {
         ForkJoinPool pool = current();
-        int parts = pool == null ? 1 : (int) Math.min(pool.getParallelism(), m / 16);
+        boolean byRows = m >= n;
+        int parts = pool == null ? 1 : (int) Math.min(pool.getParallelism(), Math.max(m, n) / 16);
         if (parts <= 1 || 2L * m * k * n < MIN_FLOPS) {
-            kernel.gemm(a, ao, b, bo, c, co, m, k, n);
+            kernel.gemm(ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc);
             return;
         }
         ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[parts];
+        int len = byRows ? m : n;
         for (int t = 0; t < parts; t++) {
-            int i0 = (int) ((long) m * t / parts), i1 = (int) ((long) m * (t + 1) / parts);
-            tasks[t] = ForkJoinTask.adapt(() -> kernel.gemm(a, ao + i0 * k, b, bo, c, co + i0 * n, i1 - i0, k, n));
+            int s0 = (int) ((long) len * t / parts), s1 = (int) ((long) len * (t + 1) / parts);
+            tasks[t] = ForkJoinTask.adapt(byRows
+                    ? () -> kernel.gemm(ta, tb, s1 - s0, n, k, a, ao + (ta ? s0 : s0 * lda), lda, b, bo, ldb, c, co + s0 * ldc, ldc)
+                    : () -> kernel.gemm(ta, tb, m, s1 - s0, k, a, ao, lda, b, bo + (tb ? s0 * ldb : s0), ldb, c, co + s0, ldc));
         }
         if (ForkJoinTask.inForkJoinPool() && ForkJoinTask.getPool() == pool) {
             ForkJoinTask.invokeAll(tasks);

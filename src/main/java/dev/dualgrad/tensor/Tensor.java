@@ -332,6 +332,13 @@ public final class Tensor {
      */
     public Tensor matmul(Tensor o) { return MatMul.matmul(this, o); }
 
+    /**
+     * op(this)·op(o), op transposing the last two axes when its flag is set (BLAS's transa/transb):
+     * bitwise {@code this.transpose().matmul(o)} and so on, without copying a transpose. Both operands
+     * need rank ≥ 2.
+     */
+    public Tensor matmul(Tensor o, boolean transposeThis, boolean transposeOther) { return MatMul.matmul(this, o, transposeThis, transposeOther); }
+
     // ------------------------------------------------------------------ shape
 
     /** A new shape with the same elements; one dimension may be -1 and is inferred. */

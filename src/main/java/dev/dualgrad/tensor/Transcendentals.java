@@ -41,17 +41,7 @@ public final class Transcendentals {
         int tanh(double[] x, double[] y, int n);
     }
 
-    private static final ArrayKernels VECTOR = load();
-
-    private static ArrayKernels load() {
-        if ("false".equals(System.getProperty("dualgrad.vector"))) return null;
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) return null;
-        try {
-            return (ArrayKernels) Class.forName("dev.dualgrad.tensor.VectorTranscendentals").getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return null;
-        }
-    }
+    private static final ArrayKernels VECTOR = VectorKernels.load("dev.dualgrad.tensor.VectorTranscendentals", ArrayKernels.class);
 
     /** y[i] = tanh(x[i]) for i &lt; n (see the class comment for the method and its accuracy). */
     public static void tanh(double[] x, double[] y, int n) {

@@ -4,7 +4,7 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * C += A·B with the JDK's incubating Vector API. Loaded only when the JVM runs with
+ * C += op(A)·op(B) (op = identity or transpose) with the JDK's incubating Vector API. Loaded only when the JVM runs with
  * {@code --add-modules jdk.incubator.vector} (see {@link Kernels}); otherwise the plain-Java kernel runs.
  *
  * <p>Large products follow the layout of BLIS/GotoBLAS: a KC×NC block of B is packed into column
@@ -32,25 +32,31 @@ final class VectorGemm implements Kernels.Gemm {
             ThreadLocal.withInitial(() -> new double[][] {new double[MC * KC], new double[KC * NC], new double[MR * NR]});
 
     @Override
-    public void gemm(double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
+    public void gemm(boolean ta, boolean tb, int m, int n, int k, double[] a, int ao, int lda, double[] b, int bo, int ldb,
+            double[] c, int co, int ldc) {
         // Packing copies A and B once; with few rows of A there is too little reuse of packed B to pay for it
-        // (measured on AVX2: the unpacked kernel wins up to m = 16, the packed one beyond).
-        if (m <= 16) unpacked(a, ao, b, bo, c, co, m, k, n);
-        else packed(a, ao, b, bo, c, co, m, k, n);
+        // (measured on AVX2: the unpacked kernel wins up to m = 16, the packed one beyond). Transposed
+        // operands always go through packing, which reads them in their stored order.
+        if (m <= 16 && !ta && !tb) unpacked(a, ao, lda, b, bo, ldb, c, co, ldc, m, k, n);
+        else packed(ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc);
     }
 
-    private static void packed(double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
+    private static void packed(boolean ta, boolean tb, int m, int n, int k, double[] a, int ao, int lda, double[] b, int bo, int ldb,
+            double[] c, int co, int ldc) {
         double[][] buf = BUFFERS.get();
         double[] ap = buf[0], bp = buf[1], tile = buf[2];
+        int kBlocks = Math.max(1, (k + KC - 1) / KC), kcEven = (k + kBlocks - 1) / kBlocks; // equal blocks, no thin last one
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
-                packB(b, bo + pc * n + jc, n, kc, nc, bp);
+            for (int pc = 0; pc < k; pc += kcEven) {
+                int kc = Math.min(kcEven, k - pc);
+                if (tb) packBTransposed(b, bo + jc * ldb + pc, ldb, kc, nc, bp);
+                else packB(b, bo + pc * ldb + jc, ldb, kc, nc, bp);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    packA(a, ao + ic * k + pc, k, mc, kc, ap);
-                    macro(ap, bp, tile, c, co + ic * n + jc, n, mc, nc, kc);
+                    if (ta) packATransposed(a, ao + pc * lda + ic, lda, mc, kc, ap);
+                    else packA(a, ao + ic * lda + pc, lda, mc, kc, ap);
+                    macro(ap, bp, tile, c, co + ic * ldc + jc, ldc, mc, nc, kc);
                 }
             }
         }
@@ -74,6 +80,23 @@ final class VectorGemm implements Kernels.Gemm {
         }
     }
 
+    /** The same panels from Bᵀ stored [nc, kc] (row stride ldb): column j of B is row j of the store. */
+    private static void packBTransposed(double[] bt, int bo, int ldb, int kc, int nc, double[] bp) {
+        int q = 0;
+        for (int j = 0; j < nc; j += NR) {
+            int w = Math.min(NR, nc - j);
+            for (int col = 0; col < NR; col++) {
+                if (col < w) {
+                    int src = bo + (j + col) * ldb;
+                    for (int p = 0; p < kc; p++) bp[q + p * NR + col] = bt[src + p];
+                } else {
+                    for (int p = 0; p < kc; p++) bp[q + p * NR + col] = 0.0;
+                }
+            }
+            q += kc * NR;
+        }
+    }
+
     /** A[mc, kc] (row stride lda) into panels of MR rows, each kc×MR contiguous (p-major); missing rows are 0. */
     private static void packA(double[] a, int ao, int lda, int mc, int kc, double[] ap) {
         int q = 0;
@@ -86,6 +109,20 @@ final class VectorGemm implements Kernels.Gemm {
                 } else {
                     for (int p = 0; p < kc; p++) ap[q + p * MR + r] = 0.0;
                 }
+            }
+            q += kc * MR;
+        }
+    }
+
+    /** The same panels from Aᵀ stored [kc, mc] (row stride lda): an MR-high column of A is contiguous there. */
+    private static void packATransposed(double[] at, int ao, int lda, int mc, int kc, double[] ap) {
+        int q = 0;
+        for (int i = 0; i < mc; i += MR) {
+            int h = Math.min(MR, mc - i);
+            for (int p = 0; p < kc; p++) {
+                int src = ao + p * lda + i, dst = q + p * MR;
+                System.arraycopy(at, src, ap, dst, h);
+                for (int r = h; r < MR; r++) ap[dst + r] = 0.0;
             }
             q += kc * MR;
         }
@@ -153,11 +190,11 @@ final class VectorGemm implements Kernels.Gemm {
     }
 
     /** The unpacked kernel: 4 rows × NR columns of C in registers over the whole of k, B read in place. */
-    private static void unpacked(double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
+    private static void unpacked(double[] a, int ao, int lda, double[] b, int bo, int ldb, double[] c, int co, int ldc, int m, int k, int n) {
         int i = 0;
         for (; i + 4 <= m; i += 4) {
-            int r0 = ao + i * k, r1 = r0 + k, r2 = r1 + k, r3 = r2 + k;
-            int q0 = co + i * n, q1 = q0 + n, q2 = q1 + n, q3 = q2 + n;
+            int r0 = ao + i * lda, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
+            int q0 = co + i * ldc, q1 = q0 + ldc, q2 = q1 + ldc, q3 = q2 + ldc;
             int j = 0;
             for (; j + NR <= n; j += NR) {
                 DoubleVector c00 = DoubleVector.fromArray(S, c, q0 + j), c01 = DoubleVector.fromArray(S, c, q0 + j + W);
@@ -165,7 +202,7 @@ final class VectorGemm implements Kernels.Gemm {
                 DoubleVector c20 = DoubleVector.fromArray(S, c, q2 + j), c21 = DoubleVector.fromArray(S, c, q2 + j + W);
                 DoubleVector c30 = DoubleVector.fromArray(S, c, q3 + j), c31 = DoubleVector.fromArray(S, c, q3 + j + W);
                 for (int p = 0; p < k; p++) {
-                    int bq = bo + p * n + j;
+                    int bq = bo + p * ldb + j;
                     DoubleVector b0 = DoubleVector.fromArray(S, b, bq), b1 = DoubleVector.fromArray(S, b, bq + W);
                     DoubleVector x0 = DoubleVector.broadcast(S, a[r0 + p]), x1 = DoubleVector.broadcast(S, a[r1 + p]);
                     DoubleVector x2 = DoubleVector.broadcast(S, a[r2 + p]), x3 = DoubleVector.broadcast(S, a[r3 + p]);
@@ -187,15 +224,15 @@ final class VectorGemm implements Kernels.Gemm {
                 c30.intoArray(c, q3 + j);
                 c31.intoArray(c, q3 + j + W);
             }
-            for (; j < n; j++) for (int r = 0; r < 4; r++) c[q0 + r * n + j] = dot(a, r0 + r * k, b, bo + j, n, k, c[q0 + r * n + j]);
+            for (; j < n; j++) for (int r = 0; r < 4; r++) c[q0 + r * ldc + j] = dot(a, r0 + r * lda, b, bo + j, ldb, k, c[q0 + r * ldc + j]);
         }
         for (; i < m; i++) { // the tail rows, one at a time but still NR columns per pass
-            int r0 = ao + i * k, q0 = co + i * n;
+            int r0 = ao + i * lda, q0 = co + i * ldc;
             int j = 0;
             for (; j + NR <= n; j += NR) {
                 DoubleVector c00 = DoubleVector.fromArray(S, c, q0 + j), c01 = DoubleVector.fromArray(S, c, q0 + j + W);
                 for (int p = 0; p < k; p++) {
-                    int bq = bo + p * n + j;
+                    int bq = bo + p * ldb + j;
                     DoubleVector x0 = DoubleVector.broadcast(S, a[r0 + p]);
                     c00 = x0.fma(DoubleVector.fromArray(S, b, bq), c00);
                     c01 = x0.fma(DoubleVector.fromArray(S, b, bq + W), c01);
@@ -203,13 +240,13 @@ final class VectorGemm implements Kernels.Gemm {
                 c00.intoArray(c, q0 + j);
                 c01.intoArray(c, q0 + j + W);
             }
-            for (; j < n; j++) c[q0 + j] = dot(a, r0, b, bo + j, n, k, c[q0 + j]);
+            for (; j < n; j++) c[q0 + j] = dot(a, r0, b, bo + j, ldb, k, c[q0 + j]);
         }
     }
 
-    /** s + Σ_p a[ar+p]·b[bc+p·n], one fma per p in order: the same arithmetic as a vector lane. */
-    private static double dot(double[] a, int ar, double[] b, int bc, int n, int k, double s) {
-        for (int p = 0; p < k; p++) s = Math.fma(a[ar + p], b[bc + p * n], s);
+    /** s + Σ_p a[ar+p]·b[bc+p·ldb], one fma per p in order: the same arithmetic as a vector lane. */
+    private static double dot(double[] a, int ar, double[] b, int bc, int ldb, int k, double s) {
+        for (int p = 0; p < k; p++) s = Math.fma(a[ar + p], b[bc + p * ldb], s);
         return s;
     }
 }

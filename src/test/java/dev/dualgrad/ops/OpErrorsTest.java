@@ -79,7 +79,10 @@ class OpErrorsTest {
             Map.entry("matmul", () -> List.of(
                     new Bad(IllegalArgumentException.class, () -> Tensor.zeros(2, 3).matmul(Tensor.zeros(2, 3)), "matmul", "[2, 3] @ [2, 3]"),
                     new Bad(IllegalArgumentException.class, () -> Tensor.scalar(2).matmul(Tensor.zeros(2)), "matmul", "rank ≥ 1", "[]"),
-                    new Bad(IllegalArgumentException.class, () -> Tensor.zeros(2, 2, 3).matmul(Tensor.zeros(4, 3, 2)), "matmul", "batch", "[2]", "[4]"))),
+                    new Bad(IllegalArgumentException.class, () -> Tensor.zeros(2, 2, 3).matmul(Tensor.zeros(4, 3, 2)), "matmul", "batch", "[2]", "[4]"),
+                    new Bad(IllegalArgumentException.class, () -> Tensor.zeros(2, 3).matmul(Tensor.zeros(3, 4), false, true), "matmul", "transpose of [3, 4]", "3 vs 4"),
+                    new Bad(IllegalArgumentException.class, () -> Tensor.zeros(3).matmul(Tensor.zeros(2, 3), false, true), "matmul", "rank ≥ 2", "[3]"),
+                    new Bad(IllegalArgumentException.class, () -> Tensor.zeros(2, 2, 3).matmul(Tensor.zeros(4, 2, 3), false, true), "matmul", "batch", "[2]", "[4]"))),
             Map.entry("shape", () -> List.of(
                     new Bad(IllegalArgumentException.class, () -> Tensor.zeros(2, 3).reshape(5), "reshape", "[2, 3]", "[5]"),
                     new Bad(IllegalArgumentException.class, () -> Tensor.zeros(2, 3).reshape(-1, -1), "reshape", "-1"),

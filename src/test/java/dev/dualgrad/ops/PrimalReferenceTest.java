@@ -151,6 +151,19 @@ class PrimalReferenceTest {
         assertEquals(total / 24, mean.item(), 1e-15);
     }
 
+    /** The transposed forms read the operand in place, and give bitwise the product of an explicit transpose. */
+    @Test
+    void transposedMatmulIsBitwiseTheProductOfExplicitTransposes() {
+        for (int[][] sh : new int[][][] {{{5, 7}, {7, 9}}, {{2, 20, 33}, {33, 17}}, {{40, 300}, {3, 300, 50}}}) {
+            Tensor a = Tensor.randn(1, sh[0]), b = Tensor.randn(2, sh[1]);
+            Tensor ref = a.matmul(b), at = a.transpose(), bt = b.transpose();
+            assertArrayEquals(ref.buffer(), at.matmul(b, true, false).buffer(), 0.0);
+            assertArrayEquals(ref.buffer(), a.matmul(bt, false, true).buffer(), 0.0);
+            assertArrayEquals(ref.buffer(), at.matmul(bt, true, true).buffer(), 0.0);
+            assertArrayEquals(ref.shape(), a.matmul(bt, false, true).shape());
+        }
+    }
+
     @Test
     void matmulAgainstLoops() {
         Tensor a = Tensor.randn(2, 2, 1, 3, 4), b = Tensor.randn(3, 5, 4, 2);   // batch [2,1] with [5] → [2,5]

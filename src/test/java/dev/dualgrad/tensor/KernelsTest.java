@@ -7,8 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 class KernelsTest {
+    /** C += A·B on dense row-major operands through one kernel. */
+    interface Dense {
+        void gemm(double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n);
+    }
+
+    static Dense dense(Kernels.Gemm g) {
+        return (a, ao, b, bo, c, co, m, k, n) -> g.gemm(false, false, m, n, k, a, ao, k, b, bo, n, c, co, n);
+    }
+
     /** Both kernels: the one gemm picks (the Vector API under the tests' --add-modules) and the plain one. */
-    static final Kernels.Gemm[] KERNELS = {Kernels::gemm, Kernels::plainGemm};
+    static final Kernels.Gemm[] RAW = {Kernels.PICKED, Kernels.PLAIN_KERNEL};
+    static final Dense[] KERNELS = {dense(Kernels.PICKED), dense(Kernels.PLAIN_KERNEL)};
 
     @Test
     void theTestsRunTheVectorKernel() {
@@ -17,12 +27,12 @@ class KernelsTest {
 
     @Test
     void gemmMatchesATripleLoopOnAwkwardShapes() {
-        for (Kernels.Gemm g : KERNELS) matchesTripleLoop(g);
+        for (Dense g : KERNELS) matchesTripleLoop(g);
     }
 
     @Test
     void kernelsAccumulateIntoC() {
-        for (Kernels.Gemm g : KERNELS) {
+        for (Dense g : KERNELS) {
             double[] a = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, b = {1, 0, 0, 1}, c = new double[10];
             java.util.Arrays.fill(c, 1);
             g.gemm(a, 0, b, 0, c, 0, 5, 2, 2);
@@ -30,7 +40,7 @@ class KernelsTest {
         }
     }
 
-    private static void matchesTripleLoop(Kernels.Gemm g) {
+    private static void matchesTripleLoop(Dense g) {
         int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {4, 2, 4}, {7, 131, 9}, {9, 257, 515}, {5, 3, 600}, {6, 0, 3},
             // the packed path (m > 16): edge tiles in m and n, several KC blocks of k, MC blocks of m, NC blocks of n
             {17, 1, 1}, {23, 300, 13}, {101, 513, 37}, {37, 70, 1029}, {20, 0, 20}};
@@ -54,7 +64,7 @@ class KernelsTest {
 
     @Test
     void aRowsResultDoesNotDependOnTheRowsAroundIt() {
-        for (Kernels.Gemm g : KERNELS) {
+        for (Dense g : KERNELS) {
             for (int n : new int[] {13, 24, 600}) {
                 rowIndependent(g, 11, 261, n);
                 rowIndependent(g, 103, 261, n); // the vector kernel packs here, and not for one row
@@ -88,18 +98,27 @@ class KernelsTest {
     void aParallelProductIsBitwiseTheSingleThreadedOne() {
         java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(3);
         try {
-            for (Kernels.Gemm g : KERNELS) {
-                for (int[] s : new int[][] {{300, 200, 100}, {64, 700, 260}, {1000, 64, 40}}) {
+            for (Kernels.Gemm g : RAW) {
+                for (int[] s : new int[][] {{300, 200, 100}, {64, 700, 260}, {1000, 64, 40}, {20, 300, 900}}) {
                     int m = s[0], k = s[1], n = s[2];
                     assertTrue(2L * m * k * n >= Parallelism.MIN_FLOPS);
                     double[] a = Tensor.randn(4, m * k).buffer(), b = Tensor.randn(5, k * n).buffer();
                     double[] one = new double[m * n], many = new double[m * n];
-                    g.gemm(a, 0, b, 0, one, 0, m, k, n);
+                    g.gemm(false, false, m, n, k, a, 0, k, b, 0, n, one, 0, n);
                     Parallelism.with(pool, () -> {
-                        Parallelism.gemm(g::gemm, a, 0, b, 0, many, 0, m, k, n);
+                        Parallelism.gemm(g, false, false, m, n, k, a, 0, k, b, 0, n, many, 0, n);
                         return null;
                     });
                     assertArrayEquals(one, many, 0.0, m + "x" + k + "x" + n);
+                    // and with both operands transposed in place, split the same way
+                    double[] at = new double[m * k], bt = new double[k * n], manyT = new double[m * n];
+                    Kernels.transposeTiled(a, 0, at, 0, m, k);
+                    Kernels.transposeTiled(b, 0, bt, 0, k, n);
+                    Parallelism.with(pool, () -> {
+                        Parallelism.gemm(g, true, true, m, n, k, at, 0, m, bt, 0, k, manyT, 0, n);
+                        return null;
+                    });
+                    assertArrayEquals(one, manyT, 0.0, "transposed " + m + "x" + k + "x" + n);
                 }
             }
         } finally {
@@ -107,7 +126,7 @@ class KernelsTest {
         }
     }
 
-    private static void rowIndependent(Kernels.Gemm g, int m, int k, int n) {
+    private static void rowIndependent(Dense g, int m, int k, int n) {
         double[] a = Tensor.randn(1, m * k).buffer(), b = Tensor.randn(2, k * n).buffer();
         double[] all = new double[m * n];
         g.gemm(a, 0, b, 0, all, 0, m, k, n);
@@ -115,6 +134,40 @@ class KernelsTest {
             double[] row = new double[n];
             g.gemm(a, i * k, b, 0, row, 0, 1, k, n);
             assertArrayEquals(java.util.Arrays.copyOfRange(all, i * n, i * n + n), row, 0, "row " + i);
+        }
+    }
+
+    /**
+     * op(A)·op(B) with transposed operands read in place is bitwise the product of explicit transposes, in
+     * both kernels, and the leading dimensions address a sub-block (here: C, A and B inside larger arrays).
+     */
+    @Test
+    void transposedOperandsGiveBitwiseTheProductOfExplicitTransposes() {
+        for (Kernels.Gemm g : RAW) {
+            for (int[] s : new int[][] {{5, 7, 3}, {16, 33, 9}, {29, 300, 41}, {130, 70, 17}}) {
+                int m = s[0], k = s[1], n = s[2];
+                double[] a = Tensor.randn(m + k, m * k).buffer(), b = Tensor.randn(k + n, k * n).buffer();
+                double[] at = new double[m * k], bt = new double[k * n];
+                Kernels.transposeTiled(a, 0, at, 0, m, k);
+                Kernels.transposeTiled(b, 0, bt, 0, k, n);
+                double[] ref = new double[m * n];
+                g.gemm(false, false, m, n, k, a, 0, k, b, 0, n, ref, 0, n);
+                for (boolean ta : new boolean[] {false, true}) {
+                    for (boolean tb : new boolean[] {false, true}) {
+                        double[] c = new double[m * n];
+                        g.gemm(ta, tb, m, n, k, ta ? at : a, 0, ta ? m : k, tb ? bt : b, 0, tb ? k : n, c, 0, n);
+                        assertArrayEquals(ref, c, 0.0, "ta=" + ta + " tb=" + tb + " " + m + "x" + k + "x" + n);
+                    }
+                }
+                // a sub-block: C in the middle of a wider array, row stride n + 3, offset 2
+                double[] wide = new double[m * (n + 3) + 2];
+                g.gemm(false, true, m, n, k, a, 0, k, bt, 0, k, wide, 2, n + 3);
+                for (int i = 0; i < m; i++) {
+                    assertArrayEquals(java.util.Arrays.copyOfRange(ref, i * n, i * n + n),
+                            java.util.Arrays.copyOfRange(wide, 2 + i * (n + 3), 2 + i * (n + 3) + n), 0.0, "row " + i);
+                    assertEquals(0.0, wide[2 + i * (n + 3) + n], 0.0, "outside the block");
+                }
+            }
         }
     }
 }
