@@ -8,10 +8,20 @@ out=${BENCH_OUT:-target/bench}
 mkdir -p "$out"
 mvn -q -B -ntp test-compile dependency:build-classpath -Dmdep.outputFile="$out/cp.txt" -Dmdep.includeScope=test >/dev/null
 # --add-modules enables the Vector API matmul kernel; BENCH_JAVA_OPTS='-Ddualgrad.vector=false' measures the plain one.
-java --add-modules jdk.incubator.vector ${BENCH_JAVA_OPTS:-} -cp "target/classes:target/test-classes:$(cat "$out/cp.txt")" dev.dualgrad.bench.Harness "${BENCH_SECONDS:-1.5}" 3 > "$out/dualgrad.json"
+cp="target/classes:target/test-classes:$(cat "$out/cp.txt")"
+# Several forks (fresh JVMs), each: JIT warm-up, then 3 rounds interleaved across workloads; the table
+# takes the median of the forks' medians.
+forks=()
+for f in $(seq 1 "${BENCH_FORKS:-2}"); do
+  java --add-modules jdk.incubator.vector ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.dualgrad.bench.Harness "${BENCH_SECONDS:-1.5}" 3 > "$out/dualgrad-$f.json"
+  forks+=("$out/dualgrad-$f.json")
+done
+/usr/bin/python3 src/bench/table.py --merge "${forks[@]}" > "$out/dualgrad.json"
 peers=()
 if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
-  OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 /usr/bin/python3 ../shared/peers/torch_peer.py 1 > "$out/torch.json"
+  OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 /usr/bin/python3 ../shared/peers/torch_peer.py 1 > "$out/torch-workloads.json"
+  OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 /usr/bin/python3 src/bench/torch_matmul.py > "$out/torch-matmul.json"
+  /usr/bin/python3 src/bench/table.py --merge "$out/torch-workloads.json" "$out/torch-matmul.json" > "$out/torch.json"
   peers+=("$out/torch.json")
 else
   echo "PyTorch not installed: no torch column (apt-get install -y python3-torch libopenblas0-pthread)" >&2
@@ -21,3 +31,6 @@ rm -rf "$out/cm3" && cp -r ../shared/peers/cm3 "$out/cm3"
 ( cd "$out/cm3" && mvn -q -B -ntp package dependency:build-classpath -Dmdep.outputFile=cp.txt >/dev/null && java -cp "target/classes:$(cat cp.txt)" Cm3Peer ) > "$out/cm3.json"
 peers+=("$out/cm3.json")
 /usr/bin/python3 src/bench/table.py "$out/dualgrad.json" "${peers[@]}"
+# Peak live memory through 64 tanh layers (forward JVP vs reverse tape), with a stop-the-world collector.
+echo
+java -XX:+UseSerialGC --add-modules jdk.incubator.vector -cp "$cp" dev.dualgrad.bench.PeakMemory 2>/dev/null
