@@ -1,5 +1,6 @@
 package dev.dualgrad.ops;
 
+import dev.dualgrad.tensor.Elementwise;
 import dev.dualgrad.tensor.Tensor;
 
 /**
@@ -22,7 +23,10 @@ public final class BinaryOps {
 
     public static final BinaryOp ADD = new BinaryOp("add") {
         public void row(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int oo, int n) {
-            for (int i = 0; i < n; i++) y[oo + i] = a[ao + i * as] + b[bo + i * bs];
+            // contiguous and scalar-broadcast rows get their own loops, which the JIT vectorises
+            if (as == 1 && bs == 1) for (int i = 0; i < n; i++) y[oo + i] = a[ao + i] + b[bo + i];
+            else if (as == 1 && bs == 0) { double v = b[bo]; for (int i = 0; i < n; i++) y[oo + i] = a[ao + i] + v; }
+            else for (int i = 0; i < n; i++) y[oo + i] = a[ao + i * as] + b[bo + i * bs];
         }
         // Linear: the JVP adds the tangents, the VJP passes the cotangent through (summed where broadcast).
         @Override public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
@@ -41,7 +45,10 @@ public final class BinaryOps {
 
     public static final BinaryOp SUB = new BinaryOp("sub") {
         public void row(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int oo, int n) {
-            for (int i = 0; i < n; i++) y[oo + i] = a[ao + i * as] - b[bo + i * bs];
+            // contiguous and scalar-broadcast rows get their own loops, which the JIT vectorises
+            if (as == 1 && bs == 1) for (int i = 0; i < n; i++) y[oo + i] = a[ao + i] - b[bo + i];
+            else if (as == 1 && bs == 0) { double v = b[bo]; for (int i = 0; i < n; i++) y[oo + i] = a[ao + i] - v; }
+            else for (int i = 0; i < n; i++) y[oo + i] = a[ao + i * as] - b[bo + i * bs];
         }
         @Override public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
             int[] out = y.shape();
@@ -60,7 +67,10 @@ public final class BinaryOps {
 
     public static final BinaryOp MUL = new BinaryOp("mul") {
         public void row(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int oo, int n) {
-            for (int i = 0; i < n; i++) y[oo + i] = a[ao + i * as] * b[bo + i * bs];
+            // contiguous and scalar-broadcast rows get their own loops, which the JIT vectorises
+            if (as == 1 && bs == 1) for (int i = 0; i < n; i++) y[oo + i] = a[ao + i] * b[bo + i];
+            else if (as == 1 && bs == 0) { double v = b[bo]; for (int i = 0; i < n; i++) y[oo + i] = a[ao + i] * v; }
+            else for (int i = 0; i < n; i++) y[oo + i] = a[ao + i * as] * b[bo + i * bs];
         }
         protected Tensor partialA(Tensor a, Tensor b, Tensor y) { return b; }
         protected Tensor partialB(Tensor a, Tensor b, Tensor y) { return a; }
@@ -68,6 +78,10 @@ public final class BinaryOps {
 
     public static final BinaryOp MUL_STRONG_ZERO = new BinaryOp("mulStrongZero") {
         public void row(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int oo, int n) {
+            if (as == 1 && bs == 1) {
+                Elementwise.mulStrongZero(a, ao, b, bo, y, oo, n); // vectorised where the Vector API is present
+                return;
+            }
             for (int i = 0; i < n; i++) {
                 double u = a[ao + i * as], v = b[bo + i * bs];
                 y[oo + i] = u == 0 || v == 0 ? 0.0 : u * v;
@@ -79,7 +93,10 @@ public final class BinaryOps {
 
     public static final BinaryOp DIV = new BinaryOp("div") {
         public void row(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int oo, int n) {
-            for (int i = 0; i < n; i++) y[oo + i] = a[ao + i * as] / b[bo + i * bs];
+            // contiguous and scalar-broadcast rows get their own loops, which the JIT vectorises
+            if (as == 1 && bs == 1) for (int i = 0; i < n; i++) y[oo + i] = a[ao + i] / b[bo + i];
+            else if (as == 1 && bs == 0) { double v = b[bo]; for (int i = 0; i < n; i++) y[oo + i] = a[ao + i] / v; }
+            else for (int i = 0; i < n; i++) y[oo + i] = a[ao + i * as] / b[bo + i * bs];
         }
         protected Tensor partialA(Tensor a, Tensor b, Tensor y) { return b.reciprocal(); }
         protected Tensor partialB(Tensor a, Tensor b, Tensor y) { return y.div(b).neg(); }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-class TranscendentalsTest {
+class ElementwiseTest {
     /** Points spread over every regime of the method: k = 0, k ≥ 1, the clamp, subnormals, zeros. */
     private static double[] points(int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
@@ -28,7 +28,7 @@ class TranscendentalsTest {
     @Test
     void tanhIsWithinFourUlpOfStrictMathEverywhere() {
         double[] x = points(600_000, 1), y = new double[x.length];
-        Transcendentals.tanh(x, y, x.length);
+        Elementwise.tanh(x, y, x.length);
         for (int i = 0; i < x.length; i++) {
             double ref = StrictMath.tanh(x[i]);
             if (Double.isNaN(ref)) {
@@ -45,7 +45,7 @@ class TranscendentalsTest {
         double[] x = {0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MIN_VALUE,
             -Double.MIN_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE, 22.0, 19.1, 1e-300};
         double[] y = new double[x.length];
-        Transcendentals.tanh(x, y, x.length);
+        Elementwise.tanh(x, y, x.length);
         for (int i = 0; i < x.length; i++) {
             // bitwise where tanh is exact (signed zeros, ±1, values below the first ulp of the cubic term)
             assertEquals(StrictMath.tanh(x[i]), y[i], 0.0, "tanh(" + x[i] + ")");
@@ -58,9 +58,9 @@ class TranscendentalsTest {
     void everyPositionGetsTheScalarFormsBits() {
         double[] x = points(10_007, 2), y = new double[x.length];
         for (int n : new int[] {x.length, 1, 3, 4, 5, 17}) {
-            Transcendentals.tanh(x, y, n);
+            Elementwise.tanh(x, y, n);
             for (int i = 0; i < n; i++) {
-                assertEquals(Double.doubleToRawLongBits(Transcendentals.tanh(x[i])), Double.doubleToRawLongBits(y[i]), "tanh(" + x[i] + ") at " + i);
+                assertEquals(Double.doubleToRawLongBits(Elementwise.tanh(x[i])), Double.doubleToRawLongBits(y[i]), "tanh(" + x[i] + ") at " + i);
             }
         }
     }

@@ -1,23 +1,24 @@
 package dev.dualgrad.tensor;
 
-import static dev.dualgrad.tensor.Transcendentals.C;
-import static dev.dualgrad.tensor.Transcendentals.INV_LN2;
-import static dev.dualgrad.tensor.Transcendentals.LN2_HI;
-import static dev.dualgrad.tensor.Transcendentals.LN2_LO;
-import static dev.dualgrad.tensor.Transcendentals.SHIFTER;
-import static dev.dualgrad.tensor.Transcendentals.TANH_CLAMP;
+import static dev.dualgrad.tensor.Elementwise.C;
+import static dev.dualgrad.tensor.Elementwise.INV_LN2;
+import static dev.dualgrad.tensor.Elementwise.LN2_HI;
+import static dev.dualgrad.tensor.Elementwise.LN2_LO;
+import static dev.dualgrad.tensor.Elementwise.SHIFTER;
+import static dev.dualgrad.tensor.Elementwise.TANH_CLAMP;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link Transcendentals}' array kernels on the Vector API: the same operations in the same order as the
+ * {@link Elementwise}'s array kernels on the Vector API: the same operations in the same order as the
  * scalar forms (fma, mul, div and bit operations are exact or correctly rounded lane by lane), so each
  * lane's value is bitwise the scalar one.
  */
-final class VectorTranscendentals implements Transcendentals.ArrayKernels {
+final class VectorElementwise implements Elementwise.ArrayKernels {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
 
     @Override
@@ -42,6 +43,17 @@ final class VectorTranscendentals implements Transcendentals.ArrayKernels {
             DoubleVector th = e.div(e.add(2.0));
             LongVector sign = ((LongVector) v.reinterpretAsLongs()).and(Long.MIN_VALUE);  // Math.copySign(th, v)
             ((LongVector) th.reinterpretAsLongs()).and(Long.MAX_VALUE).or(sign).reinterpretAsDoubles().intoArray(y, i);
+        }
+        return end;
+    }
+
+    @Override
+    public int mulStrongZero(double[] a, int ao, double[] b, int bo, double[] y, int yo, int n) {
+        int w = S.length(), end = n - n % w;
+        for (int i = 0; i < end; i += w) {
+            DoubleVector u = DoubleVector.fromArray(S, a, ao + i), v = DoubleVector.fromArray(S, b, bo + i);
+            VectorMask<Double> zero = u.eq(0.0).or(v.eq(0.0));
+            u.mul(v).blend(0.0, zero).intoArray(y, yo + i);
         }
         return end;
     }
