@@ -5,6 +5,7 @@ import dev.dualgrad.Loss;
 import dev.dualgrad.nn.Activation;
 import dev.dualgrad.nn.JacobianPenalty;
 import dev.dualgrad.nn.Mlp;
+import dev.dualgrad.tensor.Parallelism;
 import dev.dualgrad.tensor.Tensor;
 import dev.dualgrad.transforms.JacobianMode;
 import dev.dualgrad.transforms.JacobianOptions;
@@ -126,6 +127,15 @@ public final class Harness {
             Tensor a = Tensor.randn(12 + n, n, n), b = Tensor.randn(13 + n, n, n);
             ws.add(new Workload("matmul_" + n, "Tensor.matmul, " + dev.dualgrad.tensor.Kernels.matmulKernel() + " kernel", () -> a.matmul(b)));
         }
+        // The same with a 2-thread pool (Parallelism), for information: the peers' columns are 1 thread.
+        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(2);
+        Tensor a1024 = Tensor.randn(12 + 1024, 1024, 1024), b1024 = Tensor.randn(13 + 1024, 1024, 1024);
+        ws.add(new Workload("matmul_1024_2threads", "the same, Parallelism.with(2-thread pool)",
+                () -> Parallelism.with(pool, () -> a1024.matmul(b1024))));
+        ws.add(new Workload("mlp_grad_params_2threads", "mlp_grad_params with Parallelism.with(2-thread pool)",
+                () -> Parallelism.with(pool, () -> Diff.grad(ps -> Loss.crossEntropy(net.forward(ps, bx), bt), params))));
+        ws.add(new Workload("batch_jacobian_2threads", "batch_jacobian with Parallelism.with(2-thread pool)",
+                () -> Parallelism.with(pool, () -> Diff.batchJacobian(net2::forward, x2, noProbe))));
         return ws;
     }
 }
