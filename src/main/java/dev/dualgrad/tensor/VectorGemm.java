@@ -189,59 +189,70 @@ final class VectorGemm implements Kernels.Gemm {
         c51.intoArray(c, q5 + W);
     }
 
-    /** The unpacked kernel: 4 rows × NR columns of C in registers over the whole of k, B read in place. */
+    /**
+     * The unpacked kernel: 4 rows × NR columns of C in registers over the whole of k, B read in place.
+     * Each register block is its own small method: in one large method C2 stops inlining the vector
+     * calls, and a vector op that is not inlined runs its allocating Java fallback (3–5× slower).
+     */
     private static void unpacked(double[] a, int ao, int lda, double[] b, int bo, int ldb, double[] c, int co, int ldc, int m, int k, int n) {
         int i = 0;
         for (; i + 4 <= m; i += 4) {
-            int r0 = ao + i * lda, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
-            int q0 = co + i * ldc, q1 = q0 + ldc, q2 = q1 + ldc, q3 = q2 + ldc;
+            int r0 = ao + i * lda, q0 = co + i * ldc;
             int j = 0;
-            for (; j + NR <= n; j += NR) {
-                DoubleVector c00 = DoubleVector.fromArray(S, c, q0 + j), c01 = DoubleVector.fromArray(S, c, q0 + j + W);
-                DoubleVector c10 = DoubleVector.fromArray(S, c, q1 + j), c11 = DoubleVector.fromArray(S, c, q1 + j + W);
-                DoubleVector c20 = DoubleVector.fromArray(S, c, q2 + j), c21 = DoubleVector.fromArray(S, c, q2 + j + W);
-                DoubleVector c30 = DoubleVector.fromArray(S, c, q3 + j), c31 = DoubleVector.fromArray(S, c, q3 + j + W);
-                for (int p = 0; p < k; p++) {
-                    int bq = bo + p * ldb + j;
-                    DoubleVector b0 = DoubleVector.fromArray(S, b, bq), b1 = DoubleVector.fromArray(S, b, bq + W);
-                    DoubleVector x0 = DoubleVector.broadcast(S, a[r0 + p]), x1 = DoubleVector.broadcast(S, a[r1 + p]);
-                    DoubleVector x2 = DoubleVector.broadcast(S, a[r2 + p]), x3 = DoubleVector.broadcast(S, a[r3 + p]);
-                    c00 = x0.fma(b0, c00);
-                    c01 = x0.fma(b1, c01);
-                    c10 = x1.fma(b0, c10);
-                    c11 = x1.fma(b1, c11);
-                    c20 = x2.fma(b0, c20);
-                    c21 = x2.fma(b1, c21);
-                    c30 = x3.fma(b0, c30);
-                    c31 = x3.fma(b1, c31);
-                }
-                c00.intoArray(c, q0 + j);
-                c01.intoArray(c, q0 + j + W);
-                c10.intoArray(c, q1 + j);
-                c11.intoArray(c, q1 + j + W);
-                c20.intoArray(c, q2 + j);
-                c21.intoArray(c, q2 + j + W);
-                c30.intoArray(c, q3 + j);
-                c31.intoArray(c, q3 + j + W);
-            }
+            for (; j + NR <= n; j += NR) block4(a, r0, lda, b, bo + j, ldb, c, q0 + j, ldc, k);
             for (; j < n; j++) for (int r = 0; r < 4; r++) c[q0 + r * ldc + j] = dot(a, r0 + r * lda, b, bo + j, ldb, k, c[q0 + r * ldc + j]);
         }
         for (; i < m; i++) { // the tail rows, one at a time but still NR columns per pass
             int r0 = ao + i * lda, q0 = co + i * ldc;
             int j = 0;
-            for (; j + NR <= n; j += NR) {
-                DoubleVector c00 = DoubleVector.fromArray(S, c, q0 + j), c01 = DoubleVector.fromArray(S, c, q0 + j + W);
-                for (int p = 0; p < k; p++) {
-                    int bq = bo + p * ldb + j;
-                    DoubleVector x0 = DoubleVector.broadcast(S, a[r0 + p]);
-                    c00 = x0.fma(DoubleVector.fromArray(S, b, bq), c00);
-                    c01 = x0.fma(DoubleVector.fromArray(S, b, bq + W), c01);
-                }
-                c00.intoArray(c, q0 + j);
-                c01.intoArray(c, q0 + j + W);
-            }
+            for (; j + NR <= n; j += NR) block1(a, r0, b, bo + j, ldb, c, q0 + j, k);
             for (; j < n; j++) c[q0 + j] = dot(a, r0, b, bo + j, ldb, k, c[q0 + j]);
         }
+    }
+
+    /** C[4, NR] at q0 (row stride ldc) += A[4, k] at r0 (row stride lda) · B[k, NR] at bq0 (row stride ldb). */
+    private static void block4(double[] a, int r0, int lda, double[] b, int bq0, int ldb, double[] c, int q0, int ldc, int k) {
+        int r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
+        int q1 = q0 + ldc, q2 = q1 + ldc, q3 = q2 + ldc;
+        DoubleVector c00 = DoubleVector.fromArray(S, c, q0), c01 = DoubleVector.fromArray(S, c, q0 + W);
+        DoubleVector c10 = DoubleVector.fromArray(S, c, q1), c11 = DoubleVector.fromArray(S, c, q1 + W);
+        DoubleVector c20 = DoubleVector.fromArray(S, c, q2), c21 = DoubleVector.fromArray(S, c, q2 + W);
+        DoubleVector c30 = DoubleVector.fromArray(S, c, q3), c31 = DoubleVector.fromArray(S, c, q3 + W);
+        for (int p = 0; p < k; p++) {
+            int bq = bq0 + p * ldb;
+            DoubleVector b0 = DoubleVector.fromArray(S, b, bq), b1 = DoubleVector.fromArray(S, b, bq + W);
+            DoubleVector x0 = DoubleVector.broadcast(S, a[r0 + p]), x1 = DoubleVector.broadcast(S, a[r1 + p]);
+            DoubleVector x2 = DoubleVector.broadcast(S, a[r2 + p]), x3 = DoubleVector.broadcast(S, a[r3 + p]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+        }
+        c00.intoArray(c, q0);
+        c01.intoArray(c, q0 + W);
+        c10.intoArray(c, q1);
+        c11.intoArray(c, q1 + W);
+        c20.intoArray(c, q2);
+        c21.intoArray(c, q2 + W);
+        c30.intoArray(c, q3);
+        c31.intoArray(c, q3 + W);
+    }
+
+    /** C[1, NR] at q0 += A[1, k] at r0 · B[k, NR] at bq0 (row stride ldb). */
+    private static void block1(double[] a, int r0, double[] b, int bq0, int ldb, double[] c, int q0, int k) {
+        DoubleVector c00 = DoubleVector.fromArray(S, c, q0), c01 = DoubleVector.fromArray(S, c, q0 + W);
+        for (int p = 0; p < k; p++) {
+            int bq = bq0 + p * ldb;
+            DoubleVector x0 = DoubleVector.broadcast(S, a[r0 + p]);
+            c00 = x0.fma(DoubleVector.fromArray(S, b, bq), c00);
+            c01 = x0.fma(DoubleVector.fromArray(S, b, bq + W), c01);
+        }
+        c00.intoArray(c, q0);
+        c01.intoArray(c, q0 + W);
     }
 
     /** s + Σ_p a[ar+p]·b[bc+p·ldb], one fma per p in order: the same arithmetic as a vector lane. */
