@@ -22,6 +22,8 @@ public final class BinaryOps {
     private BinaryOps() {}
 
     public static final BinaryOp ADD = new BinaryOp("add") {
+        @Override public boolean vjpReadsInputs() { return false; } // linear: the VJP needs shapes only
+        @Override public boolean vjpReadsOutput() { return false; }
         public void row(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int oo, int n) {
             // contiguous and scalar-broadcast rows get their own loops, which the JIT vectorises
             if (as == 1 && bs == 1) for (int i = 0; i < n; i++) y[oo + i] = a[ao + i] + b[bo + i];
@@ -44,6 +46,8 @@ public final class BinaryOps {
     };
 
     public static final BinaryOp SUB = new BinaryOp("sub") {
+        @Override public boolean vjpReadsInputs() { return false; } // linear: the VJP needs shapes only
+        @Override public boolean vjpReadsOutput() { return false; }
         public void row(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int oo, int n) {
             // contiguous and scalar-broadcast rows get their own loops, which the JIT vectorises
             if (as == 1 && bs == 1) for (int i = 0; i < n; i++) y[oo + i] = a[ao + i] - b[bo + i];

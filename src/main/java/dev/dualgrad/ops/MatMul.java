@@ -189,6 +189,11 @@ public final class MatMul implements Primitive {
         return Tensor.adopt(c, Shape.concat(batch, new int[] {m, n}));
     }
 
+    @Override
+    public boolean vjpReadsOutput() {
+        return false; // the rules read A and B, and only C's shape
+    }
+
     public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] need) {
         int[] batch = Shape.prefix(y.shape(), y.rank() - 2);
         Tensor ga = null, gb = null;

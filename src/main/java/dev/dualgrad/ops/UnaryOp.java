@@ -31,6 +31,25 @@ public abstract class UnaryOp implements Primitive {
     /** f′(x) as tensor ops on x and y = f(x) (both one level down, so the rule is itself differentiable). */
     protected abstract Tensor derivative(Tensor x, Tensor y);
 
+    /** Which of x and y {@link #derivative} reads; the tape keeps only those. */
+    protected enum Reads { X, Y, BOTH, NEITHER }
+
+    protected Reads derivativeReads() {
+        return Reads.BOTH;
+    }
+
+    @Override
+    public boolean vjpReadsInputs() {
+        Reads r = derivativeReads();
+        return r == Reads.X || r == Reads.BOTH;
+    }
+
+    @Override
+    public boolean vjpReadsOutput() {
+        Reads r = derivativeReads();
+        return r == Reads.Y || r == Reads.BOTH;
+    }
+
     @Override
     public Tensor eval(Tensor[] in) {
         double[] x = in[0].buffer();

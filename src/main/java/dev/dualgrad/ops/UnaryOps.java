@@ -28,56 +28,67 @@ public final class UnaryOps {
     private UnaryOps() {}
 
     public static final UnaryOp NEG = new UnaryOp("neg") {
+        @Override protected Reads derivativeReads() { return Reads.NEITHER; }
         protected void kernel(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = -x[i]; }
         protected Tensor derivative(Tensor x, Tensor y) { return Tensor.scalar(-1); }
     };
 
     public static final UnaryOp EXP = new UnaryOp("exp") {
+        @Override protected Reads derivativeReads() { return Reads.Y; }
         protected void kernel(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.exp(x[i]); }
         protected Tensor derivative(Tensor x, Tensor y) { return y; }
     };
 
     public static final UnaryOp LOG = new UnaryOp("log") {
+        @Override protected Reads derivativeReads() { return Reads.X; }
         protected void kernel(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.log(x[i]); }
         protected Tensor derivative(Tensor x, Tensor y) { return x.reciprocal(); }
     };
 
     public static final UnaryOp LOG1P = new UnaryOp("log1p") {
+        @Override protected Reads derivativeReads() { return Reads.X; }
         protected void kernel(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.log1p(x[i]); }
         protected Tensor derivative(Tensor x, Tensor y) { return x.add(1).reciprocal(); }
     };
 
     public static final UnaryOp SQRT = new UnaryOp("sqrt") {
+        @Override protected Reads derivativeReads() { return Reads.Y; }
         protected void kernel(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.sqrt(x[i]); }
         protected Tensor derivative(Tensor x, Tensor y) { return y.mul(2).reciprocal(); }
     };
 
     public static final UnaryOp SQUARE = new UnaryOp("square") {
+        @Override protected Reads derivativeReads() { return Reads.X; }
         protected void kernel(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = x[i] * x[i]; }
         protected Tensor derivative(Tensor x, Tensor y) { return x.mul(2); }
     };
 
     public static final UnaryOp ABS = new UnaryOp("abs") {
+        @Override protected Reads derivativeReads() { return Reads.X; }
         protected void kernel(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.abs(x[i]); }
         protected Tensor derivative(Tensor x, Tensor y) { return x.sign(); }
     };
 
     public static final UnaryOp SIN = new UnaryOp("sin") {
+        @Override protected Reads derivativeReads() { return Reads.X; }
         protected void kernel(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.sin(x[i]); }
         protected Tensor derivative(Tensor x, Tensor y) { return x.cos(); }
     };
 
     public static final UnaryOp COS = new UnaryOp("cos") {
+        @Override protected Reads derivativeReads() { return Reads.X; }
         protected void kernel(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.cos(x[i]); }
         protected Tensor derivative(Tensor x, Tensor y) { return x.sin().neg(); }
     };
 
     public static final UnaryOp TANH = new UnaryOp("tanh") {
+        @Override protected Reads derivativeReads() { return Reads.Y; }
         protected void kernel(double[] x, double[] y, int n) { Elementwise.tanh(x, y, n); } // 10× Math.tanh, ≤ 4 ulp
         protected Tensor derivative(Tensor x, Tensor y) { return Tensor.scalar(1).sub(y.square()); }
     };
 
     public static final UnaryOp SIGMOID = new UnaryOp("sigmoid") {
+        @Override protected Reads derivativeReads() { return Reads.Y; }
         protected void kernel(double[] x, double[] y, int n) {
             for (int i = 0; i < n; i++) {
                 double v = x[i];
@@ -93,6 +104,7 @@ public final class UnaryOps {
     };
 
     public static final UnaryOp RELU = new UnaryOp("relu") {
+        @Override protected Reads derivativeReads() { return Reads.X; }
         protected void kernel(double[] x, double[] y, int n) {
             for (int i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : (Double.isNaN(x[i]) ? x[i] : 0.0);
         }
@@ -100,6 +112,7 @@ public final class UnaryOps {
     };
 
     public static final UnaryOp SOFTPLUS = new UnaryOp("softplus") {
+        @Override protected Reads derivativeReads() { return Reads.X; }
         protected void kernel(double[] x, double[] y, int n) {
             for (int i = 0; i < n; i++) y[i] = Math.max(x[i], 0) + Math.log1p(Math.exp(-Math.abs(x[i])));
         }
@@ -134,6 +147,7 @@ public final class UnaryOps {
     public static UnaryOp clamp(double lo, double hi) {
         if (!(lo <= hi)) throw new IllegalArgumentException("clamp: the lower bound " + lo + " is above the upper bound " + hi);
         return new UnaryOp("clamp") {
+            @Override protected Reads derivativeReads() { return Reads.X; }
             protected void kernel(double[] x, double[] y, int n) {
                 for (int i = 0; i < n; i++) y[i] = x[i] < lo ? lo : (x[i] > hi ? hi : x[i]);
             }

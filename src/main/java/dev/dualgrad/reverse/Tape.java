@@ -60,8 +60,16 @@ public final class Tape extends Level {
             parents[i] = mine ? in[i].node() : -1;
         }
         Tensor y = Dispatch.apply(p, values);
+        // Keep for the backward sweep only the values the VJP rule reads: what a deep network holds
+        // until the sweep is then one activation per layer, not three (matmul output, bias sum, tanh).
+        Tensor[] kept = values;
+        if (!p.vjpReadsInputs()) {
+            kept = new Tensor[n];
+            for (int i = 0; i < n; i++) kept[i] = Tensor.shapeOnly(values[i]);
+        }
+        Tensor keptY = p.vjpReadsOutput() ? y : Tensor.shapeOnly(y);
         synchronized (this) {
-            nodes.add(new Node(p, values, y, parents));
+            nodes.add(new Node(p, kept, keptY, parents));
             return Tensor.traced(this, y, nodes.size() - 1);
         }
     }

@@ -29,6 +29,20 @@ public interface Primitive {
      */
     Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] need);
 
+    /**
+     * Whether {@link #vjp} reads the values of its inputs x (not only their shapes). When it does not,
+     * the tape keeps a shape-only placeholder instead, so the values can be freed before the backward
+     * sweep (add's inputs, a tanh's input). Reading a placeholder's values throws.
+     */
+    default boolean vjpReadsInputs() {
+        return true;
+    }
+
+    /** Whether {@link #vjp} reads the values of the output y (not only its shape); see {@link #vjpReadsInputs}. */
+    default boolean vjpReadsOutput() {
+        return true;
+    }
+
     /** False for ops whose output is a constant (comparisons): they never carry a tangent or a tape node. */
     default boolean differentiable() {
         return true;

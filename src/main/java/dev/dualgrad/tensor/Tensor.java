@@ -126,6 +126,14 @@ public final class Tensor {
 
     // ------------------------------------------------------------------ levels (engine SPI)
 
+    /**
+     * Engine SPI: a stand-in that keeps only the shape of {@code x}, for values a tape does not need to
+     * keep (see {@link Primitive#vjpReadsInputs}). Its shape, rank and size answer; reading its values throws.
+     */
+    public static Tensor shapeOnly(Tensor x) {
+        return new Tensor(x.shape, null, null, null, null, -1);
+    }
+
     /** Engine SPI: a dual tensor of {@code level} with the given primal and tangent ({@code [k..., primal.shape]}). */
     public static Tensor dual(Level level, Tensor primal, Tensor tangent) {
         return new Tensor(primal.shape, primal.data, level, primal, tangent, -1);
@@ -158,7 +166,13 @@ public final class Tensor {
 
     /** Engine SPI: the backing array, not a copy. Never write to it. */
     public double[] buffer() {
+        if (data == null) throw notKept();
         return data;
+    }
+
+    private static IllegalStateException notKept() {
+        return new IllegalStateException("this tensor is a shape-only stand-in kept by a tape: a derivative rule read a value "
+                + "its primitive declared it does not read (Primitive.vjpReadsInputs / vjpReadsOutput)");
     }
 
     /** The same values as a constant: no tangent, no tape node (PyTorch's {@code detach}, JAX's {@code stop_gradient}). */
@@ -187,7 +201,7 @@ public final class Tensor {
     }
 
     public int size() {
-        return data.length;
+        return data != null ? data.length : Shape.size(shape);
     }
 
     /** A copy of the values, row-major. */
