@@ -86,6 +86,10 @@ public final class BinaryOps {
                 Elementwise.mulStrongZero(a, ao, b, bo, y, oo, n); // vectorised where the Vector API is present
                 return;
             }
+            if (as == 1 && bs == 0) { // a row times one scalar (a constant factor of a rule)
+                Elementwise.mulStrongZero(a, ao, b[bo], y, oo, n);
+                return;
+            }
             for (int i = 0; i < n; i++) {
                 double u = a[ao + i * as], v = b[bo + i * bs];
                 y[oo + i] = u == 0 || v == 0 ? 0.0 : u * v;

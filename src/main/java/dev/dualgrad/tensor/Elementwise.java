@@ -49,6 +49,9 @@ public final class Elementwise {
 
         /** The contiguous strong-zero product over [0, n − n mod lanes); returns where the scalar tail starts. */
         int mulStrongZero(double[] a, int ao, double[] b, int bo, double[] y, int yo, int n);
+
+        /** The same with b one scalar v. */
+        int mulStrongZero(double[] a, int ao, double v, double[] y, int yo, int n);
     }
 
     private static final ArrayKernels VECTOR = VectorKernels.load("dev.dualgrad.tensor.VectorElementwise", ArrayKernels.class);
@@ -65,6 +68,19 @@ public final class Elementwise {
         for (; i < n; i++) {
             double u = a[ao + i], v = b[bo + i];
             y[yo + i] = u == 0 || v == 0 ? 0.0 : u * v;
+        }
+    }
+
+    /** y[yo+i] = a[ao+i]·v for i &lt; n, with 0 wherever a factor is 0 (strong zero). */
+    public static void mulStrongZero(double[] a, int ao, double v, double[] y, int yo, int n) {
+        if (v == 0) {
+            java.util.Arrays.fill(y, yo, yo + n, 0.0);
+            return;
+        }
+        int i = VECTOR == null ? 0 : VECTOR.mulStrongZero(a, ao, v, y, yo, n);
+        for (; i < n; i++) {
+            double u = a[ao + i];
+            y[yo + i] = u == 0 ? 0.0 : u * v;
         }
     }
 

@@ -57,4 +57,15 @@ final class VectorElementwise implements Elementwise.ArrayKernels {
         }
         return end;
     }
+
+    @Override
+    public int mulStrongZero(double[] a, int ao, double v, double[] y, int yo, int n) {
+        int w = S.length(), end = n - n % w;
+        DoubleVector vv = DoubleVector.broadcast(S, v);
+        for (int i = 0; i < end; i += w) {
+            DoubleVector u = DoubleVector.fromArray(S, a, ao + i);
+            u.mul(vv).blend(0.0, u.eq(0.0)).intoArray(y, yo + i); // v ≠ 0 here
+        }
+        return end;
+    }
 }

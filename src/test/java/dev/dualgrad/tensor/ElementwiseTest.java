@@ -64,4 +64,29 @@ class ElementwiseTest {
             }
         }
     }
+
+    /** The strong-zero product, vector lanes and tail, against its definition, bitwise (zeros against ±∞ and NaN). */
+    @Test
+    void strongZeroProductsFollowTheirDefinitionBitwise() {
+        double[] specials = {0.0, -0.0, 1.5, -2.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN, 1e-308, -1e300};
+        int n = 1003;
+        double[] a = new double[n], b = new double[n], y = new double[n], ys = new double[n];
+        SplittableRandom r = new SplittableRandom(3);
+        for (int i = 0; i < n; i++) {
+            a[i] = specials[r.nextInt(specials.length)];
+            b[i] = specials[r.nextInt(specials.length)];
+        }
+        Elementwise.mulStrongZero(a, 0, b, 0, y, 0, n);
+        for (int i = 0; i < n; i++) {
+            double want = a[i] == 0 || b[i] == 0 ? 0.0 : a[i] * b[i];
+            assertEquals(Double.doubleToRawLongBits(want), Double.doubleToRawLongBits(y[i]), a[i] + " * " + b[i]);
+        }
+        for (double v : specials) {
+            Elementwise.mulStrongZero(a, 1, v, ys, 0, n - 1);
+            for (int i = 0; i < n - 1; i++) {
+                double want = a[i + 1] == 0 || v == 0 ? 0.0 : a[i + 1] * v;
+                assertEquals(Double.doubleToRawLongBits(want), Double.doubleToRawLongBits(ys[i]), a[i + 1] + " * " + v);
+            }
+        }
+    }
 }
