@@ -40,7 +40,7 @@ public final class MatMul implements Primitive {
         this.tb = tb;
     }
 
-    private static MatMul of(boolean strongZero, boolean ta, boolean tb) {
+    static MatMul of(boolean strongZero, boolean ta, boolean tb) {
         return ALL[strongZero ? 1 : 0][ta ? 1 : 0][tb ? 1 : 0];
     }
 

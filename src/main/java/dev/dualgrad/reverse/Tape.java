@@ -49,6 +49,25 @@ public final class Tape extends Level {
         return n;
     }
 
+    /**
+     * Number of doubles the recorded nodes keep alive for the backward sweep (each kept array counted
+     * once), watched inputs included: what the tape costs in memory beyond the values the caller holds.
+     */
+    public synchronized long retainedElements() {
+        java.util.Set<double[]> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        long n = 0;
+        for (Node nd : nodes) {
+            if (nd.inputs != null) for (Tensor t : nd.inputs) n += kept(t, seen);
+            n += kept(nd.output, seen);
+        }
+        return n;
+    }
+
+    private static long kept(Tensor t, java.util.Set<double[]> seen) {
+        if (t.isShapeOnly()) return 0;
+        return seen.add(t.buffer()) ? t.buffer().length : 0;
+    }
+
     @Override
     public Tensor apply(Primitive p, Tensor[] in) {
         int n = in.length;

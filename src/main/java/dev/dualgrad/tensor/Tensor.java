@@ -134,6 +134,11 @@ public final class Tensor {
         return new Tensor(x.shape, null, null, null, null, -1);
     }
 
+    /** Engine SPI: true for a {@link #shapeOnly} stand-in. */
+    public boolean isShapeOnly() {
+        return data == null;
+    }
+
     /** Engine SPI: a dual tensor of {@code level} with the given primal and tangent ({@code [k..., primal.shape]}). */
     public static Tensor dual(Level level, Tensor primal, Tensor tangent) {
         return new Tensor(primal.shape, primal.data, level, primal, tangent, -1);

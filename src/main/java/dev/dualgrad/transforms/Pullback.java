@@ -27,6 +27,14 @@ public final class Pullback {
         return value;
     }
 
+    /**
+     * Doubles this pullback keeps alive for its sweeps: the values the recorded VJP rules read (each
+     * array once). A tanh MLP keeps about one activation per layer; see {@code Primitive#vjpReadsInputs}.
+     */
+    public long retainedElements() {
+        return tape.retainedElements();
+    }
+
     /** Doubles held by the recorded op outputs: the memory of one direction's tangents or cotangents. */
     long recordedElements() {
         return tape.recordedElements();
