@@ -28,6 +28,7 @@ public final class BinaryOps {
             // contiguous and scalar-broadcast rows get their own loops, which the JIT vectorises
             if (as == 1 && bs == 1) for (int i = 0; i < n; i++) y[oo + i] = a[ao + i] + b[bo + i];
             else if (as == 1 && bs == 0) { double v = b[bo]; for (int i = 0; i < n; i++) y[oo + i] = a[ao + i] + v; }
+            else if (as == 0 && bs == 1) { double u = a[ao]; for (int i = 0; i < n; i++) y[oo + i] = u + b[bo + i]; }
             else for (int i = 0; i < n; i++) y[oo + i] = a[ao + i * as] + b[bo + i * bs];
         }
         // Linear: the JVP adds the tangents, the VJP passes the cotangent through (summed where broadcast).
@@ -52,6 +53,7 @@ public final class BinaryOps {
             // contiguous and scalar-broadcast rows get their own loops, which the JIT vectorises
             if (as == 1 && bs == 1) for (int i = 0; i < n; i++) y[oo + i] = a[ao + i] - b[bo + i];
             else if (as == 1 && bs == 0) { double v = b[bo]; for (int i = 0; i < n; i++) y[oo + i] = a[ao + i] - v; }
+            else if (as == 0 && bs == 1) { double u = a[ao]; for (int i = 0; i < n; i++) y[oo + i] = u - b[bo + i]; }
             else for (int i = 0; i < n; i++) y[oo + i] = a[ao + i * as] - b[bo + i * bs];
         }
         @Override public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
@@ -74,6 +76,7 @@ public final class BinaryOps {
             // contiguous and scalar-broadcast rows get their own loops, which the JIT vectorises
             if (as == 1 && bs == 1) for (int i = 0; i < n; i++) y[oo + i] = a[ao + i] * b[bo + i];
             else if (as == 1 && bs == 0) { double v = b[bo]; for (int i = 0; i < n; i++) y[oo + i] = a[ao + i] * v; }
+            else if (as == 0 && bs == 1) { double u = a[ao]; for (int i = 0; i < n; i++) y[oo + i] = u * b[bo + i]; }
             else for (int i = 0; i < n; i++) y[oo + i] = a[ao + i * as] * b[bo + i * bs];
         }
         protected Tensor partialA(Tensor a, Tensor b, Tensor y) { return b; }
@@ -104,6 +107,7 @@ public final class BinaryOps {
             // contiguous and scalar-broadcast rows get their own loops, which the JIT vectorises
             if (as == 1 && bs == 1) for (int i = 0; i < n; i++) y[oo + i] = a[ao + i] / b[bo + i];
             else if (as == 1 && bs == 0) { double v = b[bo]; for (int i = 0; i < n; i++) y[oo + i] = a[ao + i] / v; }
+            else if (as == 0 && bs == 1) { double u = a[ao]; for (int i = 0; i < n; i++) y[oo + i] = u / b[bo + i]; }
             else for (int i = 0; i < n; i++) y[oo + i] = a[ao + i * as] / b[bo + i * bs];
         }
         protected Tensor partialA(Tensor a, Tensor b, Tensor y) { return b.reciprocal(); }
