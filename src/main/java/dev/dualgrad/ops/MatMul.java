@@ -1,6 +1,7 @@
 package dev.dualgrad.ops;
 
 import dev.dualgrad.tensor.Dispatch;
+import dev.dualgrad.tensor.Elementwise;
 import dev.dualgrad.tensor.Kernels;
 import dev.dualgrad.tensor.Primitive;
 import dev.dualgrad.tensor.Shape;
@@ -153,8 +154,7 @@ public final class MatMul implements Primitive {
     }
 
     private static boolean allFinite(double[] d) {
-        for (double v : d) if (!Double.isFinite(v)) return false;
-        return true;
+        return Elementwise.allFinite(d);
     }
 
     /** The slow path with a non-finite operand: c += (a = 0 or b = 0) ? 0 : a·b, batched with broadcasting. */

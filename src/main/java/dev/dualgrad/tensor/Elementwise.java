@@ -52,6 +52,9 @@ public final class Elementwise {
 
         /** The same with b one scalar v. */
         int mulStrongZero(double[] a, int ao, double v, double[] y, int yo, int n);
+
+        /** Σ d[i]·0 over [0, n − n mod lanes): NaN exactly when one of those d[i] is ±∞ or NaN, else ±0. */
+        double zeroProductSum(double[] d, int n);
     }
 
     private static final ArrayKernels VECTOR = VectorKernels.load("dev.dualgrad.tensor.VectorElementwise", ArrayKernels.class);
@@ -82,6 +85,21 @@ public final class Elementwise {
             double u = a[ao + i];
             y[yo + i] = u == 0 ? 0.0 : u * v;
         }
+    }
+
+    /**
+     * True when no element is ±∞ or NaN. Branch-free (x·0 is NaN exactly for those), so it vectorises:
+     * the strong-zero matrix product asks this of both operands before every product.
+     */
+    public static boolean allFinite(double[] d) {
+        int n = d.length, i = 0;
+        double s = 0;
+        if (VECTOR != null) {
+            s = VECTOR.zeroProductSum(d, n);
+            i = n - n % VectorElementwise.lanes();
+        }
+        for (; i < n; i++) s += d[i] * 0.0;
+        return !Double.isNaN(s);
     }
 
     /** tanh x, the scalar form of the array kernel (bitwise the same values). */

@@ -68,4 +68,16 @@ final class VectorElementwise implements Elementwise.ArrayKernels {
         }
         return end;
     }
+
+    static int lanes() {
+        return S.length();
+    }
+
+    @Override
+    public double zeroProductSum(double[] d, int n) {
+        int w = S.length(), end = n - n % w;
+        DoubleVector acc = DoubleVector.zero(S);
+        for (int i = 0; i < end; i += w) acc = acc.add(DoubleVector.fromArray(S, d, i).mul(0.0));
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
 }

@@ -89,4 +89,24 @@ class ElementwiseTest {
             }
         }
     }
+
+    @Test
+    void allFiniteFindsEveryNonFiniteValueAtEveryPosition() {
+        for (int n : new int[] {0, 1, 3, 4, 7, 64, 1001}) {
+            double[] d = points(n, n);
+            for (int i = 0; i < n; i++) if (!Double.isFinite(d[i])) d[i] = 0.5;
+            assertTrue(Elementwise.allFinite(d), "all finite, n = " + n);
+            for (int i = 0; i < n; i++) {
+                for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
+                    double keep = d[i];
+                    d[i] = bad;
+                    assertTrue(!Elementwise.allFinite(d), bad + " at " + i + " of " + n);
+                    d[i] = keep;
+                }
+            }
+            d = new double[n];
+            java.util.Arrays.fill(d, Double.MAX_VALUE);
+            assertTrue(Elementwise.allFinite(d), "MAX_VALUE is finite");
+        }
+    }
 }
