@@ -141,4 +141,27 @@ class CheckReportAndPlanTest {
         HessianResult zero = dev.dualgrad.Diff.hessianWithCheck(z -> z.sum(), Tensor.of(new double[] {1, 2}, 2), JacobianOptions.defaults());
         assertEquals(0.0, zero.relativeAsymmetry(), 0.0); // a zero Hessian: no division by its zero norm
     }
+
+    /** The plan's numbers, exactly, in each mode: sizes, chunk, passes, bytes per pass; and the Jacobian they built. */
+    @Test
+    void planNumbersMatchWhatRan() {
+        Tensor w = Tensor.randn(3, 3, 4);
+        MultiTensorFunction f = xs -> xs[0].matmul(w).tanh().sum(0); // [2, 3] → [4]: n = 6, m = 4
+        Tensor[] x = {Tensor.randn(4, 2, 3)};
+        long rec = Reverse.vjp("probe", f, x).recordedElements();
+        JacobianResult auto = Jacobians.jacobian(f, JacobianOptions.defaults(), x); // n > m: reverse, all 4 rows in one sweep
+        assertEquals(new JacobianPlan(JacobianMode.REVERSE, 6, 4, 4, 1, 8 * rec * 4, auto.plan().reason()), auto.plan());
+        JacobianResult fwd = Jacobians.jacobian(f, JacobianOptions.defaults().mode(JacobianMode.FORWARD).chunkSize(4), x);
+        assertEquals(new JacobianPlan(JacobianMode.FORWARD, 6, 4, 4, 2, -1, fwd.plan().reason()), fwd.plan()); // m learnt from the passes
+        JacobianResult rev = Jacobians.jacobian(f, JacobianOptions.defaults().mode(JacobianMode.REVERSE).chunkSize(3), x);
+        assertEquals(new JacobianPlan(JacobianMode.REVERSE, 6, 4, 3, 2, 8 * rec * 3, rev.plan().reason()), rev.plan());
+        JacobianResult fwdAuto = Jacobians.jacobian(f, JacobianOptions.defaults().mode(JacobianMode.FORWARD), x);
+        assertEquals(new JacobianPlan(JacobianMode.FORWARD, 6, 4, 6, 1, 8 * rec * 6, fwdAuto.plan().reason()), fwdAuto.plan());
+        // every mode and chunk gives the same Jacobian, and it is the right one (vs central differences)
+        assertArrayEquals(auto.get(0).buffer(), fwd.get(0).buffer(), 1e-14);
+        assertArrayEquals(auto.get(0).buffer(), rev.get(0).buffer(), 1e-14);
+        assertArrayEquals(auto.get(0).buffer(), fwdAuto.get(0).buffer(), 1e-14);
+        assertArrayEquals(new int[] {4, 2, 3}, auto.get(0).shape());
+        assertTrue(dev.dualgrad.Diff.check(z -> f.apply(new Tensor[] {z}), x[0]).passed());
+    }
 }
