@@ -63,4 +63,20 @@ class BatchJacobianTest {
         e = assertThrows(IllegalArgumentException.class, () -> Diff.batchJacobian(z -> z.sum(0), x));
         assertTrue(e.getMessage().contains("batch axis first"), e.getMessage());
     }
+
+    /**
+     * Mixing in one direction only is caught too: each sample reading its predecessor (seen only from the
+     * tangent on sample 0) and each reading its successor (seen only from the tangent on the last sample).
+     */
+    @Test
+    void theProbeCatchesMixingWithANeighbourInEitherDirection() {
+        Tensor x = Tensor.randn(21, 5, 3);
+        dev.dualgrad.transforms.TensorFunction fromPrevious = z -> z.tanh().add(Tensor.concat(0, Tensor.zeros(1, 3), z.slice(0, 0, 4)));
+        dev.dualgrad.transforms.TensorFunction fromNext = z -> z.tanh().add(Tensor.concat(0, z.slice(0, 1, 5), Tensor.zeros(1, 3)));
+        for (dev.dualgrad.transforms.TensorFunction f : new dev.dualgrad.transforms.TensorFunction[] {fromPrevious, fromNext}) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> dev.dualgrad.Diff.batchJacobian(f, x));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("f mixes samples"), e.getMessage());
+        }
+    }
 }
