@@ -93,6 +93,10 @@ public final class BinaryOps {
                 Elementwise.mulStrongZero(a, ao, b[bo], y, oo, n);
                 return;
             }
+            if (as == 0 && bs == 1) { // one scalar times a row: the same, the product being commutative
+                Elementwise.mulStrongZero(b, bo, a[ao], y, oo, n);
+                return;
+            }
             for (int i = 0; i < n; i++) {
                 double u = a[ao + i * as], v = b[bo + i * bs];
                 y[oo + i] = u == 0 || v == 0 ? 0.0 : u * v;

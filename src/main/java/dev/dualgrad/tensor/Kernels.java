@@ -24,9 +24,8 @@ public final class Kernels {
      * Chosen once, at class initialisation.
      */
     private static final Gemm VECTOR = VectorKernels.load("dev.dualgrad.tensor.VectorGemm", Gemm.class);
-    private static final Gemm PLAIN = Kernels::plainGemm;
-    /** Both kernels, for the tests: the one {@link #gemm} picks, and the plain one. */
-    static final Gemm PICKED = VECTOR != null ? VECTOR : PLAIN, PLAIN_KERNEL = PLAIN;
+    /** The plain kernel behind the Gemm interface, and the kernel {@link #gemm} runs (package-visible for the tests). */
+    static final Gemm PLAIN = Kernels::plainGemm, PICKED = VECTOR != null ? VECTOR : PLAIN;
 
     /** Which matrix kernel runs: "vector" or "plain". */
     public static String matmulKernel() {
@@ -166,7 +165,7 @@ public final class Kernels {
         if (xd.length == 0) return Tensor.adopt(y, out);
         if (swapsLastTwoOnly(perm)) {
             int rows = shape[r - 2], cols = shape[r - 1], plane = rows * cols;
-            for (int o = 0; o < xd.length; o += plane) transposeTiled(xd, o, y, o, rows, cols);
+            for (int o = 0; o < xd.length; o += plane) transposeTiled(xd, o, cols, y, o, rows, cols);
             return Tensor.adopt(y, out);
         }
         int len = out[r - 1], ls = ps[r - 1];
@@ -192,10 +191,11 @@ public final class Kernels {
     }
 
     /**
-     * y [cols, rows] at yo = the transpose of x [rows, cols] at xo, in 32×32 tiles: a plain loop reads or
-     * writes with a stride of a whole row and misses the cache on every element once the matrix is large.
+     * y [cols, rows] (dense) at yo = the transpose of x [rows, cols] at xo with row stride ldx, in 32×32
+     * tiles: a plain loop reads or writes with a stride of a whole row and misses the cache on every
+     * element once the matrix is large.
      */
-    static void transposeTiled(double[] x, int xo, double[] y, int yo, int rows, int cols) {
+    static void transposeTiled(double[] x, int xo, int ldx, double[] y, int yo, int rows, int cols) {
         final int t = 32;
         for (int i0 = 0; i0 < rows; i0 += t) {
             int i1 = Math.min(rows, i0 + t);
@@ -203,7 +203,7 @@ public final class Kernels {
                 int j1 = Math.min(cols, j0 + t);
                 for (int j = j0; j < j1; j++) {
                     int yr = yo + j * rows;
-                    for (int i = i0; i < i1; i++) y[yr + i] = x[xo + i * cols + j];
+                    for (int i = i0; i < i1; i++) y[yr + i] = x[xo + i * ldx + j];
                 }
             }
         }
@@ -230,22 +230,22 @@ public final class Kernels {
      * bitwise the same numbers (the chunk-size and thread independence the tests demand).</p>
      */
     public static void gemm(boolean ta, boolean tb, double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
-        Parallelism.gemm(VECTOR != null ? VECTOR : PLAIN, ta, tb, m, n, k, a, ao, ta ? m : k, b, bo, tb ? k : n, c, co, n);
+        Parallelism.gemm(PICKED, ta, tb, m, n, k, a, ao, ta ? m : k, b, bo, tb ? k : n, c, co, n);
     }
 
     /** The plain kernel behind the Gemm interface: transposed operands are copied to row-major first. */
     private static void plainGemm(boolean ta, boolean tb, int m, int n, int k, double[] a, int ao, int lda, double[] b, int bo, int ldb,
             double[] c, int co, int ldc) {
-        if (ta) {
+        if (ta) { // A stored [k, m] → [m, k]
             double[] t = new double[m * k];
-            for (int p = 0; p < k; p++) for (int i = 0; i < m; i++) t[i * k + p] = a[ao + p * lda + i];
+            transposeTiled(a, ao, lda, t, 0, k, m);
             a = t;
             ao = 0;
             lda = k;
         }
-        if (tb) {
+        if (tb) { // B stored [n, k] → [k, n]
             double[] t = new double[k * n];
-            for (int j = 0; j < n; j++) for (int p = 0; p < k; p++) t[p * n + j] = b[bo + j * ldb + p];
+            transposeTiled(b, bo, ldb, t, 0, n, k);
             b = t;
             bo = 0;
             ldb = n;

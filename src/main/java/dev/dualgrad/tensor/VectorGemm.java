@@ -50,81 +50,51 @@ final class VectorGemm implements Kernels.Gemm {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += kcEven) {
                 int kc = Math.min(kcEven, k - pc);
-                if (tb) packBTransposed(b, bo + jc * ldb + pc, ldb, kc, nc, bp);
-                else packB(b, bo + pc * ldb + jc, ldb, kc, nc, bp);
+                if (tb) panelsFromColumns(b, bo + jc * ldb + pc, ldb, kc, nc, NR, bp);
+                else panelsFromRows(b, bo + pc * ldb + jc, ldb, kc, nc, NR, bp);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    if (ta) packATransposed(a, ao + pc * lda + ic, lda, mc, kc, ap);
-                    else packA(a, ao + ic * lda + pc, lda, mc, kc, ap);
+                    if (ta) panelsFromRows(a, ao + pc * lda + ic, lda, kc, mc, MR, ap);
+                    else panelsFromColumns(a, ao + ic * lda + pc, lda, kc, mc, MR, ap);
                     macro(ap, bp, tile, c, co + ic * ldc + jc, ldc, mc, nc, kc);
                 }
             }
         }
     }
 
-    /** B[kc, nc] (row stride ldb) into panels of NR columns, each kc×NR contiguous; missing columns are 0. */
-    private static void packB(double[] b, int bo, int ldb, int kc, int nc, double[] bp) {
+    /**
+     * Packs an operand block into panels `width` wide, each depth×width contiguous, step-major, with zeros
+     * where the last panel runs past len: the layout the micro-kernel reads (B in panels of NR columns,
+     * A in panels of MR rows). Here the width entries of one step are contiguous in the source: step p of
+     * the panel at j is src[so + p·ld + j ...] (B as stored, or A stored transposed).
+     */
+    private static void panelsFromRows(double[] src, int so, int ld, int depth, int len, int width, double[] dst) {
         int q = 0;
-        for (int j = 0; j < nc; j += NR) {
-            int w = Math.min(NR, nc - j);
-            for (int p = 0; p < kc; p++) {
-                int src = bo + p * ldb + j;
-                if (w == NR) {
-                    System.arraycopy(b, src, bp, q, NR);
-                } else {
-                    System.arraycopy(b, src, bp, q, w);
-                    java.util.Arrays.fill(bp, q + w, q + NR, 0.0);
-                }
-                q += NR;
+        for (int j = 0; j < len; j += width) {
+            int w = Math.min(width, len - j);
+            for (int p = 0; p < depth; p++, q += width) {
+                System.arraycopy(src, so + p * ld + j, dst, q, w);
+                if (w < width) java.util.Arrays.fill(dst, q + w, q + width, 0.0);
             }
         }
     }
 
-    /** The same panels from Bᵀ stored [nc, kc] (row stride ldb): column j of B is row j of the store. */
-    private static void packBTransposed(double[] bt, int bo, int ldb, int kc, int nc, double[] bp) {
+    /**
+     * The same panels when each entry of a step comes from its own source row: entry c of step p of the
+     * panel at j is src[so + (j + c)·ld + p] (A as stored, or B stored transposed).
+     */
+    private static void panelsFromColumns(double[] src, int so, int ld, int depth, int len, int width, double[] dst) {
         int q = 0;
-        for (int j = 0; j < nc; j += NR) {
-            int w = Math.min(NR, nc - j);
-            for (int col = 0; col < NR; col++) {
+        for (int j = 0; j < len; j += width, q += depth * width) {
+            int w = Math.min(width, len - j);
+            for (int col = 0; col < width; col++) {
                 if (col < w) {
-                    int src = bo + (j + col) * ldb;
-                    for (int p = 0; p < kc; p++) bp[q + p * NR + col] = bt[src + p];
+                    int row = so + (j + col) * ld;
+                    for (int p = 0; p < depth; p++) dst[q + p * width + col] = src[row + p];
                 } else {
-                    for (int p = 0; p < kc; p++) bp[q + p * NR + col] = 0.0;
+                    for (int p = 0; p < depth; p++) dst[q + p * width + col] = 0.0;
                 }
             }
-            q += kc * NR;
-        }
-    }
-
-    /** A[mc, kc] (row stride lda) into panels of MR rows, each kc×MR contiguous (p-major); missing rows are 0. */
-    private static void packA(double[] a, int ao, int lda, int mc, int kc, double[] ap) {
-        int q = 0;
-        for (int i = 0; i < mc; i += MR) {
-            int h = Math.min(MR, mc - i);
-            for (int r = 0; r < MR; r++) {
-                if (r < h) {
-                    int src = ao + (i + r) * lda;
-                    for (int p = 0; p < kc; p++) ap[q + p * MR + r] = a[src + p];
-                } else {
-                    for (int p = 0; p < kc; p++) ap[q + p * MR + r] = 0.0;
-                }
-            }
-            q += kc * MR;
-        }
-    }
-
-    /** The same panels from Aᵀ stored [kc, mc] (row stride lda): an MR-high column of A is contiguous there. */
-    private static void packATransposed(double[] at, int ao, int lda, int mc, int kc, double[] ap) {
-        int q = 0;
-        for (int i = 0; i < mc; i += MR) {
-            int h = Math.min(MR, mc - i);
-            for (int p = 0; p < kc; p++) {
-                int src = ao + p * lda + i, dst = q + p * MR;
-                System.arraycopy(at, src, ap, dst, h);
-                for (int r = h; r < MR; r++) ap[dst + r] = 0.0;
-            }
-            q += kc * MR;
         }
     }
 

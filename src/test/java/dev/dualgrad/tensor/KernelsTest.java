@@ -17,8 +17,8 @@ class KernelsTest {
     }
 
     /** Both kernels: the one gemm picks (the Vector API under the tests' --add-modules) and the plain one. */
-    static final Kernels.Gemm[] RAW = {Kernels.PICKED, Kernels.PLAIN_KERNEL};
-    static final Dense[] KERNELS = {dense(Kernels.PICKED), dense(Kernels.PLAIN_KERNEL)};
+    static final Kernels.Gemm[] RAW = {Kernels.PICKED, Kernels.PLAIN};
+    static final Dense[] KERNELS = {dense(Kernels.PICKED), dense(Kernels.PLAIN)};
 
     @Test
     void theTestsRunTheVectorKernel() {
@@ -112,8 +112,8 @@ class KernelsTest {
                     assertArrayEquals(one, many, 0.0, m + "x" + k + "x" + n);
                     // and with both operands transposed in place, split the same way
                     double[] at = new double[m * k], bt = new double[k * n], manyT = new double[m * n];
-                    Kernels.transposeTiled(a, 0, at, 0, m, k);
-                    Kernels.transposeTiled(b, 0, bt, 0, k, n);
+                    Kernels.transposeTiled(a, 0, k, at, 0, m, k);
+                    Kernels.transposeTiled(b, 0, n, bt, 0, k, n);
                     Parallelism.with(pool, () -> {
                         Parallelism.gemm(g, true, true, m, n, k, at, 0, m, bt, 0, k, manyT, 0, n);
                         return null;
@@ -148,8 +148,8 @@ class KernelsTest {
                 int m = s[0], k = s[1], n = s[2];
                 double[] a = Tensor.randn(m + k, m * k).buffer(), b = Tensor.randn(k + n, k * n).buffer();
                 double[] at = new double[m * k], bt = new double[k * n];
-                Kernels.transposeTiled(a, 0, at, 0, m, k);
-                Kernels.transposeTiled(b, 0, bt, 0, k, n);
+                Kernels.transposeTiled(a, 0, k, at, 0, m, k);
+                Kernels.transposeTiled(b, 0, n, bt, 0, k, n);
                 double[] ref = new double[m * n];
                 g.gemm(false, false, m, n, k, a, 0, k, b, 0, n, ref, 0, n);
                 for (boolean ta : new boolean[] {false, true}) {
