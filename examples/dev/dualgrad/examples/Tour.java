@@ -17,6 +17,7 @@ public final class Tour {
         new Stop("Seed 004: per-sample Jacobians [batch, classes, dims] in one call", Seed004BatchJacobian::run),
         new Stop("A digits classifier: training, accuracy, input-Jacobian norms", DigitsClassifier::run),
         new Stop("Seed 001: training with a penalty on the input-Jacobian norm", Seed001JacobianPenalty::run),
+        new Stop("Speed and memory: the kernel, transposes in place, threads, what a tape keeps", SpeedAndMemory::run),
     };
 
     public static void main(String[] args) {
