@@ -23,12 +23,22 @@ import dev.dualgrad.tensor.Tensor;
 public final class Reductions {
     private Reductions() {}
 
+    /*
+     * The axes given are exactly the axes reduced: an empty list reduces nothing and returns x itself
+     * (as NumPy's axis=()). "Every axis" is Shape.allAxes(rank), spelled out by Tensor.sum(), mean()
+     * and max(). The two must never share a spelling: for a 0-d input both lists are empty, and the JVP
+     * rule re-applies the list to a tangent [k] that carries k directions.
+     */
+
     public static Tensor sum(Tensor x, int[] axes, boolean keepDims) {
-        return Dispatch.apply(new Sum(Shape.axes("sum", axes, x.shape()), keepDims), x);
+        int[] ax = Shape.axes("sum", axes, x.shape());
+        if (ax.length == 0) return x;
+        return Dispatch.apply(new Sum(ax, keepDims), x);
     }
 
     public static Tensor mean(Tensor x, int[] axes, boolean keepDims) {
         int[] ax = Shape.axes("mean", axes, x.shape());
+        if (ax.length == 0) return x;
         long n = 1;
         for (int a : ax) n *= x.dim(a);
         return sum(x, ax, keepDims).div(n);
@@ -39,6 +49,7 @@ public final class Reductions {
         for (int a : ax) {
             if (x.dim(a) == 0) throw new IllegalArgumentException("max: axis " + a + " of shape " + Shape.str(x.shape()) + " is empty; the maximum of nothing is undefined");
         }
+        if (ax.length == 0) return x;
         return Dispatch.apply(new Max(ax, keepDims), x);
     }
 

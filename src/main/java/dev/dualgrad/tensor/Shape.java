@@ -86,13 +86,13 @@ public final class Shape {
         return axis < 0 ? axis + r : axis;
     }
 
-    /** Normalises, sorts and de-duplicates a list of axes; an empty list means every axis. */
+    /**
+     * Normalises, sorts and de-duplicates a list of axes. The list means exactly these axes: an empty
+     * list is no axis at all (a reduction over it is the identity), never "every axis"; for every axis
+     * use {@link #allAxes(int)}. Keeping the two apart matters for a 0-d tensor, whose list of all axes
+     * is empty too: a rule that re-applies the list to a batched tangent must not reduce its batch axes.
+     */
     public static int[] axes(String op, int[] axes, int[] shape) {
-        if (axes.length == 0) {
-            int[] all = new int[shape.length];
-            for (int i = 0; i < all.length; i++) all[i] = i;
-            return all;
-        }
         boolean[] seen = new boolean[shape.length];
         for (int a : axes) {
             int n = axis(op, a, shape);
@@ -103,6 +103,13 @@ public final class Shape {
         int k = 0;
         for (int i = 0; i < seen.length; i++) if (seen[i]) out[k++] = i;
         return out;
+    }
+
+    /** Every axis of a rank-{@code rank} tensor, {@code [0, 1, ..., rank-1]}: empty for a 0-d tensor. */
+    public static int[] allAxes(int rank) {
+        int[] all = new int[rank];
+        for (int i = 0; i < rank; i++) all[i] = i;
+        return all;
     }
 
     /** The shape after reducing {@code axes} (sorted, normalised). */

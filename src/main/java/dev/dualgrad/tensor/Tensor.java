@@ -323,16 +323,16 @@ public final class Tensor {
     // ------------------------------------------------------------------ reductions
 
     /** Sum of every element: a 0-d tensor. */
-    public Tensor sum() { return Reductions.sum(this, new int[0], false); }
+    public Tensor sum() { return Reductions.sum(this, Shape.allAxes(rank()), false); }
     public Tensor sum(int axis) { return Reductions.sum(this, new int[] {axis}, false); }
     public Tensor sum(int axis, boolean keepDims) { return Reductions.sum(this, new int[] {axis}, keepDims); }
     public Tensor sum(int[] axes, boolean keepDims) { return Reductions.sum(this, axes, keepDims); }
-    public Tensor mean() { return Reductions.mean(this, new int[0], false); }
+    public Tensor mean() { return Reductions.mean(this, Shape.allAxes(rank()), false); }
     public Tensor mean(int axis) { return Reductions.mean(this, new int[] {axis}, false); }
     public Tensor mean(int axis, boolean keepDims) { return Reductions.mean(this, new int[] {axis}, keepDims); }
     public Tensor mean(int[] axes, boolean keepDims) { return Reductions.mean(this, axes, keepDims); }
     /** Maximum of every element; ties share the derivative equally. */
-    public Tensor max() { return Reductions.max(this, new int[0], false); }
+    public Tensor max() { return Reductions.max(this, Shape.allAxes(rank()), false); }
     public Tensor max(int axis) { return Reductions.max(this, new int[] {axis}, false); }
     public Tensor max(int axis, boolean keepDims) { return Reductions.max(this, new int[] {axis}, keepDims); }
     public Tensor max(int[] axes, boolean keepDims) { return Reductions.max(this, axes, keepDims); }
