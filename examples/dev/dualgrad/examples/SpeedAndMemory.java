@@ -5,7 +5,7 @@ import dev.dualgrad.Loss;
 import dev.dualgrad.nn.Activation;
 import dev.dualgrad.nn.Linear;
 import dev.dualgrad.nn.Mlp;
-import dev.dualgrad.tensor.Kernels;
+import dev.dualgrad.internal.kernels.Kernels;
 import dev.dualgrad.tensor.Parallelism;
 import dev.dualgrad.tensor.Tensor;
 import dev.dualgrad.transforms.MultiTensorFunction;

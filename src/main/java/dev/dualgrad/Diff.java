@@ -1,18 +1,18 @@
 package dev.dualgrad;
 
 import dev.dualgrad.tensor.Tensor;
-import dev.dualgrad.transforms.BatchJacobians;
-import dev.dualgrad.transforms.Check;
+import dev.dualgrad.internal.transforms.BatchJacobians;
+import dev.dualgrad.internal.transforms.Check;
 import dev.dualgrad.transforms.CheckReport;
-import dev.dualgrad.transforms.Forward;
+import dev.dualgrad.internal.transforms.Forward;
 import dev.dualgrad.transforms.HessianResult;
 import dev.dualgrad.transforms.JacobianOptions;
 import dev.dualgrad.transforms.JacobianResult;
-import dev.dualgrad.transforms.Jacobians;
+import dev.dualgrad.internal.transforms.Jacobians;
 import dev.dualgrad.transforms.MultiTensorFunction;
 import dev.dualgrad.transforms.Pullback;
-import dev.dualgrad.transforms.Reverse;
-import dev.dualgrad.transforms.SecondOrder;
+import dev.dualgrad.internal.transforms.Reverse;
+import dev.dualgrad.internal.transforms.SecondOrder;
 import dev.dualgrad.transforms.TensorFunction;
 import dev.dualgrad.transforms.ValueAndGrad;
 import dev.dualgrad.transforms.ValueAndTangent;

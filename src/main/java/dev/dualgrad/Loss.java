@@ -1,8 +1,8 @@
 package dev.dualgrad;
 
-import dev.dualgrad.losses.BinaryLosses;
+import dev.dualgrad.internal.losses.BinaryLosses;
 import dev.dualgrad.losses.ClassLossOptions;
-import dev.dualgrad.losses.ClassLosses;
+import dev.dualgrad.internal.losses.ClassLosses;
 import dev.dualgrad.losses.Reduction;
 import dev.dualgrad.tensor.Tensor;
 

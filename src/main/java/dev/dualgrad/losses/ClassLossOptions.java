@@ -48,4 +48,19 @@ public final class ClassLossOptions {
         if (!(eps >= 0 && eps <= 1)) throw new IllegalArgumentException("label smoothing must lie in [0, 1], got " + eps);
         return new ClassLossOptions(reduction, weight, ignoreIndex, ignoreIndexSet, eps);
     }
+
+    /** The reduction: {@link Reduction#MEAN} unless set. */
+    public Reduction reduction() { return reduction; }
+
+    /** The per-class weights [C], or null when every class weighs 1. */
+    public Tensor weight() { return weight; }
+
+    /** The ignored target index; it has effect only where {@link #hasIgnoreIndex()} or it equals a target. */
+    public int ignoreIndex() { return ignoreIndex; }
+
+    /** True when {@link #ignoreIndex(int)} was called (otherwise the PyTorch default −100 applies). */
+    public boolean hasIgnoreIndex() { return ignoreIndexSet; }
+
+    /** The label smoothing ε, 0 unless set. */
+    public double labelSmoothing() { return labelSmoothing; }
 }

@@ -1,8 +1,10 @@
 package dev.dualgrad.ops;
 
-import dev.dualgrad.tensor.Dispatch;
-import dev.dualgrad.tensor.Primitive;
-import dev.dualgrad.tensor.Shape;
+import dev.dualgrad.internal.ops.Rules;
+
+import dev.dualgrad.internal.engine.Dispatch;
+import dev.dualgrad.internal.engine.Primitive;
+import dev.dualgrad.internal.engine.Shape;
 import dev.dualgrad.tensor.Tensor;
 import java.util.Arrays;
 

@@ -1,12 +1,15 @@
 package dev.dualgrad.tensor;
 
-import dev.dualgrad.ops.BinaryOps;
-import dev.dualgrad.ops.Comparisons;
-import dev.dualgrad.ops.Indexing;
-import dev.dualgrad.ops.MatMul;
-import dev.dualgrad.ops.Reductions;
-import dev.dualgrad.ops.ShapeOps;
-import dev.dualgrad.ops.UnaryOps;
+import dev.dualgrad.internal.engine.Level;
+import dev.dualgrad.internal.engine.Shape;
+
+import dev.dualgrad.internal.ops.BinaryOps;
+import dev.dualgrad.internal.ops.Comparisons;
+import dev.dualgrad.internal.ops.Indexing;
+import dev.dualgrad.internal.ops.MatMul;
+import dev.dualgrad.internal.ops.Reductions;
+import dev.dualgrad.internal.ops.ShapeOps;
+import dev.dualgrad.internal.ops.UnaryOps;
 import java.util.Arrays;
 import java.util.Locale;
 import org.apache.commons.math3.random.Well19937c;

@@ -1,7 +1,7 @@
 package dev.dualgrad.testing;
 
 import dev.dualgrad.Diff;
-import dev.dualgrad.tensor.Shape;
+import dev.dualgrad.internal.engine.Shape;
 import dev.dualgrad.tensor.Tensor;
 import dev.dualgrad.transforms.JacobianMode;
 import dev.dualgrad.transforms.JacobianOptions;

@@ -1,6 +1,6 @@
 package dev.dualgrad.testing;
 
-import dev.dualgrad.tensor.Shape;
+import dev.dualgrad.internal.engine.Shape;
 import dev.dualgrad.tensor.Tensor;
 import java.util.Arrays;
 import java.util.List;

@@ -17,7 +17,16 @@ public final class CheckReport {
     private String worstModes = "", worstNumeric = "";
     private double modeExcess, numericExcess;
 
-    CheckReport(Tensor[] forward, Tensor[] reverse, Tensor[] numeric, double atol, double rtol) {
+    /**
+     * Compares the three sets of Jacobians, one per input of the checked function.
+     *
+     * @param forward the Jacobians by forward mode
+     * @param reverse the Jacobians by reverse mode
+     * @param numeric the Jacobians by central finite differences
+     * @param atol the absolute tolerance against finite differences
+     * @param rtol the relative tolerance against finite differences
+     */
+    public CheckReport(Tensor[] forward, Tensor[] reverse, Tensor[] numeric, double atol, double rtol) {
         this.forward = forward;
         this.reverse = reverse;
         this.numeric = numeric;

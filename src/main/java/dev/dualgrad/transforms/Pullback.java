@@ -1,83 +1,55 @@
 package dev.dualgrad.transforms;
 
-import dev.dualgrad.reverse.Tape;
-import dev.dualgrad.tensor.Shape;
 import dev.dualgrad.tensor.Tensor;
-import java.util.Arrays;
 
 /**
  * The result of a VJP: f(x), and a pullback u ↦ uᵀJ that can be called any number of times. The
- * cotangent u is shaped like the output; the result is shaped like each input.
+ * cotangent u is shaped like the output; each result is shaped like its input.
+ *
+ * <p>For f: ℝⁿ → ℝᵐ with Jacobian J (m × n), {@code apply(u)} is the vector-Jacobian product
+ * uᵀJ ∈ ℝⁿ for a cotangent u ∈ ℝᵐ, computed by one backward sweep of the tape recorded once for f(x).</p>
  */
-public final class Pullback {
-    private final Tape tape;
-    private final Tensor output;
-    private final Tensor[] leaves;
-    private final Tensor value;
-
-    Pullback(Tape tape, Tensor output, Tensor[] leaves) {
-        this.tape = tape;
-        this.output = output;
-        this.leaves = leaves;
-        this.value = tape.valueOf(output);
-    }
-
-    /** f(x). */
-    public Tensor value() {
-        return value;
-    }
+public interface Pullback {
+    /** f(x), computed while recording. */
+    Tensor value();
 
     /**
      * Doubles this pullback keeps alive for its sweeps: the values the recorded VJP rules read (each
-     * array once). A tanh MLP keeps about one activation per layer; see {@code Primitive#vjpReadsInputs}.
+     * array once). A tanh MLP keeps about one activation per layer.
      */
-    public long retainedElements() {
-        return tape.retainedElements();
-    }
+    long retainedElements();
 
-    /** Doubles held by the recorded op outputs: the memory of one direction's tangents or cotangents. */
-    long recordedElements() {
-        return tape.recordedElements();
-    }
+    /**
+     * uᵀJ for a one-input function.
+     *
+     * @param u the cotangent, shaped like the output
+     * @return uᵀJ, shaped like the input
+     * @throws IllegalArgumentException when u is not shaped like the output
+     * @throws IllegalStateException when the function has several inputs (use {@link #applyAll})
+     */
+    Tensor apply(Tensor u);
 
-    /** uᵀJ for a one-input function; u is shaped like the output. */
-    public Tensor apply(Tensor u) {
-        return single(applyAll(u));
-    }
+    /**
+     * uᵀJᵢ for each input i.
+     *
+     * @param u the cotangent, shaped like the output
+     * @return one cotangent per input, each shaped like its input
+     */
+    Tensor[] applyAll(Tensor u);
 
-    /** uᵀJ_i for each input i. */
-    public Tensor[] applyAll(Tensor u) {
-        if (!Arrays.equals(u.shape(), value.shape())) throw cotangentShape(u.shape(), false);
-        return tape.backward(output, u, leaves);
-    }
+    /**
+     * c VJPs in one sweep, for a one-input function.
+     *
+     * @param u the cotangents, shaped [c, ...output shape]
+     * @return shaped [c, ...input shape]: row i is u[i]ᵀJ
+     */
+    Tensor applyBatched(Tensor u);
 
-    /** c VJPs in one sweep: U is [c, ...output shape], the result [c, ...input shape]. */
-    public Tensor applyBatched(Tensor u) {
-        return single(applyAllBatched(u));
-    }
-
-    public Tensor[] applyAllBatched(Tensor u) {
-        int[] su = u.shape();
-        if (su.length != value.rank() + 1 || !Arrays.equals(Shape.suffix(su, 1), value.shape())) throw cotangentShape(su, true);
-        return tape.backward(output, u, leaves);
-    }
-
-    private Tensor single(Tensor[] g) {
-        if (g.length != 1) {
-            throw new IllegalStateException("vjp: the function has " + g.length + " inputs; use applyAll to get one cotangent per input");
-        }
-        return g[0];
-    }
-
-    private IllegalArgumentException cotangentShape(int[] su, boolean batched) {
-        String out = Shape.str(value.shape());
-        String in = leaves.length == 1 ? "the input " + Shape.str(leaves[0].shape()) : "each input";
-        if (batched) {
-            return new IllegalArgumentException("vjp: the batched cotangent has shape " + Shape.str(su) + " but the output has shape " + out
-                    + "; c cotangents are shaped [c, " + out.substring(1) + " and give c vectors uᵀJ shaped like " + in + ".");
-        }
-        return new IllegalArgumentException("vjp: the cotangent has shape " + Shape.str(su) + " but the output has shape " + out
-                + "; a VJP computes uᵀJ for a cotangent u shaped like the output and returns a vector shaped like " + in
-                + ". To multiply the Jacobian by a vector shaped like the input (J·v), use Diff.jvp.");
-    }
+    /**
+     * c VJPs in one sweep, for each input.
+     *
+     * @param u the cotangents, shaped [c, ...output shape]
+     * @return for each input i, shaped [c, ...input i's shape]
+     */
+    Tensor[] applyAllBatched(Tensor u);
 }

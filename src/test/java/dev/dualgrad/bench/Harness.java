@@ -39,7 +39,7 @@ public final class Harness {
             run(w, 1.0, null); // JIT warm-up
         }
         for (int r = 0; r < rounds; r++) for (Workload w : ws) run(w, seconds / rounds, samples.get(w.name));
-        StringBuilder sb = new StringBuilder("{\"peer\": \"dualgrad (java " + System.getProperty("java.version") + ", 1 thread, matmul kernel " + dev.dualgrad.tensor.Kernels.matmulKernel() + ")\", \"results\": {");
+        StringBuilder sb = new StringBuilder("{\"peer\": \"dualgrad (java " + System.getProperty("java.version") + ", 1 thread, matmul kernel " + dev.dualgrad.internal.kernels.Kernels.matmulKernel() + ")\", \"results\": {");
         for (int i = 0; i < ws.size(); i++) {
             Workload w = ws.get(i);
             double[] s = samples.get(w.name).stream().mapToDouble(Double::doubleValue).sorted().toArray();
@@ -125,7 +125,7 @@ public final class Harness {
         // matmul_N: C = A·B on N×N float64 operands, the kernel under everything else (the table adds GFLOP/s)
         for (int n : new int[] {256, 512, 1024}) {
             Tensor a = Tensor.randn(12 + n, n, n), b = Tensor.randn(13 + n, n, n);
-            ws.add(new Workload("matmul_" + n, "Tensor.matmul, " + dev.dualgrad.tensor.Kernels.matmulKernel() + " kernel", () -> a.matmul(b)));
+            ws.add(new Workload("matmul_" + n, "Tensor.matmul, " + dev.dualgrad.internal.kernels.Kernels.matmulKernel() + " kernel", () -> a.matmul(b)));
         }
         // The same with a 2-thread pool (Parallelism), for information: the peers' columns are 1 thread.
         java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(2);

@@ -1,5 +1,7 @@
 package dev.dualgrad.transforms;
 
+import dev.dualgrad.internal.transforms.SecondOrder;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

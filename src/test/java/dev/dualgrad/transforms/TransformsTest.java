@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dualgrad.Diff;
-import dev.dualgrad.tensor.Dispatch;
-import dev.dualgrad.tensor.Primitive;
+import dev.dualgrad.internal.engine.Dispatch;
+import dev.dualgrad.internal.engine.Primitive;
 import dev.dualgrad.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,0 +1,320 @@
+package dev.dualgrad.internal.kernels;
+
+import dev.dualgrad.internal.engine.Shape;
+import dev.dualgrad.tensor.Parallelism;
+import dev.dualgrad.tensor.Tensor;
+
+import java.util.Arrays;
+
+/**
+ * Loops on concrete data shared by the ops: broadcasting, reductions, permutation, matrix product.
+ * Results are deterministic: the summation order depends only on the shapes.
+ */
+public final class Kernels {
+    private Kernels() {}
+
+    /**
+     * A matrix-product kernel, BLAS-style: C [m,n] += op(A) [m,k] · op(B) [k,n] on row-major arrays, where
+     * op(A) = A stored [m,k] (row stride lda) or, with ta, Aᵀ for A stored [k,m]; likewise B with tb.
+     */
+    interface Gemm {
+        void gemm(boolean ta, boolean tb, int m, int n, int k, double[] a, int ao, int lda, double[] b, int bo, int ldb,
+                double[] c, int co, int ldc);
+    }
+
+    /**
+     * The Vector API kernel when the JVM was started with {@code --add-modules jdk.incubator.vector}
+     * (and {@code -Ddualgrad.vector=false} was not given), else null and the plain-Java kernel runs.
+     * Chosen once, at class initialisation.
+     */
+    private static final Gemm VECTOR = VectorKernels.load("dev.dualgrad.internal.kernels.VectorGemm", Gemm.class);
+    /** The plain kernel behind the Gemm interface, and the kernel {@link #gemm} runs (package-visible for the tests). */
+    static final Gemm PLAIN = Kernels::plainGemm, PICKED = VECTOR != null ? VECTOR : PLAIN;
+
+    /** Which matrix kernel runs: "vector" or "plain". */
+    public static String matmulKernel() {
+        return VECTOR != null ? "vector (jdk.incubator.vector)" : "plain";
+    }
+
+    /** Applies a row kernel over the broadcast of a and b (which must broadcast to {@code out}). */
+    public static Tensor broadcast(RowKernel k, Tensor a, Tensor b, int[] out) {
+        int n = Shape.size(out);
+        double[] y = new double[n];
+        double[] ad = a.buffer(), bd = b.buffer();
+        if (n == 0) return Tensor.adopt(y, out);
+        if (ad.length == n && bd.length == n) {
+            k.row(ad, 0, 1, bd, 0, 1, y, 0, n);
+        } else if (ad.length == 1 && bd.length == n) {
+            k.row(ad, 0, 0, bd, 0, 1, y, 0, n);
+        } else if (bd.length == 1 && ad.length == n) {
+            k.row(ad, 0, 1, bd, 0, 0, y, 0, n);
+        } else {
+            int r = out.length;
+            int[] sa = Shape.broadcastStrides(a.shape(), out), sb = Shape.broadcastStrides(b.shape(), out);
+            int len = out[r - 1];
+            int[] idx = new int[r];
+            int ao = 0, bo = 0;
+            for (int o = 0; o < n; o += len) {
+                k.row(ad, ao, sa[r - 1], bd, bo, sb[r - 1], y, o, len);
+                for (int d = r - 2; d >= 0; d--) { // odometer over the outer axes
+                    ao += sa[d];
+                    bo += sb[d];
+                    if (++idx[d] < out[d]) break;
+                    ao -= sa[d] * out[d];
+                    bo -= sb[d] * out[d];
+                    idx[d] = 0;
+                }
+            }
+        }
+        return Tensor.adopt(y, out);
+    }
+
+    /** Copies {@code x} broadcast to {@code out}. */
+    public static Tensor broadcastTo(Tensor x, int[] out) {
+        double[] xd = x.buffer();
+        int n = Shape.size(out);
+        double[] y = new double[n];
+        if (xd.length == 1) {
+            Arrays.fill(y, xd[0]);
+        } else if (n > 0) {
+            int r = out.length;
+            int[] s = Shape.broadcastStrides(x.shape(), out);
+            int[] idx = new int[r];
+            int xo = 0;
+            int len = out[r - 1], ls = s[r - 1];
+            for (int o = 0; o < n; o += len) {
+                if (ls == 1) System.arraycopy(xd, xo, y, o, len);
+                else Arrays.fill(y, o, o + len, xd[xo]);
+                for (int d = r - 2; d >= 0; d--) {
+                    xo += s[d];
+                    if (++idx[d] < out[d]) break;
+                    xo -= s[d] * out[d];
+                    idx[d] = 0;
+                }
+            }
+        }
+        return Tensor.adopt(y, out);
+    }
+
+    /** Sum over sorted, normalised {@code axes}; the result has the keep-dims shape flattened as {@code outShape}. */
+    public static Tensor sum(Tensor x, int[] axes, int[] outShape) {
+        return reduce(x, axes, outShape, false);
+    }
+
+    /** Maximum over axes; NaN anywhere in a group gives NaN. */
+    public static Tensor max(Tensor x, int[] axes, int[] outShape) {
+        return reduce(x, axes, outShape, true);
+    }
+
+    private static Tensor reduce(Tensor x, int[] axes, int[] outShape, boolean max) {
+        int[] shape = x.shape();
+        double[] xd = x.buffer();
+        int r = shape.length;
+        int[] keep = Shape.reduced(shape, axes, true);
+        double[] y = new double[Shape.size(keep)];
+        if (max) Arrays.fill(y, Double.NEGATIVE_INFINITY);
+        if (xd.length == 0) return Tensor.adopt(y, outShape);
+        // Split into [outer, reduced-or-not blocks...]: the general odometer, with a contiguous inner run.
+        int[] ys = Shape.broadcastStrides(keep, shape);
+        int len = r == 0 ? 1 : shape[r - 1];
+        int ls = r == 0 ? 0 : ys[r - 1];
+        int[] idx = new int[r];
+        int yo = 0;
+        for (int o = 0; o < xd.length; o += len) {
+            if (ls == 0) {
+                double acc = y[yo];
+                if (max) {
+                    for (int i = 0; i < len; i++) {
+                        double v = xd[o + i];
+                        if (v > acc || Double.isNaN(v)) acc = v;
+                        if (Double.isNaN(acc)) break;
+                    }
+                } else {
+                    for (int i = 0; i < len; i++) acc += xd[o + i];
+                }
+                y[yo] = acc;
+            } else {
+                if (max) {
+                    for (int i = 0; i < len; i++) {
+                        double v = xd[o + i], c = y[yo + i];
+                        if (v > c || Double.isNaN(v)) y[yo + i] = Double.isNaN(c) ? c : v;
+                    }
+                } else {
+                    for (int i = 0; i < len; i++) y[yo + i] += xd[o + i];
+                }
+            }
+            for (int d = r - 2; d >= 0; d--) {
+                yo += ys[d];
+                if (++idx[d] < shape[d]) break;
+                yo -= ys[d] * shape[d];
+                idx[d] = 0;
+            }
+        }
+        return Tensor.adopt(y, outShape);
+    }
+
+    /** Permutes axes: out axis i is input axis perm[i]. */
+    public static Tensor permute(Tensor x, int[] perm) {
+        int[] shape = x.shape();
+        int r = shape.length;
+        int[] out = new int[r];
+        int[] xs = Shape.strides(shape);
+        int[] ps = new int[r];
+        for (int i = 0; i < r; i++) {
+            out[i] = shape[perm[i]];
+            ps[i] = xs[perm[i]];
+        }
+        double[] xd = x.buffer();
+        double[] y = new double[xd.length];
+        if (xd.length == 0) return Tensor.adopt(y, out);
+        if (swapsLastTwoOnly(perm)) {
+            int rows = shape[r - 2], cols = shape[r - 1], plane = rows * cols;
+            for (int o = 0; o < xd.length; o += plane) transposeTiled(xd, o, cols, y, o, rows, cols);
+            return Tensor.adopt(y, out);
+        }
+        int len = out[r - 1], ls = ps[r - 1];
+        int[] idx = new int[r];
+        int xo = 0;
+        for (int o = 0; o < y.length; o += len) {
+            for (int i = 0, p = xo; i < len; i++, p += ls) y[o + i] = xd[p];
+            for (int d = r - 2; d >= 0; d--) {
+                xo += ps[d];
+                if (++idx[d] < out[d]) break;
+                xo -= ps[d] * out[d];
+                idx[d] = 0;
+            }
+        }
+        return Tensor.adopt(y, out);
+    }
+
+    private static boolean swapsLastTwoOnly(int[] perm) {
+        int r = perm.length;
+        if (r < 2 || perm[r - 2] != r - 1 || perm[r - 1] != r - 2) return false;
+        for (int i = 0; i < r - 2; i++) if (perm[i] != i) return false;
+        return true;
+    }
+
+    /**
+     * y [cols, rows] (dense) at yo = the transpose of x [rows, cols] at xo with row stride ldx, in 32×32
+     * tiles: a plain loop reads or writes with a stride of a whole row and misses the cache on every
+     * element once the matrix is large.
+     */
+    static void transposeTiled(double[] x, int xo, int ldx, double[] y, int yo, int rows, int cols) {
+        final int t = 32;
+        for (int i0 = 0; i0 < rows; i0 += t) {
+            int i1 = Math.min(rows, i0 + t);
+            for (int j0 = 0; j0 < cols; j0 += t) {
+                int j1 = Math.min(cols, j0 + t);
+                for (int j = j0; j < j1; j++) {
+                    int yr = yo + j * rows;
+                    for (int i = i0; i < i1; i++) y[yr + i] = x[xo + i * ldx + j];
+                }
+            }
+        }
+    }
+
+    /**
+     * C += A·B for row-major A [m,k] at offset ao, B [k,n] at bo, C [m,n] at co: {@link #gemm(boolean,
+     * boolean, double[], int, double[], int, double[], int, int, int, int)} without transposes.
+     */
+    public static void gemm(double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
+        gemm(false, false, a, ao, b, bo, c, co, m, k, n);
+    }
+
+    /**
+     * C [m,n] += op(A)·op(B) on dense row-major matrices at offsets: op(A) is A [m,k], or Aᵀ of A stored
+     * [k,m] when ta; op(B) is B [k,n], or Bᵀ of B stored [n,k] when tb. The transposed forms read the
+     * operand in place, so x·Wᵀ and the rules' C̄·Bᵀ and Aᵀ·C̄ never copy a transpose.
+     *
+     * <p>Runs {@link VectorGemm} (packed, cache-blocked, fused multiply-adds) when the Vector API is
+     * present, else {@link #plainGemm}; large products are split by rows or columns over the pool of
+     * {@link Parallelism} when the caller set one. Either kernel gives each element of C a sequence of
+     * operations that depends on k alone, never on m, on the elements around it, on the transposes or on
+     * the thread: stacking tangent directions into one product, or splitting it among threads, gives
+     * bitwise the same numbers (the chunk-size and thread independence the tests demand).</p>
+     */
+    public static void gemm(boolean ta, boolean tb, double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
+        ParallelGemm.gemm(PICKED, ta, tb, m, n, k, a, ao, ta ? m : k, b, bo, tb ? k : n, c, co, n);
+    }
+
+    /** The plain kernel behind the Gemm interface: transposed operands are copied to row-major first. */
+    private static void plainGemm(boolean ta, boolean tb, int m, int n, int k, double[] a, int ao, int lda, double[] b, int bo, int ldb,
+            double[] c, int co, int ldc) {
+        if (ta) { // A stored [k, m] → [m, k]
+            double[] t = new double[m * k];
+            transposeTiled(a, ao, lda, t, 0, k, m);
+            a = t;
+            ao = 0;
+            lda = k;
+        }
+        if (tb) { // B stored [n, k] → [k, n]
+            double[] t = new double[k * n];
+            transposeTiled(b, bo, ldb, t, 0, n, k);
+            b = t;
+            bo = 0;
+            ldb = n;
+        }
+        plainGemm(a, ao, lda, b, bo, ldb, c, co, ldc, m, k, n);
+    }
+
+    /**
+     * The plain-Java kernel, used when the Vector API is absent: four rows of A and two rows of B at a
+     * time, so each pass over a stretch of a C row does two multiply-adds per element and each loaded
+     * element of B feeds four rows; the innermost loop runs along contiguous rows of B and C, which the JIT
+     * vectorises, and blocks of k (128) and n (512) keep the panel of B in cache. Every element of C gets
+     * c += (a_p·b_p + a_{p+1}·b_{p+1}) over the pairs p of each k-block, whether its row is in a group of
+     * four or in the tail.
+     */
+    static void plainGemm(double[] a, int ao, int lda, double[] b, int bo, int ldb, double[] c, int co, int ldc, int m, int k, int n) {
+        final int kb = 128, nb = 512;
+        for (int j0 = 0; j0 < n; j0 += nb) {
+            int j1 = Math.min(n, j0 + nb);
+            for (int k0 = 0; k0 < k; k0 += kb) {
+                int k1 = Math.min(k, k0 + kb);
+                int i = 0;
+                for (; i + 4 <= m; i += 4) {
+                    int c0 = co + i * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+                    int a0 = ao + i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+                    int p = k0;
+                    for (; p + 2 <= k1; p += 2) {
+                        double x00 = a[a0 + p], x01 = a[a0 + p + 1], x10 = a[a1 + p], x11 = a[a1 + p + 1];
+                        double x20 = a[a2 + p], x21 = a[a2 + p + 1], x30 = a[a3 + p], x31 = a[a3 + p + 1];
+                        int b0 = bo + p * ldb, b1 = b0 + ldb;
+                        for (int j = j0; j < j1; j++) {
+                            double u = b[b0 + j], v = b[b1 + j];
+                            c[c0 + j] += x00 * u + x01 * v;
+                            c[c1 + j] += x10 * u + x11 * v;
+                            c[c2 + j] += x20 * u + x21 * v;
+                            c[c3 + j] += x30 * u + x31 * v;
+                        }
+                    }
+                    if (p < k1) {
+                        double x0 = a[a0 + p], x1 = a[a1 + p], x2 = a[a2 + p], x3 = a[a3 + p];
+                        int b0 = bo + p * ldb;
+                        for (int j = j0; j < j1; j++) {
+                            double u = b[b0 + j];
+                            c[c0 + j] += x0 * u;
+                            c[c1 + j] += x1 * u;
+                            c[c2 + j] += x2 * u;
+                            c[c3 + j] += x3 * u;
+                        }
+                    }
+                }
+                for (; i < m; i++) { // the tail rows, with the same pairing as above
+                    int ci = co + i * ldc, ai = ao + i * lda;
+                    int p = k0;
+                    for (; p + 2 <= k1; p += 2) {
+                        double x0 = a[ai + p], x1 = a[ai + p + 1];
+                        int b0 = bo + p * ldb, b1 = b0 + ldb;
+                        for (int j = j0; j < j1; j++) c[ci + j] += x0 * b[b0 + j] + x1 * b[b1 + j];
+                    }
+                    if (p < k1) {
+                        double x = a[ai + p];
+                        int b0 = bo + p * ldb;
+                        for (int j = j0; j < j1; j++) c[ci + j] += x * b[b0 + j];
+                    }
+                }
+            }
+        }
+    }
+}

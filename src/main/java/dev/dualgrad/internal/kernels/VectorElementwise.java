@@ -1,0 +1,83 @@
+package dev.dualgrad.internal.kernels;
+
+import static dev.dualgrad.internal.kernels.Elementwise.C;
+import static dev.dualgrad.internal.kernels.Elementwise.INV_LN2;
+import static dev.dualgrad.internal.kernels.Elementwise.LN2_HI;
+import static dev.dualgrad.internal.kernels.Elementwise.LN2_LO;
+import static dev.dualgrad.internal.kernels.Elementwise.SHIFTER;
+import static dev.dualgrad.internal.kernels.Elementwise.TANH_CLAMP;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Elementwise}'s array kernels on the Vector API: the same operations in the same order as the
+ * scalar forms (fma, mul, div and bit operations are exact or correctly rounded lane by lane), so each
+ * lane's value is bitwise the scalar one.
+ */
+final class VectorElementwise implements Elementwise.ArrayKernels {
+    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+
+    @Override
+    public int tanh(double[] x, double[] y, int n) {
+        int w = S.length(), end = n - n % w;
+        DoubleVector shifter = DoubleVector.broadcast(S, SHIFTER), one = DoubleVector.broadcast(S, 1.0);
+        DoubleVector ln2Hi = DoubleVector.broadcast(S, LN2_HI), ln2Lo = DoubleVector.broadcast(S, LN2_LO);
+        for (int i = 0; i < end; i += w) {
+            DoubleVector v = DoubleVector.fromArray(S, x, i);
+            DoubleVector a = v.abs().min(TANH_CLAMP);
+            DoubleVector t = a.add(a);
+            DoubleVector s = t.fma(INV_LN2, SHIFTER);
+            DoubleVector k = s.sub(shifter).neg();
+            DoubleVector r = k.fma(ln2Hi, t);
+            r = k.fma(ln2Lo, r);
+            DoubleVector q = DoubleVector.broadcast(S, C[12]);
+            for (int j = 11; j >= 0; j--) q = q.fma(r, DoubleVector.broadcast(S, C[j]));
+            DoubleVector p = r.mul(q);
+            LongVector bits = (LongVector) s.reinterpretAsLongs();
+            DoubleVector twoK = bits.add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+            DoubleVector e = twoK.fma(p, twoK.sub(one));
+            DoubleVector th = e.div(e.add(2.0));
+            LongVector sign = ((LongVector) v.reinterpretAsLongs()).and(Long.MIN_VALUE);  // Math.copySign(th, v)
+            ((LongVector) th.reinterpretAsLongs()).and(Long.MAX_VALUE).or(sign).reinterpretAsDoubles().intoArray(y, i);
+        }
+        return end;
+    }
+
+    @Override
+    public int mulStrongZero(double[] a, int ao, double[] b, int bo, double[] y, int yo, int n) {
+        int w = S.length(), end = n - n % w;
+        for (int i = 0; i < end; i += w) {
+            DoubleVector u = DoubleVector.fromArray(S, a, ao + i), v = DoubleVector.fromArray(S, b, bo + i);
+            VectorMask<Double> zero = u.eq(0.0).or(v.eq(0.0));
+            u.mul(v).blend(0.0, zero).intoArray(y, yo + i);
+        }
+        return end;
+    }
+
+    @Override
+    public int mulStrongZero(double[] a, int ao, double v, double[] y, int yo, int n) {
+        int w = S.length(), end = n - n % w;
+        DoubleVector vv = DoubleVector.broadcast(S, v);
+        for (int i = 0; i < end; i += w) {
+            DoubleVector u = DoubleVector.fromArray(S, a, ao + i);
+            u.mul(vv).blend(0.0, u.eq(0.0)).intoArray(y, yo + i); // v ≠ 0 here
+        }
+        return end;
+    }
+
+    static int lanes() {
+        return S.length();
+    }
+
+    @Override
+    public double zeroProductSum(double[] d, int n) {
+        int w = S.length(), end = n - n % w;
+        DoubleVector acc = DoubleVector.zero(S);
+        for (int i = 0; i < end; i += w) acc = acc.add(DoubleVector.fromArray(S, d, i).mul(0.0));
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+}

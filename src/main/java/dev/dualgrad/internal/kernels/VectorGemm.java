@@ -1,0 +1,233 @@
+package dev.dualgrad.internal.kernels;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * C += op(A)·op(B) (op = identity or transpose) with the JDK's incubating Vector API. Loaded only when the JVM runs with
+ * {@code --add-modules jdk.incubator.vector} (see {@link Kernels}); otherwise the plain-Java kernel runs.
+ *
+ * <p>Large products follow the layout of BLIS/GotoBLAS: a KC×NC block of B is packed into column
+ * panels NR wide (NR = two vectors) so that it stays in L2/L3, an MC×KC block of A into row panels MR = 6
+ * high so that it stays in L2, and a micro-kernel keeps an MR×NR tile of C in twelve vector registers
+ * while it walks the KC shared dimension, one broadcast of A and two loads of B feeding twelve fused
+ * multiply-adds. Small products, where packing would cost more than it saves, use the unpacked 4×NR
+ * kernel directly on the row-major operands.</p>
+ *
+ * <p>Every element of C is accumulated in the same order by both paths, tiles and tails alike:
+ * c ← fma(a_p, b_p, c) for p = 0..k−1, the tile being stored to C between KC blocks and loaded back
+ * (exact). So the result does not depend on m, n, the blocking, the path or the thread that computes a
+ * tile: stacking tangent directions into one product gives bitwise the numbers of separate products,
+ * and splitting C among threads gives bitwise the single-threaded result.</p>
+ */
+final class VectorGemm implements Kernels.Gemm {
+    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    private static final int W = S.length();
+    static final int MR = 6, NR = 2 * W;
+    /** Cache blocking: KC·NR·8 bytes of B (a micro-panel) and MR·KC of A sit in L1, MC·KC of A in L2. */
+    private static final int KC = 256, MC = 16 * MR, NC = 128 * NR;
+
+    /** Pack buffers, one pair per thread: reused so that a product allocates nothing. */
+    private static final ThreadLocal<double[][]> BUFFERS =
+            ThreadLocal.withInitial(() -> new double[][] {new double[MC * KC], new double[KC * NC], new double[MR * NR]});
+
+    @Override
+    public void gemm(boolean ta, boolean tb, int m, int n, int k, double[] a, int ao, int lda, double[] b, int bo, int ldb,
+            double[] c, int co, int ldc) {
+        // Packing copies A and B once; with few rows of A there is too little reuse of packed B to pay for it
+        // (measured on AVX2: the unpacked kernel wins up to m = 16, the packed one beyond). Transposed
+        // operands always go through packing, which reads them in their stored order.
+        if (m <= 16 && !ta && !tb) unpacked(a, ao, lda, b, bo, ldb, c, co, ldc, m, k, n);
+        else packed(ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc);
+    }
+
+    private static void packed(boolean ta, boolean tb, int m, int n, int k, double[] a, int ao, int lda, double[] b, int bo, int ldb,
+            double[] c, int co, int ldc) {
+        double[][] buf = BUFFERS.get();
+        double[] ap = buf[0], bp = buf[1], tile = buf[2];
+        int kBlocks = Math.max(1, (k + KC - 1) / KC), kcEven = (k + kBlocks - 1) / kBlocks; // equal blocks, no thin last one
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += kcEven) {
+                int kc = Math.min(kcEven, k - pc);
+                if (tb) panelsFromColumns(b, bo + jc * ldb + pc, ldb, kc, nc, NR, bp);
+                else panelsFromRows(b, bo + pc * ldb + jc, ldb, kc, nc, NR, bp);
+                for (int ic = 0; ic < m; ic += MC) {
+                    int mc = Math.min(MC, m - ic);
+                    if (ta) panelsFromRows(a, ao + pc * lda + ic, lda, kc, mc, MR, ap);
+                    else panelsFromColumns(a, ao + ic * lda + pc, lda, kc, mc, MR, ap);
+                    macro(ap, bp, tile, c, co + ic * ldc + jc, ldc, mc, nc, kc);
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs an operand block into panels `width` wide, each depth×width contiguous, step-major, with zeros
+     * where the last panel runs past len: the layout the micro-kernel reads (B in panels of NR columns,
+     * A in panels of MR rows). Here the width entries of one step are contiguous in the source: step p of
+     * the panel at j is src[so + p·ld + j ...] (B as stored, or A stored transposed).
+     */
+    private static void panelsFromRows(double[] src, int so, int ld, int depth, int len, int width, double[] dst) {
+        int q = 0;
+        for (int j = 0; j < len; j += width) {
+            int w = Math.min(width, len - j);
+            for (int p = 0; p < depth; p++, q += width) {
+                System.arraycopy(src, so + p * ld + j, dst, q, w);
+                if (w < width) java.util.Arrays.fill(dst, q + w, q + width, 0.0);
+            }
+        }
+    }
+
+    /**
+     * The same panels when each entry of a step comes from its own source row: entry c of step p of the
+     * panel at j is src[so + (j + c)·ld + p] (A as stored, or B stored transposed).
+     */
+    private static void panelsFromColumns(double[] src, int so, int ld, int depth, int len, int width, double[] dst) {
+        int q = 0;
+        for (int j = 0; j < len; j += width, q += depth * width) {
+            int w = Math.min(width, len - j);
+            for (int col = 0; col < width; col++) {
+                if (col < w) {
+                    int row = so + (j + col) * ld;
+                    for (int p = 0; p < depth; p++) dst[q + p * width + col] = src[row + p];
+                } else {
+                    for (int p = 0; p < depth; p++) dst[q + p * width + col] = 0.0;
+                }
+            }
+        }
+    }
+
+    private static void macro(double[] ap, double[] bp, double[] tile, double[] c, int co, int ldc, int mc, int nc, int kc) {
+        for (int j = 0; j < nc; j += NR) {
+            int w = Math.min(NR, nc - j), bOff = (j / NR) * kc * NR;
+            for (int i = 0; i < mc; i += MR) {
+                int h = Math.min(MR, mc - i), aOff = (i / MR) * kc * MR, cOff = co + i * ldc + j;
+                if (h == MR && w == NR) {
+                    micro(ap, aOff, bp, bOff, kc, c, cOff, ldc);
+                } else { // an edge tile: through a full-size scratch tile, so the kernel stays branch-free
+                    for (int r = 0; r < h; r++) System.arraycopy(c, cOff + r * ldc, tile, r * NR, w);
+                    micro(ap, aOff, bp, bOff, kc, tile, 0, NR);
+                    for (int r = 0; r < h; r++) System.arraycopy(tile, r * NR, c, cOff + r * ldc, w);
+                }
+            }
+        }
+    }
+
+    /** The MR×NR tile of C at cOff (row stride ldc) += the packed A panel · the packed B panel. */
+    private static void micro(double[] ap, int aOff, double[] bp, int bOff, int kc, double[] c, int cOff, int ldc) {
+        int q0 = cOff, q1 = q0 + ldc, q2 = q1 + ldc, q3 = q2 + ldc, q4 = q3 + ldc, q5 = q4 + ldc;
+        DoubleVector c00 = DoubleVector.fromArray(S, c, q0), c01 = DoubleVector.fromArray(S, c, q0 + W);
+        DoubleVector c10 = DoubleVector.fromArray(S, c, q1), c11 = DoubleVector.fromArray(S, c, q1 + W);
+        DoubleVector c20 = DoubleVector.fromArray(S, c, q2), c21 = DoubleVector.fromArray(S, c, q2 + W);
+        DoubleVector c30 = DoubleVector.fromArray(S, c, q3), c31 = DoubleVector.fromArray(S, c, q3 + W);
+        DoubleVector c40 = DoubleVector.fromArray(S, c, q4), c41 = DoubleVector.fromArray(S, c, q4 + W);
+        DoubleVector c50 = DoubleVector.fromArray(S, c, q5), c51 = DoubleVector.fromArray(S, c, q5 + W);
+        for (int p = 0; p < kc; p++) {
+            int bq = bOff + p * NR, aq = aOff + p * MR;
+            DoubleVector b0 = DoubleVector.fromArray(S, bp, bq), b1 = DoubleVector.fromArray(S, bp, bq + W);
+            DoubleVector x = DoubleVector.broadcast(S, ap[aq]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = DoubleVector.broadcast(S, ap[aq + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = DoubleVector.broadcast(S, ap[aq + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = DoubleVector.broadcast(S, ap[aq + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = DoubleVector.broadcast(S, ap[aq + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = DoubleVector.broadcast(S, ap[aq + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        c00.intoArray(c, q0);
+        c01.intoArray(c, q0 + W);
+        c10.intoArray(c, q1);
+        c11.intoArray(c, q1 + W);
+        c20.intoArray(c, q2);
+        c21.intoArray(c, q2 + W);
+        c30.intoArray(c, q3);
+        c31.intoArray(c, q3 + W);
+        c40.intoArray(c, q4);
+        c41.intoArray(c, q4 + W);
+        c50.intoArray(c, q5);
+        c51.intoArray(c, q5 + W);
+    }
+
+    /**
+     * The unpacked kernel: 4 rows × NR columns of C in registers over the whole of k, B read in place.
+     * Each register block is its own small method: in one large method C2 stops inlining the vector
+     * calls, and a vector op that is not inlined runs its allocating Java fallback (3–5× slower).
+     */
+    private static void unpacked(double[] a, int ao, int lda, double[] b, int bo, int ldb, double[] c, int co, int ldc, int m, int k, int n) {
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            int r0 = ao + i * lda, q0 = co + i * ldc;
+            int j = 0;
+            for (; j + NR <= n; j += NR) block4(a, r0, lda, b, bo + j, ldb, c, q0 + j, ldc, k);
+            for (; j < n; j++) for (int r = 0; r < 4; r++) c[q0 + r * ldc + j] = dot(a, r0 + r * lda, b, bo + j, ldb, k, c[q0 + r * ldc + j]);
+        }
+        for (; i < m; i++) { // the tail rows, one at a time but still NR columns per pass
+            int r0 = ao + i * lda, q0 = co + i * ldc;
+            int j = 0;
+            for (; j + NR <= n; j += NR) block1(a, r0, b, bo + j, ldb, c, q0 + j, k);
+            for (; j < n; j++) c[q0 + j] = dot(a, r0, b, bo + j, ldb, k, c[q0 + j]);
+        }
+    }
+
+    /** C[4, NR] at q0 (row stride ldc) += A[4, k] at r0 (row stride lda) · B[k, NR] at bq0 (row stride ldb). */
+    private static void block4(double[] a, int r0, int lda, double[] b, int bq0, int ldb, double[] c, int q0, int ldc, int k) {
+        int r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
+        int q1 = q0 + ldc, q2 = q1 + ldc, q3 = q2 + ldc;
+        DoubleVector c00 = DoubleVector.fromArray(S, c, q0), c01 = DoubleVector.fromArray(S, c, q0 + W);
+        DoubleVector c10 = DoubleVector.fromArray(S, c, q1), c11 = DoubleVector.fromArray(S, c, q1 + W);
+        DoubleVector c20 = DoubleVector.fromArray(S, c, q2), c21 = DoubleVector.fromArray(S, c, q2 + W);
+        DoubleVector c30 = DoubleVector.fromArray(S, c, q3), c31 = DoubleVector.fromArray(S, c, q3 + W);
+        for (int p = 0; p < k; p++) {
+            int bq = bq0 + p * ldb;
+            DoubleVector b0 = DoubleVector.fromArray(S, b, bq), b1 = DoubleVector.fromArray(S, b, bq + W);
+            DoubleVector x0 = DoubleVector.broadcast(S, a[r0 + p]), x1 = DoubleVector.broadcast(S, a[r1 + p]);
+            DoubleVector x2 = DoubleVector.broadcast(S, a[r2 + p]), x3 = DoubleVector.broadcast(S, a[r3 + p]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+        }
+        c00.intoArray(c, q0);
+        c01.intoArray(c, q0 + W);
+        c10.intoArray(c, q1);
+        c11.intoArray(c, q1 + W);
+        c20.intoArray(c, q2);
+        c21.intoArray(c, q2 + W);
+        c30.intoArray(c, q3);
+        c31.intoArray(c, q3 + W);
+    }
+
+    /** C[1, NR] at q0 += A[1, k] at r0 · B[k, NR] at bq0 (row stride ldb). */
+    private static void block1(double[] a, int r0, double[] b, int bq0, int ldb, double[] c, int q0, int k) {
+        DoubleVector c00 = DoubleVector.fromArray(S, c, q0), c01 = DoubleVector.fromArray(S, c, q0 + W);
+        for (int p = 0; p < k; p++) {
+            int bq = bq0 + p * ldb;
+            DoubleVector x0 = DoubleVector.broadcast(S, a[r0 + p]);
+            c00 = x0.fma(DoubleVector.fromArray(S, b, bq), c00);
+            c01 = x0.fma(DoubleVector.fromArray(S, b, bq + W), c01);
+        }
+        c00.intoArray(c, q0);
+        c01.intoArray(c, q0 + W);
+    }
+
+    /** s + Σ_p a[ar+p]·b[bc+p·ldb], one fma per p in order: the same arithmetic as a vector lane. */
+    private static double dot(double[] a, int ar, double[] b, int bc, int ldb, int k, double s) {
+        for (int p = 0; p < k; p++) s = Math.fma(a[ar + p], b[bc + p * ldb], s);
+        return s;
+    }
+}

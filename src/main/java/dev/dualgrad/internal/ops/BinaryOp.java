@@ -1,0 +1,74 @@
+package dev.dualgrad.internal.ops;
+
+import dev.dualgrad.internal.engine.Dispatch;
+import dev.dualgrad.internal.kernels.Kernels;
+import dev.dualgrad.internal.engine.Primitive;
+import dev.dualgrad.internal.kernels.RowKernel;
+import dev.dualgrad.internal.engine.Shape;
+import dev.dualgrad.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * A broadcasting elementwise function y = f(a, b), declared by its row kernel and its two partial
+ * derivatives ∂f/∂a and ∂f/∂b (as tensor ops):
+ * JVP ẏ = ȧ ⊙ ∂f/∂a + ḃ ⊙ ∂f/∂b, VJP ā = unbroadcast(ȳ ⊙ ∂f/∂a), b̄ = unbroadcast(ȳ ⊙ ∂f/∂b).
+ */
+public abstract class BinaryOp implements Primitive, RowKernel {
+    private final String name;
+
+    protected BinaryOp(String name) {
+        this.name = name;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    public Tensor apply(Tensor a, Tensor b) {
+        return Dispatch.apply(this, a, b);
+    }
+
+    /**
+     * ∂f/∂a at (a, b) with y = f(a, b), broadcastable to y's shape. Ops that override both rules
+     * (the linear add and sub, the constant comparisons) need not declare it.
+     */
+    protected Tensor partialA(Tensor a, Tensor b, Tensor y) {
+        throw new IllegalStateException(name + " declares its rules directly, not through partials");
+    }
+
+    /** ∂f/∂b at (a, b) with y = f(a, b); see {@link #partialA}. */
+    protected Tensor partialB(Tensor a, Tensor b, Tensor y) {
+        throw new IllegalStateException(name + " declares its rules directly, not through partials");
+    }
+
+    @Override
+    public Tensor eval(Tensor[] x) {
+        return Kernels.broadcast(this, x[0], x[1], Shape.broadcast(name, x[0].shape(), x[1].shape()));
+    }
+
+    @Override
+    public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
+        int[] out = y.shape();
+        Tensor t = null;
+        if (dx[0] != null) t = Rules.align(dx[0], x[0].shape(), out.length).mulStrongZero(partialA(x[0], x[1], y));
+        if (dx[1] != null) t = Rules.plus(t, Rules.align(dx[1], x[1].shape(), out.length).mulStrongZero(partialB(x[0], x[1], y)));
+        return fill(t, x, dx, out);
+    }
+
+    /** Broadcasts a tangent whose factors happened not to cover every axis of the output up to [p..., out...]. */
+    static Tensor fill(Tensor t, Tensor[] x, Tensor[] dx, int[] out) {
+        if (t == null) return null;
+        int i = dx[0] != null ? 0 : 1;
+        int[] target = Shape.concat(Rules.prefix(dx[i], x[i].rank()), out);
+        return Arrays.equals(t.shape(), target) ? t : t.broadcastTo(target);
+    }
+
+    @Override
+    public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] need) {
+        int[] out = y.shape();
+        Tensor ga = need[0] ? Rules.unbroadcast(gy.mulStrongZero(partialA(x[0], x[1], y)), out, x[0].shape()) : null;
+        Tensor gb = need[1] ? Rules.unbroadcast(gy.mulStrongZero(partialB(x[0], x[1], y)), out, x[1].shape()) : null;
+        return new Tensor[] {ga, gb};
+    }
+}

@@ -1,0 +1,212 @@
+package dev.dualgrad.internal.ops;
+
+import dev.dualgrad.internal.engine.Dispatch;
+import dev.dualgrad.internal.kernels.Elementwise;
+import dev.dualgrad.internal.kernels.Kernels;
+import dev.dualgrad.internal.engine.Primitive;
+import dev.dualgrad.internal.engine.Shape;
+import dev.dualgrad.tensor.Tensor;
+
+/**
+ * Matrix product with optionally transposed operands, bilinear: C = op(A)·op(B), op = identity or
+ * transpose of the last two axes (BLAS's transa/transb). Rules, with A′ = op(A), B′ = op(B):
+ * Ċ = op(Ȧ)·op(B) + op(A)·op(Ḃ); Ā′ = C̄·B′ᵀ and B̄′ = A′ᵀ·C̄, which for the stored operands are
+ * <pre>
+ *   Ā = C̄·op(B)ᵀ    = matmul(C̄, B, false, !tb)     when A is not transposed
+ *   Ā = op(B)·C̄ᵀ    = matmul(B, C̄, tb, true)       when it is
+ *   B̄ = op(A)ᵀ·C̄    = matmul(A, C̄, !ta, false)     when B is not transposed
+ *   B̄ = C̄ᵀ·op(A)    = matmul(C̄, A, true, ta)       when it is
+ * </pre>
+ * each summed over broadcast batch axes. So the rules are products of the same family and no transpose
+ * is ever copied: the kernel reads a transposed operand in place. The primitive takes operands of rank
+ * ≥ 2 and broadcasts their leading axes; vectors are handled by {@link #matmul} with a reshape, as NumPy does.
+ */
+public final class MatMul implements Primitive {
+    /** [strongZero][ta][tb]. */
+    private static final MatMul[][][] ALL = new MatMul[2][2][2];
+
+    static {
+        for (int z = 0; z < 2; z++) for (int a = 0; a < 2; a++) for (int b = 0; b < 2; b++) ALL[z][a][b] = new MatMul(z == 1, a == 1, b == 1);
+    }
+
+    static final MatMul INSTANCE = ALL[0][0][0];
+    /** The product used inside derivative rules: 0·∞ = 0, so a zero tangent never becomes NaN. */
+    static final MatMul STRONG_ZERO = ALL[1][0][0];
+
+    private final boolean strongZero, ta, tb;
+
+    private MatMul(boolean strongZero, boolean ta, boolean tb) {
+        this.strongZero = strongZero;
+        this.ta = ta;
+        this.tb = tb;
+    }
+
+    static MatMul of(boolean strongZero, boolean ta, boolean tb) {
+        return ALL[strongZero ? 1 : 0][ta ? 1 : 0][tb ? 1 : 0];
+    }
+
+    /**
+     * A·B in which an exact zero times ±∞ or NaN contributes 0: the product derivative rules use.
+     * When every entry is finite it is bitwise the IEEE product (same kernel).
+     */
+    static Tensor strongZero(Tensor a, Tensor b) {
+        return Dispatch.apply(STRONG_ZERO, a, b);
+    }
+
+    /** NumPy's matmul: vectors are promoted to matrices and the added axis removed afterwards. */
+    public static Tensor matmul(Tensor a, Tensor b) {
+        int[] sa = a.shape(), sb = b.shape();
+        if (sa.length == 0 || sb.length == 0) {
+            throw new IllegalArgumentException("matmul: operands must have rank ≥ 1, got shapes " + Shape.str(sa) + " and "
+                    + Shape.str(sb) + "; to scale a tensor by a scalar use mul.");
+        }
+        int ka = sa[sa.length - 1];
+        int kb = sb.length == 1 ? sb[0] : sb[sb.length - 2];
+        if (ka != kb) {
+            throw new IllegalArgumentException("matmul: inner dimensions do not match: " + Shape.str(sa) + " @ " + Shape.str(sb)
+                    + "; the last axis of the left operand (" + ka + ") must equal the "
+                    + (sb.length == 1 ? "length of the right vector" : "second-to-last axis of the right operand")
+                    + " (" + kb + "). Did you mean to transpose one of them?");
+        }
+        Tensor l = sa.length == 1 ? a.unsqueeze(0) : a;
+        Tensor r = sb.length == 1 ? b.unsqueeze(1) : b;
+        Shape.broadcast("matmul (batch axes)", Shape.prefix(l.shape(), l.rank() - 2), Shape.prefix(r.shape(), r.rank() - 2));
+        Tensor c = Dispatch.apply(INSTANCE, l, r);
+        if (sb.length == 1) c = c.squeeze(-1);
+        if (sa.length == 1) c = c.squeeze(sb.length == 1 ? -1 : -2);
+        return c;
+    }
+
+    /**
+     * op(A)·op(B), where op transposes the last two axes of an operand whose flag is set: the value of
+     * {@code a.transpose().matmul(b)} and so on, bitwise, without copying the transpose (x·Wᵀ of a linear
+     * layer is {@code matmul(x, w, false, true)}). Both operands must have rank ≥ 2; leading axes broadcast.
+     */
+    public static Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
+        if (!transposeA && !transposeB) return matmul(a, b);
+        int[] sa = a.shape(), sb = b.shape();
+        if (sa.length < 2 || sb.length < 2) {
+            throw new IllegalArgumentException("matmul with transposed operands: both need rank ≥ 2, got shapes " + Shape.str(sa)
+                    + " and " + Shape.str(sb) + "; a vector has no transpose: use matmul(a, b) or reshape it.");
+        }
+        int ka = transposeA ? sa[sa.length - 2] : sa[sa.length - 1];
+        int kb = transposeB ? sb[sb.length - 1] : sb[sb.length - 2];
+        if (ka != kb) {
+            throw new IllegalArgumentException("matmul: inner dimensions do not match: " + (transposeA ? "transpose of " : "") + Shape.str(sa)
+                    + " @ " + (transposeB ? "transpose of " : "") + Shape.str(sb) + " (" + ka + " vs " + kb + ")");
+        }
+        return product(a, b, false, transposeA, transposeB);
+    }
+
+    /** The product of the family with these flags, batch axes checked first (for a clear message). */
+    private static Tensor product(Tensor a, Tensor b, boolean strongZero, boolean ta, boolean tb) {
+        Shape.broadcast("matmul (batch axes)", Shape.prefix(a.shape(), a.rank() - 2), Shape.prefix(b.shape(), b.rank() - 2));
+        return Dispatch.apply(of(strongZero, ta, tb), a, b);
+    }
+
+    public String name() {
+        String base = strongZero ? "matmulStrongZero" : "matmul";
+        return ta || tb ? base + (ta ? "(Aᵀ, " : "(A, ") + (tb ? "Bᵀ)" : "B)") : base;
+    }
+
+    public Tensor eval(Tensor[] x) {
+        Tensor a = x[0], b = x[1];
+        int[] sa = a.shape(), sb = b.shape();
+        int m = sa[sa.length - (ta ? 1 : 2)], k = sa[sa.length - (ta ? 2 : 1)], n = sb[sb.length - (tb ? 2 : 1)];
+        int[] ba = Shape.prefix(sa, sa.length - 2), bb = Shape.prefix(sb, sb.length - 2);
+        double[] ad = a.buffer(), bd = b.buffer();
+        if (strongZero && !(allFinite(ad) && allFinite(bd))) return strongZeroProduct(a, b, m, k, n);
+        if (bb.length == 0 && !ta) {
+            // B is one matrix: fold every batch axis of A into its rows, one large product.
+            int rows = ad.length / Math.max(1, k);
+            if (k == 0) rows = Shape.size(ba) * m;
+            double[] c = new double[rows * n];
+            Kernels.gemm(false, tb, ad, 0, bd, 0, c, 0, rows, k, n);
+            return Tensor.adopt(c, Shape.concat(ba, new int[] {m, n}));
+        }
+        int[] batch = Shape.broadcast("matmul (batch axes)", ba, bb);
+        int nb = Shape.size(batch);
+        double[] c = new double[nb * m * n];
+        int[] sta = Shape.broadcastStrides(ba, batch), stb = Shape.broadcastStrides(bb, batch);
+        int[] idx = new int[batch.length];
+        int ao = 0, bo = 0;
+        for (int i = 0; i < nb; i++) {
+            Kernels.gemm(ta, tb, ad, ao * m * k, bd, bo * k * n, c, i * m * n, m, k, n);
+            for (int d = batch.length - 1; d >= 0; d--) {
+                ao += sta[d];
+                bo += stb[d];
+                if (++idx[d] < batch[d]) break;
+                ao -= sta[d] * batch[d];
+                bo -= stb[d] * batch[d];
+                idx[d] = 0;
+            }
+        }
+        return Tensor.adopt(c, Shape.concat(batch, new int[] {m, n}));
+    }
+
+    public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
+        // Align each tangent's batch prefix in front of the output's batch axes before broadcasting.
+        int r = y.rank();
+        Tensor t = null;
+        if (dx[0] != null) t = product(Rules.align(dx[0], x[0].shape(), r), x[1], true, ta, tb);
+        if (dx[1] != null) t = Rules.plus(t, product(x[0], Rules.align(dx[1], x[1].shape(), r), true, ta, tb));
+        return t;
+    }
+
+    private static boolean allFinite(double[] d) {
+        return Elementwise.allFinite(d);
+    }
+
+    /** The slow path with a non-finite operand: c += (a = 0 or b = 0) ? 0 : a·b, batched with broadcasting. */
+    private Tensor strongZeroProduct(Tensor a, Tensor b, int m, int k, int n) {
+        int[] sa = a.shape(), sb = b.shape();
+        int[] ba = Shape.prefix(sa, sa.length - 2), bb = Shape.prefix(sb, sb.length - 2);
+        int[] batch = Shape.broadcast("matmul (batch axes)", ba, bb);
+        int nb = Shape.size(batch);
+        int[] sta = Shape.broadcastStrides(ba, batch), stb = Shape.broadcastStrides(bb, batch);
+        double[] ad = a.buffer(), bd = b.buffer(), c = new double[nb * m * n];
+        int[] idx = new int[batch.length];
+        for (int q = 0; q < nb; q++) {
+            int ao = 0, bo = 0;
+            for (int d = 0; d < batch.length; d++) {
+                ao += idx[d] * sta[d];
+                bo += idx[d] * stb[d];
+            }
+            for (int i = 0; i < m; i++) {
+                for (int p = 0; p < k; p++) {
+                    double x = ad[ao * m * k + (ta ? p * m + i : i * k + p)];
+                    for (int j = 0; j < n; j++) {
+                        double y = bd[bo * k * n + (tb ? j * k + p : p * n + j)];
+                        if (x != 0 && y != 0) c[(q * m + i) * n + j] += x * y;
+                    }
+                }
+            }
+            for (int d = batch.length - 1; d >= 0; d--) {
+                if (++idx[d] < batch[d]) break;
+                idx[d] = 0;
+            }
+        }
+        return Tensor.adopt(c, Shape.concat(batch, new int[] {m, n}));
+    }
+
+    @Override
+    public boolean vjpReadsOutput() {
+        return false; // the rules read A and B, and only C's shape
+    }
+
+    public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] need) {
+        int[] batch = Shape.prefix(y.shape(), y.rank() - 2);
+        Tensor ga = null, gb = null;
+        if (need[0]) {
+            int[] sa = x[0].shape();
+            Tensor g = ta ? product(x[1], gy, true, tb, true) : product(gy, x[1], true, false, !tb);
+            ga = Rules.unbroadcast(g, Shape.concat(batch, Shape.suffix(sa, sa.length - 2)), sa);
+        }
+        if (need[1]) {
+            int[] sb = x[1].shape();
+            Tensor g = tb ? product(gy, x[0], true, true, ta) : product(x[0], gy, true, !ta, false);
+            gb = Rules.unbroadcast(g, Shape.concat(batch, Shape.suffix(sb, sb.length - 2)), sb);
+        }
+        return new Tensor[] {ga, gb};
+    }
+}

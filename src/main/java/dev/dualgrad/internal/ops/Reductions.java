@@ -1,0 +1,216 @@
+package dev.dualgrad.internal.ops;
+
+import dev.dualgrad.internal.engine.Dispatch;
+import dev.dualgrad.internal.kernels.Kernels;
+import dev.dualgrad.internal.engine.Primitive;
+import dev.dualgrad.internal.engine.Shape;
+import dev.dualgrad.tensor.Tensor;
+
+/**
+ * Reductions and the softmax family, each with its rules side by side. Axes inside rules are counted
+ * from the end, so that they name the same axis of a batched tangent.
+ *
+ * <pre>
+ *   sum        y = Σ_A x            ẏ = Σ_A ẋ                    x̄ = broadcast(ȳ)
+ *   max        y = max_A x          ẏ = Σ_A w ⊙ ẋ                x̄ = w ⊙ broadcast(ȳ),  w = [x = y]/#ties
+ *   logsumexp  y = log Σ_a eˣ       ẏ = Σ_a s ⊙ ẋ                x̄ = s ⊙ ȳ,             s = e^(x−y)
+ *   softmax    y = eˣ / Σ_a eˣ      ẏ = y ⊙ (ẋ − Σ_a y ⊙ ẋ)      x̄ = y ⊙ (ȳ − Σ_a ȳ ⊙ y)
+ *   logSoftmax y = x − logsumexp    ẏ = ẋ − Σ_a eʸ ⊙ ẋ           x̄ = ȳ − eʸ ⊙ Σ_a ȳ
+ * </pre>
+ * mean is sum divided by the count. The rules' products are strong-zero products, so a zero tangent
+ * stays zero even where the softmax is NaN (an input of +∞).
+ */
+public final class Reductions {
+    private Reductions() {}
+
+    /*
+     * The axes given are exactly the axes reduced: an empty list reduces nothing and returns x itself
+     * (as NumPy's axis=()). "Every axis" is Shape.allAxes(rank), spelled out by Tensor.sum(), mean()
+     * and max(). The two must never share a spelling: for a 0-d input both lists are empty, and the JVP
+     * rule re-applies the list to a tangent [k] that carries k directions.
+     */
+
+    public static Tensor sum(Tensor x, int[] axes, boolean keepDims) {
+        int[] ax = Shape.axes("sum", axes, x.shape());
+        if (ax.length == 0) return x;
+        return Dispatch.apply(new Sum(ax, keepDims), x);
+    }
+
+    public static Tensor mean(Tensor x, int[] axes, boolean keepDims) {
+        int[] ax = Shape.axes("mean", axes, x.shape());
+        if (ax.length == 0) return x;
+        long n = 1;
+        for (int a : ax) n *= x.dim(a);
+        return sum(x, ax, keepDims).div(n);
+    }
+
+    public static Tensor max(Tensor x, int[] axes, boolean keepDims) {
+        int[] ax = Shape.axes("max", axes, x.shape());
+        for (int a : ax) {
+            if (x.dim(a) == 0) throw new IllegalArgumentException("max: axis " + a + " of shape " + Shape.str(x.shape()) + " is empty; the maximum of nothing is undefined");
+        }
+        if (ax.length == 0) return x;
+        return Dispatch.apply(new Max(ax, keepDims), x);
+    }
+
+    public static Tensor logsumexp(Tensor x, int axis, boolean keepDims) {
+        return Dispatch.apply(new AlongAxis(Kind.LOGSUMEXP, Shape.axis("logsumexp", axis, x.shape()), keepDims), x);
+    }
+
+    public static Tensor softmax(Tensor x, int axis) {
+        return Dispatch.apply(new AlongAxis(Kind.SOFTMAX, Shape.axis("softmax", axis, x.shape()), true), x);
+    }
+
+    public static Tensor logSoftmax(Tensor x, int axis) {
+        return Dispatch.apply(new AlongAxis(Kind.LOG_SOFTMAX, Shape.axis("logSoftmax", axis, x.shape()), true), x);
+    }
+
+    /** Reshape a cotangent [p..., reduced] to [p..., keep-dims shape] and broadcast it to [p..., x.shape]. */
+    static Tensor spread(Tensor g, int[] xShape, int[] axes, boolean keepDims) {
+        int[] p = Rules.prefix(g, keepDims ? xShape.length : xShape.length - axes.length);
+        Tensor k = keepDims ? g : g.reshape(Shape.concat(p, Shape.reduced(xShape, axes, true)));
+        return k.broadcastTo(Shape.concat(p, xShape));
+    }
+
+    static final class Sum implements Primitive {
+        final int[] axes;
+        final boolean keepDims;
+
+        Sum(int[] axes, boolean keepDims) {
+            this.axes = axes;
+            this.keepDims = keepDims;
+        }
+
+        public String name() { return "sum"; }
+
+        public Tensor eval(Tensor[] x) {
+            return Kernels.sum(x[0], axes, Shape.reduced(x[0].shape(), axes, keepDims));
+        }
+
+        public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
+            return dx[0] == null ? null : dx[0].sum(Rules.fromEnd(axes, x[0].rank()), keepDims);
+        }
+
+        public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] need) {
+            return new Tensor[] {spread(gy, x[0].shape(), axes, keepDims)};
+        }
+    }
+
+    static final class Max implements Primitive {
+        final int[] axes;
+        final boolean keepDims;
+
+        Max(int[] axes, boolean keepDims) {
+            this.axes = axes;
+            this.keepDims = keepDims;
+        }
+
+        public String name() { return "max"; }
+
+        public Tensor eval(Tensor[] x) {
+            return Kernels.max(x[0], axes, Shape.reduced(x[0].shape(), axes, keepDims));
+        }
+
+        /** Constant weights: 1/#ties on the entries equal to the maximum, 0 elsewhere. */
+        private Tensor weights(Tensor x, Tensor y) {
+            int[] keep = Shape.reduced(x.shape(), axes, true);
+            Tensor mask = x.detach().eq(y.detach().reshape(keep));
+            return mask.div(mask.sum(axes, true));
+        }
+
+        public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
+            if (dx[0] == null) return null;
+            return dx[0].mulStrongZero(weights(x[0], y)).sum(Rules.fromEnd(axes, x[0].rank()), keepDims);
+        }
+
+        public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] need) {
+            return new Tensor[] {spread(gy, x[0].shape(), axes, keepDims).mulStrongZero(weights(x[0], y))};
+        }
+    }
+
+    enum Kind { LOGSUMEXP, SOFTMAX, LOG_SOFTMAX }
+
+    static final class AlongAxis implements Primitive {
+        final Kind kind;
+        final int axis;
+        final boolean keepDims;
+
+        AlongAxis(Kind kind, int axis, boolean keepDims) {
+            this.kind = kind;
+            this.axis = axis;
+            this.keepDims = keepDims;
+        }
+
+        public String name() {
+            return kind == Kind.LOGSUMEXP ? "logsumexp" : kind == Kind.SOFTMAX ? "softmax" : "logSoftmax";
+        }
+
+        public Tensor eval(Tensor[] in) {
+            int[] s = in[0].shape();
+            double[] x = in[0].buffer();
+            int len = s[axis];
+            int inner = 1;
+            for (int i = axis + 1; i < s.length; i++) inner *= s[i];
+            int outer = Shape.size(Shape.prefix(s, axis)); // not x.length / (len·inner): the axis may be empty
+            boolean lse = kind == Kind.LOGSUMEXP;
+            double[] y = new double[lse ? outer * inner : x.length];
+            for (int o = 0; o < outer; o++) {
+                for (int i = 0; i < inner; i++) {
+                    int base = o * len * inner + i;
+                    double m = Double.NEGATIVE_INFINITY;
+                    for (int j = 0; j < len; j++) {
+                        double v = x[base + j * inner];
+                        if (v > m || Double.isNaN(v)) m = v;
+                        if (Double.isNaN(m)) break;
+                    }
+                    // Shift by the maximum; an infinite maximum is not subtracted (it would give ∞ − ∞).
+                    double shift = Double.isInfinite(m) ? 0 : m;
+                    double z = 0;
+                    for (int j = 0; j < len; j++) z += Math.exp(x[base + j * inner] - shift);
+                    double logZ = Math.log(z) + shift;
+                    if (lse) {
+                        y[o * inner + i] = logZ;
+                    } else if (kind == Kind.LOG_SOFTMAX) {
+                        for (int j = 0; j < len; j++) y[base + j * inner] = x[base + j * inner] - logZ;
+                    } else {
+                        for (int j = 0; j < len; j++) y[base + j * inner] = Math.exp(x[base + j * inner] - shift) / z;
+                    }
+                }
+            }
+            return Tensor.adopt(y, lse ? Shape.reduced(s, new int[] {axis}, keepDims) : s);
+        }
+
+        public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
+            if (dx[0] == null) return null;
+            int a = Rules.fromEnd(axis, x[0].rank());
+            Tensor t = dx[0];
+            switch (kind) {
+                case LOGSUMEXP:
+                    return t.mulStrongZero(softmaxOf(x[0], y)).sum(a, keepDims);
+                case SOFTMAX:
+                    return y.mulStrongZero(t.sub(y.mulStrongZero(t).sum(a, true)));
+                default:
+                    return t.sub(y.exp().mulStrongZero(t).sum(a, true));
+            }
+        }
+
+        public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] need) {
+            int a = Rules.fromEnd(axis, x[0].rank());
+            switch (kind) {
+                case LOGSUMEXP: {
+                    Tensor g = keepDims ? gy : gy.unsqueeze(a);
+                    return new Tensor[] {g.mulStrongZero(softmaxOf(x[0], y))};
+                }
+                case SOFTMAX:
+                    return new Tensor[] {y.mulStrongZero(gy.sub(gy.mulStrongZero(y).sum(a, true)))};
+                default:
+                    return new Tensor[] {gy.sub(y.exp().mulStrongZero(gy.sum(a, true)))};
+            }
+        }
+
+        /** e^(x − logsumexp(x)) from the primal and the output, as differentiable ops. */
+        private Tensor softmaxOf(Tensor x, Tensor lse) {
+            return x.sub(keepDims ? lse : lse.unsqueeze(axis)).exp();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.dualgrad.internal.ops;
+
+import dev.dualgrad.internal.engine.Dispatch;
+import dev.dualgrad.internal.engine.Primitive;
+import dev.dualgrad.tensor.Tensor;
+
+/**
+ * An elementwise function y = f(x), declared by its kernel and its derivative f′ (as tensor ops):
+ * JVP ẏ = ẋ ⊙ f′(x), VJP x̄ = ȳ ⊙ f′(x). The products use the strong zero, so a zero tangent
+ * meeting an infinite derivative (√x at 0) stays 0 instead of becoming NaN.
+ */
+public abstract class UnaryOp implements Primitive {
+    private final String name;
+
+    protected UnaryOp(String name) {
+        this.name = name;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    public Tensor apply(Tensor x) {
+        return Dispatch.apply(this, x);
+    }
+
+    /** y[i] = f(x[i]) for i < n. */
+    protected abstract void kernel(double[] x, double[] y, int n);
+
+    /** f′(x) as tensor ops on x and y = f(x) (both one level down, so the rule is itself differentiable). */
+    protected abstract Tensor derivative(Tensor x, Tensor y);
+
+    /** Which of x and y {@link #derivative} reads; the tape keeps only those. */
+    protected enum Reads { X, Y, BOTH, NEITHER }
+
+    protected Reads derivativeReads() {
+        return Reads.BOTH;
+    }
+
+    @Override
+    public boolean vjpReadsInputs() {
+        Reads r = derivativeReads();
+        return r == Reads.X || r == Reads.BOTH;
+    }
+
+    @Override
+    public boolean vjpReadsOutput() {
+        Reads r = derivativeReads();
+        return r == Reads.Y || r == Reads.BOTH;
+    }
+
+    @Override
+    public Tensor eval(Tensor[] in) {
+        double[] x = in[0].buffer();
+        double[] y = new double[x.length];
+        kernel(x, y, x.length);
+        return Tensor.adopt(y, in[0].shape());
+    }
+
+    @Override
+    public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
+        return dx[0] == null ? null : dx[0].mulStrongZero(derivative(x[0], y));
+    }
+
+    @Override
+    public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] need) {
+        return new Tensor[] {gy.mulStrongZero(derivative(x[0], y))};
+    }
+}
