@@ -10,7 +10,8 @@ final class Checks {
         if (!java.util.Arrays.equals(a.shape(), b.shape())) {
             throw new IllegalStateException(claim + ": shapes " + java.util.Arrays.toString(a.shape()) + " and " + java.util.Arrays.toString(b.shape()));
         }
-        for (int i = 0; i < a.size(); i++) close(claim + " (element " + i + ")", a.buffer()[i], b.buffer()[i], tol);
+        double[] x = a.toArray(), y = b.toArray();
+        for (int i = 0; i < x.length; i++) close(claim + " (element " + i + ")", x[i], y[i], tol);
     }
 
     static void close(String claim, double a, double b, double tol) {

@@ -1,5 +1,6 @@
 package dev.dualgrad.data;
 
+import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.tensor.Tensor;
 import java.util.Arrays;
 import org.apache.commons.math3.random.Well19937c;
@@ -24,7 +25,7 @@ public record Dataset(Tensor x, int[] labels) {
     public Dataset rows(int[] index) {
         int[] s = x.shape();
         int row = x.size() / Math.max(1, s[0]);
-        double[] src = x.buffer();
+        double[] src = Tensors.buffer(x);
         double[] d = new double[index.length * row];
         int[] l = new int[index.length];
         for (int i = 0; i < index.length; i++) {
@@ -32,7 +33,7 @@ public record Dataset(Tensor x, int[] labels) {
             l[i] = labels[index[i]];
         }
         s[0] = index.length;
-        return new Dataset(Tensor.adopt(d, s), l);
+        return new Dataset(Tensors.adopt(d, s), l);
     }
 
     /** A seeded permutation of 0..n−1 (Fisher–Yates with Well19937c). */

@@ -1,5 +1,6 @@
 package dev.dualgrad.data;
 
+import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.tensor.Tensor;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -46,7 +47,7 @@ public final class Digits {
                 System.arraycopy(rows.get(i), 0, d, i * PIXELS, PIXELS);
                 l[i] = labels.get(i);
             }
-            return new Dataset(Tensor.adopt(d, l.length, PIXELS), l);
+            return new Dataset(Tensors.adopt(d, l.length, PIXELS), l);
         } catch (IOException e) {
             throw new UncheckedIOException("Digits: cannot read " + RESOURCE, e);
         }

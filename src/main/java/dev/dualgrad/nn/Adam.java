@@ -1,5 +1,6 @@
 package dev.dualgrad.nn;
 
+import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.tensor.Tensor;
 
 /**
@@ -34,7 +35,7 @@ public final class Adam implements Optimizer {
         t++;
         double c1 = 1 - Math.pow(beta1, t), c2 = 1 - Math.pow(beta2, t);
         for (int i = 0; i < p.length; i++) {
-            double[] g = grads[i].buffer(), m = state.buffers[0][i], v = state.buffers[1][i], pi = p[i];
+            double[] g = Tensors.buffer(grads[i]), m = state.buffers[0][i], v = state.buffers[1][i], pi = p[i];
             for (int j = 0; j < pi.length; j++) {
                 double d = g[j] + weightDecay * pi[j];
                 m[j] = beta1 * m[j] + (1 - beta1) * d;

@@ -1,5 +1,6 @@
 package dev.dualgrad.nn;
 
+import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.Diff;
 import dev.dualgrad.internal.engine.Shape;
 import dev.dualgrad.tensor.Tensor;
@@ -45,14 +46,14 @@ public final class JacobianPenalty {
         if (p == null) {
             double[] s = new double[d * b * d];
             for (int j = 0; j < d; j++) for (int i = 0; i < b; i++) s[(j * b + i) * d + j] = 1;
-            Tensor seeds = Tensor.adopt(s, Shape.concat(new int[] {d}, x.shape()));
+            Tensor seeds = Tensors.adopt(s, Shape.concat(new int[] {d}, x.shape()));
             return Diff.jvpBatched(f, x, seeds).tangent().square().sum().div(b);   // Σ over [D, B, C...]
         }
         int[] y = p.value().shape();
         int c = p.value().size() / b;
         double[] s = new double[c * b * c];
         for (int k = 0; k < c; k++) for (int i = 0; i < b; i++) s[(k * b + i) * c + k] = 1;
-        return p.applyBatched(Tensor.adopt(s, Shape.concat(new int[] {c}, y))).square().sum().div(b); // Σ over [C, B, D...]
+        return p.applyBatched(Tensors.adopt(s, Shape.concat(new int[] {c}, y))).square().sum().div(b); // Σ over [C, B, D...]
     }
 
     /** Which product the projections use. */
@@ -92,7 +93,7 @@ public final class JacobianPenalty {
             Tensor g = p.applyBatched(v);                                        // [n, B, D...]
             perProjection = g.reshape(n, -1).square().sum(1).mul((double) c / b);
         }
-        double[] e = perProjection.buffer();
+        double[] e = Tensors.buffer(perProjection);
         double mean = 0, var = 0;
         for (double v : e) mean += v / n;
         for (double v : e) var += (v - mean) * (v - mean);
@@ -114,7 +115,7 @@ public final class JacobianPenalty {
             norm = Math.sqrt(norm);
             for (int k = 0; k < m; k++) s[r * m + k] /= norm;
         }
-        return Tensor.adopt(s, n, b, m);
+        return Tensors.adopt(s, n, b, m);
     }
 
     private static int batch(String op, Tensor x) {

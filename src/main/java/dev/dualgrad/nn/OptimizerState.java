@@ -1,5 +1,6 @@
 package dev.dualgrad.nn;
 
+import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.tensor.Tensor;
 import java.util.Arrays;
 
@@ -35,7 +36,7 @@ final class OptimizerState {
     static void end(Module m, double[][] p) {
         Tensor[] ps = m.parameterArray();
         Tensor[] next = new Tensor[ps.length];
-        for (int i = 0; i < ps.length; i++) next[i] = Tensor.adopt(p[i], ps[i].shape());
+        for (int i = 0; i < ps.length; i++) next[i] = Tensors.adopt(p[i], ps[i].shape());
         m.setParameters(next);
     }
 }

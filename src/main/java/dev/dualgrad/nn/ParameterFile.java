@@ -1,5 +1,6 @@
 package dev.dualgrad.nn;
 
+import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.tensor.Tensor;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -45,7 +46,7 @@ public final class ParameterFile {
                 int[] s = e.getValue().shape();
                 out.writeInt(s.length);
                 for (int d : s) out.writeInt(d);
-                for (double v : e.getValue().buffer()) out.writeDouble(v);
+                for (double v : Tensors.buffer(e.getValue())) out.writeDouble(v);
                 count += e.getValue().size();
             }
             out.writeLong(count);

@@ -1,5 +1,6 @@
 package dev.dualgrad.nn;
 
+import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.tensor.Tensor;
 
 /**
@@ -31,7 +32,7 @@ public final class Sgd implements Optimizer {
     public void step(Module m, Tensor[] grads) {
         double[][] p = state.begin("Sgd", m, grads, 1);
         for (int i = 0; i < p.length; i++) {
-            double[] g = grads[i].buffer(), b = state.buffers[0][i], pi = p[i];
+            double[] g = Tensors.buffer(grads[i]), b = state.buffers[0][i], pi = p[i];
             for (int j = 0; j < pi.length; j++) {
                 double d = g[j] + weightDecay * pi[j];
                 if (momentum != 0) {

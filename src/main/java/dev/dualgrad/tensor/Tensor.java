@@ -1,6 +1,7 @@
 package dev.dualgrad.tensor;
 
 import dev.dualgrad.internal.engine.Level;
+import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.internal.engine.Shape;
 
 import dev.dualgrad.internal.ops.BinaryOps;
@@ -116,64 +117,33 @@ public final class Tensor {
         return new Tensor(new int[] {n, n}, d, null, null, null, -1);
     }
 
-    /**
-     * Engine SPI for kernels: a concrete tensor that takes ownership of {@code data} without copying.
-     * The caller must never write to the array afterwards.
-     */
-    public static Tensor adopt(double[] data, int... shape) {
-        if (data.length != Shape.size(shape)) {
-            throw new IllegalArgumentException("adopt: " + data.length + " values for shape " + Shape.str(shape));
-        }
-        return new Tensor(shape, data, null, null, null, -1);
+    static {
+        Tensors.install(new Tensors.Access() {
+            @Override public Tensor adopt(double[] data, int[] shape) {
+                if (data.length != Shape.size(shape)) {
+                    throw new IllegalArgumentException("adopt: " + data.length + " values for shape " + Shape.str(shape));
+                }
+                return new Tensor(shape, data, null, null, null, -1);
+            }
+            @Override public Tensor shapeOnly(Tensor x) { return new Tensor(x.shape, null, null, null, null, -1); }
+            @Override public boolean isShapeOnly(Tensor x) { return x.data == null; }
+            @Override public Tensor dual(Level level, Tensor primal, Tensor tangent) {
+                return new Tensor(primal.shape, primal.data, level, primal, tangent, -1);
+            }
+            @Override public Tensor traced(Level level, Tensor value, int node) {
+                return new Tensor(value.shape, value.data, level, value, null, node);
+            }
+            @Override public Level level(Tensor x) { return x.level; }
+            @Override public Tensor inner(Tensor x) { return x.inner; }
+            @Override public Tensor tangentPart(Tensor x) { return x.tangent; }
+            @Override public int node(Tensor x) { return x.node; }
+            @Override public double[] buffer(Tensor x) { return x.values(); }
+            @Override public Tensor mulStrongZero(Tensor a, Tensor b) { return BinaryOps.MUL_STRONG_ZERO.apply(a, b); }
+        });
     }
 
-    // ------------------------------------------------------------------ levels (engine SPI)
-
-    /**
-     * Engine SPI: a stand-in that keeps only the shape of {@code x}, for values a tape does not need to
-     * keep (see {@link Primitive#vjpReadsInputs}). Its shape, rank and size answer; reading its values throws.
-     */
-    public static Tensor shapeOnly(Tensor x) {
-        return new Tensor(x.shape, null, null, null, null, -1);
-    }
-
-    /** Engine SPI: true for a {@link #shapeOnly} stand-in. */
-    public boolean isShapeOnly() {
-        return data == null;
-    }
-
-    /** Engine SPI: a dual tensor of {@code level} with the given primal and tangent ({@code [k..., primal.shape]}). */
-    public static Tensor dual(Level level, Tensor primal, Tensor tangent) {
-        return new Tensor(primal.shape, primal.data, level, primal, tangent, -1);
-    }
-
-    /** Engine SPI: a tensor recorded as {@code node} on the tape {@code level}. */
-    public static Tensor traced(Level level, Tensor value, int node) {
-        return new Tensor(value.shape, value.data, level, value, null, node);
-    }
-
-    /** Engine SPI: the level this tensor belongs to, or null for a concrete tensor. */
-    public Level level() {
-        return level;
-    }
-
-    /** Engine SPI: the primal (dual level) or value (tape level) one level down. */
-    public Tensor inner() {
-        return inner;
-    }
-
-    /** Engine SPI: the tangent of a dual tensor, shaped {@code [k..., shape]}; null otherwise. */
-    public Tensor tangentPart() {
-        return tangent;
-    }
-
-    /** Engine SPI: the tape node of a traced tensor; -1 otherwise. */
-    public int node() {
-        return node;
-    }
-
-    /** Engine SPI: the backing array, not a copy. Never write to it. */
-    public double[] buffer() {
+    /** The backing array, for reading only; throws for a tape's shape-only stand-in. */
+    private double[] values() {
         if (data == null) throw notKept();
         return data;
     }
@@ -294,11 +264,6 @@ public final class Tensor {
     public Tensor maximum(Tensor o) { return BinaryOps.MAXIMUM.apply(this, o); }
     /** Elementwise minimum; at a tie each input gets half the derivative. */
     public Tensor minimum(Tensor o) { return BinaryOps.MINIMUM.apply(this, o); }
-    /**
-     * Product in which an exact zero in either factor gives zero, even against ∞ or NaN: the "strong
-     * zero" that derivative rules use so that a zero tangent times an infinite derivative stays 0.
-     */
-    public Tensor mulStrongZero(Tensor o) { return BinaryOps.MUL_STRONG_ZERO.apply(this, o); }
     public Tensor neg() { return UnaryOps.NEG.apply(this); }
     public Tensor reciprocal() { return scalar(1).div(this); }
 

@@ -1,5 +1,6 @@
 package dev.dualgrad.testing;
 
+import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.Diff;
 import dev.dualgrad.internal.engine.Shape;
 import dev.dualgrad.tensor.Tensor;
@@ -133,21 +134,21 @@ public final class GradCheck {
             Tensor u = Tensor.randn(seed + 10L * d + 7, y.shape());
             Tensor jv = Diff.jvp(f, xs, v).tangent();
             Tensor num = directional(v, xs, f);
-            double[] a = jv.buffer(), n = num.buffer();
+            double[] a = Tensors.buffer(jv), n = Tensors.buffer(num);
             for (int i = 0; i < a.length; i++) jvpWorst.offer(-1, y.shape(), i, a[i], n[i], atol + rtol * Math.abs(n[i]));
             Tensor[] ujt = Diff.vjp(f, xs).applyAll(u);
             double rev = 0, fdDot = 0, fwdDot = 0, scale = 0;
             for (int i = 0; i < xs.length; i++) {
                 for (int k = 0; k < v[i].size(); k++) {
-                    double t = ujt[i].buffer()[k] * v[i].buffer()[k];
+                    double t = Tensors.buffer(ujt[i])[k] * Tensors.buffer(v[i])[k];
                     rev += t;
                     scale += Math.abs(t);
                 }
             }
             for (int k = 0; k < a.length; k++) {
-                fdDot += u.buffer()[k] * n[k];
-                fwdDot += u.buffer()[k] * a[k];
-                scale += Math.abs(u.buffer()[k] * a[k]);
+                fdDot += Tensors.buffer(u)[k] * n[k];
+                fwdDot += Tensors.buffer(u)[k] * a[k];
+                scale += Math.abs(Tensors.buffer(u)[k] * a[k]);
             }
             vjpWorst.offer(-1, new int[] {directions}, d, rev, fdDot, atol * Math.sqrt(a.length) + rtol * Math.abs(fdDot));
             dotWorst.offer(-1, new int[] {directions}, d, rev, fwdDot, MODES_RTOL * scale + MODES_ATOL);
@@ -170,8 +171,8 @@ public final class GradCheck {
         for (int i = 0; i < xs.length; i++) {
             Tensor[] num = numericJacobian(i);
             double max = 0;
-            for (double v : fwd[i].buffer()) max = Math.max(max, Math.abs(v));
-            double[] a = fwd[i].buffer(), b = rev[i].buffer(), c = num[0].buffer();
+            for (double v : Tensors.buffer(fwd[i])) max = Math.max(max, Math.abs(v));
+            double[] a = Tensors.buffer(fwd[i]), b = Tensors.buffer(rev[i]), c = Tensors.buffer(num[0]);
             for (int k = 0; k < a.length; k++) {
                 modes.offer(i, fwd[i].shape(), k, b[k], a[k], MODES_RTOL * max + MODES_ATOL);
                 numeric.offer(i, fwd[i].shape(), k, b[k], c[k], atol + rtol * Math.abs(c[k]));
@@ -191,7 +192,7 @@ public final class GradCheck {
             e[c] = 1;
             Tensor[] v = new Tensor[xs.length];
             for (int i = 0; i < xs.length; i++) v[i] = i == arg ? Tensor.of(e, xs[i].shape()) : Tensor.zeros(xs[i].shape());
-            double[] col = directional(v, xs, f).buffer();
+            double[] col = Tensors.buffer(directional(v, xs, f));
             for (int r = 0; r < m; r++) j[r * size + c] = col[r];
         }
         return new Tensor[] {Tensor.of(j, Shape.concat(yShape, xs[arg].shape()))};
@@ -211,7 +212,7 @@ public final class GradCheck {
                 Tensor v = Tensor.randn(seed + 1000L * (arg + 1) + d, xs[arg].shape());
                 Tensor hv = Diff.hvp(s, xs[arg], v);
                 Tensor num = directional(new Tensor[] {v}, new Tensor[] {xs[arg]}, zs -> Diff.grad(s, zs[0]));
-                double[] h = hv.buffer(), nn = num.buffer();
+                double[] h = Tensors.buffer(hv), nn = Tensors.buffer(num);
                 for (int k = 0; k < h.length; k++) worst.offer(arg, xs[arg].shape(), k, h[k], nn[k], atol + rtol * Math.abs(nn[k]));
             }
         }

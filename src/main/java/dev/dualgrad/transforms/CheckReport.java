@@ -1,5 +1,6 @@
 package dev.dualgrad.transforms;
 
+import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.tensor.Tensor;
 import java.util.Arrays;
 import java.util.Locale;
@@ -33,7 +34,7 @@ public final class CheckReport {
         this.atol = atol;
         this.rtol = rtol;
         for (int i = 0; i < forward.length; i++) {
-            double[] f = forward[i].buffer(), r = reverse[i].buffer(), n = numeric[i].buffer();
+            double[] f = Tensors.buffer(forward[i]), r = Tensors.buffer(reverse[i]), n = Tensors.buffer(numeric[i]);
             int[] shape = forward[i].shape();
             for (int e = 0; e < f.length; e++) {
                 double scale = Math.max(Math.abs(f[e]), Math.abs(r[e]));

@@ -9,7 +9,7 @@ public final class Dispatch {
     public static Tensor apply(Primitive p, Tensor... in) {
         boolean concrete = true;
         for (Tensor t : in) {
-            if (t.level() != null) {
+            if (Tensors.level(t) != null) {
                 concrete = false;
                 break;
             }

@@ -17,17 +17,17 @@ public final class DualLevel extends Level {
 
     /** Makes {@code primal} a dual tensor of this level with the given tangent. */
     public Tensor seed(Tensor primal, Tensor tangent) {
-        return Tensor.dual(this, primal, tangent);
+        return Tensors.dual(this, primal, tangent);
     }
 
     /** The primal of {@code y} at this level. */
     public Tensor primalOf(Tensor y) {
-        return y.level() == this ? y.inner() : y;
+        return Tensors.level(y) == this ? Tensors.inner(y) : y;
     }
 
     /** The tangent of {@code y} at this level, or null when {@code y} does not depend on the seeded inputs. */
     public Tensor tangentOf(Tensor y) {
-        return y.level() == this ? y.tangentPart() : null;
+        return Tensors.level(y) == this ? Tensors.tangentPart(y) : null;
     }
 
     @Override
@@ -36,9 +36,9 @@ public final class DualLevel extends Level {
         Tensor[] primal = new Tensor[n];
         Tensor[] tangent = new Tensor[n];
         for (int i = 0; i < n; i++) {
-            if (in[i].level() == this) {
-                primal[i] = in[i].inner();
-                tangent[i] = in[i].tangentPart();
+            if (Tensors.level(in[i]) == this) {
+                primal[i] = Tensors.inner(in[i]);
+                tangent[i] = Tensors.tangentPart(in[i]);
             } else {
                 primal[i] = in[i];
             }
@@ -48,6 +48,6 @@ public final class DualLevel extends Level {
         if (t == null) return y;
         assert t.rank() >= y.rank() && Arrays.equals(Arrays.copyOfRange(t.shape(), t.rank() - y.rank(), t.rank()), y.shape())
                 : p.name() + ": the JVP rule returned shape " + Arrays.toString(t.shape()) + " for output " + Arrays.toString(y.shape());
-        return Tensor.dual(this, y, t);
+        return Tensors.dual(this, y, t);
     }
 }

@@ -74,7 +74,7 @@ public abstract class Level {
     static Level top(String op, Tensor[] inputs) {
         Level top = null;
         for (Tensor t : inputs) {
-            Level l = t.level();
+            Level l = Tensors.level(t);
             if (l == null || l == top) continue;
             if (!l.active) throw escaped(op, l);
             if (top == null || (l.depth > top.depth && top.encloses(l))) top = l;

@@ -26,12 +26,12 @@ public final class Tape extends Level {
     /** Starts recording {@code x}: returns a traced tensor with the same value. */
     public synchronized Tensor watch(Tensor x) {
         nodes.add(new Node(null, null, x, null));
-        return Tensor.traced(this, x, nodes.size() - 1);
+        return Tensors.traced(this, x, nodes.size() - 1);
     }
 
     /** The value of {@code y} one level down. */
     public Tensor valueOf(Tensor y) {
-        return y.level() == this ? y.inner() : y;
+        return Tensors.level(y) == this ? Tensors.inner(y) : y;
     }
 
     /** Number of recorded nodes, watched inputs included. */
@@ -61,8 +61,8 @@ public final class Tape extends Level {
     }
 
     private static long kept(Tensor t, java.util.Set<double[]> seen) {
-        if (t.isShapeOnly()) return 0;
-        return seen.add(t.buffer()) ? t.buffer().length : 0;
+        if (Tensors.isShapeOnly(t)) return 0;
+        return seen.add(Tensors.buffer(t)) ? Tensors.buffer(t).length : 0;
     }
 
     @Override
@@ -71,9 +71,9 @@ public final class Tape extends Level {
         Tensor[] values = new Tensor[n];
         int[] parents = new int[n];
         for (int i = 0; i < n; i++) {
-            boolean mine = in[i].level() == this;
-            values[i] = mine ? in[i].inner() : in[i];
-            parents[i] = mine ? in[i].node() : -1;
+            boolean mine = Tensors.level(in[i]) == this;
+            values[i] = mine ? Tensors.inner(in[i]) : in[i];
+            parents[i] = mine ? Tensors.node(in[i]) : -1;
         }
         Tensor y = Dispatch.apply(p, values);
         // Keep for the backward sweep only the values the VJP rule reads: what a deep network holds
@@ -81,12 +81,12 @@ public final class Tape extends Level {
         Tensor[] kept = values;
         if (!p.vjpReadsInputs()) {
             kept = new Tensor[n];
-            for (int i = 0; i < n; i++) kept[i] = Tensor.shapeOnly(values[i]);
+            for (int i = 0; i < n; i++) kept[i] = Tensors.shapeOnly(values[i]);
         }
-        Tensor keptY = p.vjpReadsOutput() ? y : Tensor.shapeOnly(y);
+        Tensor keptY = p.vjpReadsOutput() ? y : Tensors.shapeOnly(y);
         synchronized (this) {
             nodes.add(new Node(p, kept, keptY, parents));
-            return Tensor.traced(this, y, nodes.size() - 1);
+            return Tensors.traced(this, y, nodes.size() - 1);
         }
     }
 
@@ -98,13 +98,13 @@ public final class Tape extends Level {
     public Tensor[] backward(Tensor output, Tensor seed, Tensor[] leaves) {
         int[] prefix = Arrays.copyOf(seed.shape(), seed.rank() - output.rank());
         Tensor[] result = new Tensor[leaves.length];
-        if (output.level() == this) {
+        if (Tensors.level(output) == this) {
             List<Node> snapshot;
             synchronized (this) {
                 snapshot = new ArrayList<>(nodes);
             }
             Tensor[] ct = new Tensor[snapshot.size()];
-            int start = output.node();
+            int start = Tensors.node(output);
             ct[start] = seed;
             for (int i = start; i >= 0; i--) {
                 Tensor g = ct[i];
@@ -121,7 +121,7 @@ public final class Tape extends Level {
                 }
             }
             for (int l = 0; l < leaves.length; l++) {
-                if (leaves[l].level() == this && snapshot.get(leaves[l].node()).op == null) result[l] = ct[leaves[l].node()];
+                if (Tensors.level(leaves[l]) == this && snapshot.get(Tensors.node(leaves[l])).op == null) result[l] = ct[Tensors.node(leaves[l])];
             }
         }
         for (int l = 0; l < leaves.length; l++) {

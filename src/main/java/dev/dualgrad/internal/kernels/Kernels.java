@@ -1,5 +1,6 @@
 package dev.dualgrad.internal.kernels;
 
+import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.internal.engine.Shape;
 import dev.dualgrad.tensor.Parallelism;
 import dev.dualgrad.tensor.Tensor;
@@ -40,8 +41,8 @@ public final class Kernels {
     public static Tensor broadcast(RowKernel k, Tensor a, Tensor b, int[] out) {
         int n = Shape.size(out);
         double[] y = new double[n];
-        double[] ad = a.buffer(), bd = b.buffer();
-        if (n == 0) return Tensor.adopt(y, out);
+        double[] ad = Tensors.buffer(a), bd = Tensors.buffer(b);
+        if (n == 0) return Tensors.adopt(y, out);
         if (ad.length == n && bd.length == n) {
             k.row(ad, 0, 1, bd, 0, 1, y, 0, n);
         } else if (ad.length == 1 && bd.length == n) {
@@ -66,12 +67,12 @@ public final class Kernels {
                 }
             }
         }
-        return Tensor.adopt(y, out);
+        return Tensors.adopt(y, out);
     }
 
     /** Copies {@code x} broadcast to {@code out}. */
     public static Tensor broadcastTo(Tensor x, int[] out) {
-        double[] xd = x.buffer();
+        double[] xd = Tensors.buffer(x);
         int n = Shape.size(out);
         double[] y = new double[n];
         if (xd.length == 1) {
@@ -93,7 +94,7 @@ public final class Kernels {
                 }
             }
         }
-        return Tensor.adopt(y, out);
+        return Tensors.adopt(y, out);
     }
 
     /** Sum over sorted, normalised {@code axes}; the result has the keep-dims shape flattened as {@code outShape}. */
@@ -108,12 +109,12 @@ public final class Kernels {
 
     private static Tensor reduce(Tensor x, int[] axes, int[] outShape, boolean max) {
         int[] shape = x.shape();
-        double[] xd = x.buffer();
+        double[] xd = Tensors.buffer(x);
         int r = shape.length;
         int[] keep = Shape.reduced(shape, axes, true);
         double[] y = new double[Shape.size(keep)];
         if (max) Arrays.fill(y, Double.NEGATIVE_INFINITY);
-        if (xd.length == 0) return Tensor.adopt(y, outShape);
+        if (xd.length == 0) return Tensors.adopt(y, outShape);
         // Split into [outer, reduced-or-not blocks...]: the general odometer, with a contiguous inner run.
         int[] ys = Shape.broadcastStrides(keep, shape);
         int len = r == 0 ? 1 : shape[r - 1];
@@ -150,7 +151,7 @@ public final class Kernels {
                 idx[d] = 0;
             }
         }
-        return Tensor.adopt(y, outShape);
+        return Tensors.adopt(y, outShape);
     }
 
     /** Permutes axes: out axis i is input axis perm[i]. */
@@ -164,13 +165,13 @@ public final class Kernels {
             out[i] = shape[perm[i]];
             ps[i] = xs[perm[i]];
         }
-        double[] xd = x.buffer();
+        double[] xd = Tensors.buffer(x);
         double[] y = new double[xd.length];
-        if (xd.length == 0) return Tensor.adopt(y, out);
+        if (xd.length == 0) return Tensors.adopt(y, out);
         if (swapsLastTwoOnly(perm)) {
             int rows = shape[r - 2], cols = shape[r - 1], plane = rows * cols;
             for (int o = 0; o < xd.length; o += plane) transposeTiled(xd, o, cols, y, o, rows, cols);
-            return Tensor.adopt(y, out);
+            return Tensors.adopt(y, out);
         }
         int len = out[r - 1], ls = ps[r - 1];
         int[] idx = new int[r];
@@ -184,7 +185,7 @@ public final class Kernels {
                 idx[d] = 0;
             }
         }
-        return Tensor.adopt(y, out);
+        return Tensors.adopt(y, out);
     }
 
     private static boolean swapsLastTwoOnly(int[] perm) {

@@ -1,5 +1,6 @@
 package dev.dualgrad.internal.losses;
 
+import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.losses.Reduction;
 
 import dev.dualgrad.internal.engine.Shape;
@@ -24,7 +25,7 @@ public final class BinaryLosses {
 
     public static Tensor bce(Tensor p, Tensor y, Tensor weight, Reduction r) {
         sameShape("bce", p, y);
-        double[] d = p.buffer();
+        double[] d = Tensors.buffer(p);
         for (int i = 0; i < d.length; i++) {
             if (d[i] < 0 || d[i] > 1) {
                 throw new IllegalArgumentException("bce: input element " + i + " is " + d[i] + ", but bce takes probabilities in [0, 1];"

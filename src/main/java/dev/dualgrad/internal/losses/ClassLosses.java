@@ -1,5 +1,6 @@
 package dev.dualgrad.internal.losses;
 
+import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.losses.ClassLossOptions;
 
 import dev.dualgrad.internal.engine.Shape;
@@ -59,7 +60,7 @@ public final class ClassLosses {
 
     private static Tensor fromLogProbs(String op, Rows r, Tensor logProbs, int[] targets, ClassLossOptions o) {
         int m = r.count, c = r.classes;
-        double[] w = o.weight() == null ? null : checkWeight(op, o.weight(), c).buffer();
+        double[] w = o.weight() == null ? null : Tensors.buffer(checkWeight(op, o.weight(), c));
         int[] safe = new int[m];
         double[] rowWeight = new double[m];
         boolean anyIgnored = false;
@@ -80,16 +81,16 @@ public final class ClassLosses {
             denominator += rowWeight[n];
         }
         Tensor picked = logProbs.pick(safe).neg(); // −ŷ_{n,tₙ}
-        Tensor loss = w == null && !anyIgnored ? picked : picked.mul(Tensor.adopt(rowWeight, m));
+        Tensor loss = w == null && !anyIgnored ? picked : picked.mul(Tensors.adopt(rowWeight, m));
         if (o.labelSmoothing() > 0) {
-            Tensor all = w == null ? logProbs : logProbs.mul(Tensor.adopt(w.clone(), c));
+            Tensor all = w == null ? logProbs : logProbs.mul(Tensors.adopt(w.clone(), c));
             Tensor smooth = all.sum(-1).neg();
             loss = loss.mul(1 - o.labelSmoothing()).add(smooth.mul(o.labelSmoothing() / c));
         }
         if (anyIgnored) {
             double[] valid = new double[m];
             for (int n = 0; n < m; n++) valid[n] = targets[n] == o.ignoreIndex() ? 0 : 1;
-            loss = Tensor.where(Tensor.adopt(valid, m), loss, Tensor.scalar(0)); // exactly 0, even where ŷ is −∞
+            loss = Tensor.where(Tensors.adopt(valid, m), loss, Tensor.scalar(0)); // exactly 0, even where ŷ is −∞
         }
         switch (o.reduction()) {
             case MEAN: return loss.sum().div(denominator); // 0/0 = NaN when every target is ignored, as in PyTorch

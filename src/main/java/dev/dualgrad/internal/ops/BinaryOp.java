@@ -1,5 +1,6 @@
 package dev.dualgrad.internal.ops;
 
+import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.internal.engine.Dispatch;
 import dev.dualgrad.internal.kernels.Kernels;
 import dev.dualgrad.internal.engine.Primitive;
@@ -51,8 +52,8 @@ public abstract class BinaryOp implements Primitive, RowKernel {
     public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
         int[] out = y.shape();
         Tensor t = null;
-        if (dx[0] != null) t = Rules.align(dx[0], x[0].shape(), out.length).mulStrongZero(partialA(x[0], x[1], y));
-        if (dx[1] != null) t = Rules.plus(t, Rules.align(dx[1], x[1].shape(), out.length).mulStrongZero(partialB(x[0], x[1], y)));
+        if (dx[0] != null) t = Tensors.mulStrongZero(Rules.align(dx[0], x[0].shape(), out.length), partialA(x[0], x[1], y));
+        if (dx[1] != null) t = Rules.plus(t, Tensors.mulStrongZero(Rules.align(dx[1], x[1].shape(), out.length), partialB(x[0], x[1], y)));
         return fill(t, x, dx, out);
     }
 
@@ -67,8 +68,8 @@ public abstract class BinaryOp implements Primitive, RowKernel {
     @Override
     public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] need) {
         int[] out = y.shape();
-        Tensor ga = need[0] ? Rules.unbroadcast(gy.mulStrongZero(partialA(x[0], x[1], y)), out, x[0].shape()) : null;
-        Tensor gb = need[1] ? Rules.unbroadcast(gy.mulStrongZero(partialB(x[0], x[1], y)), out, x[1].shape()) : null;
+        Tensor ga = need[0] ? Rules.unbroadcast(Tensors.mulStrongZero(gy, partialA(x[0], x[1], y)), out, x[0].shape()) : null;
+        Tensor gb = need[1] ? Rules.unbroadcast(Tensors.mulStrongZero(gy, partialB(x[0], x[1], y)), out, x[1].shape()) : null;
         return new Tensor[] {ga, gb};
     }
 }

@@ -1,5 +1,6 @@
 package dev.dualgrad.internal.ops;
 
+import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.tensor.Tensor;
 
 /**
@@ -45,10 +46,10 @@ public final class Comparisons {
 
     /** −1, 0, +1, NaN for NaN; a constant. */
     public static Tensor sign(Tensor x) {
-        double[] d = x.buffer();
+        double[] d = Tensors.buffer(x);
         double[] y = new double[d.length];
         for (int i = 0; i < d.length; i++) y[i] = Math.signum(d[i]);
-        return Tensor.adopt(y, x.shape());
+        return Tensors.adopt(y, x.shape());
     }
 
     /** Index of the maximum along the last axis for each row (the first at a tie; NaN rows give the NaN's index). */
@@ -56,7 +57,7 @@ public final class Comparisons {
         if (x.rank() == 0) throw new IllegalArgumentException("argmax: a scalar has no axis to search");
         int c = x.dim(-1);
         if (c == 0) throw new IllegalArgumentException("argmax: the last axis of shape " + java.util.Arrays.toString(x.shape()) + " is empty");
-        double[] d = x.buffer();
+        double[] d = Tensors.buffer(x);
         int[] r = new int[d.length / c];
         for (int i = 0; i < r.length; i++) {
             int best = 0;

@@ -1,5 +1,6 @@
 package dev.dualgrad.internal.ops;
 
+import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.internal.engine.Dispatch;
 import dev.dualgrad.internal.engine.Primitive;
 import dev.dualgrad.internal.engine.Shape;
@@ -56,14 +57,14 @@ public final class Indexing {
         public String name() { return "pick"; }
 
         public Tensor eval(Tensor[] in) {
-            double[] x = in[0].buffer();
+            double[] x = Tensors.buffer(in[0]);
             int n = index.length;
             double[] y = new double[x.length / classes];
             for (int b = 0; b < y.length; b += n) {
                 for (int i = 0; i < n; i++) y[b + i] = x[(b + i) * classes + index[i]];
             }
             int[] s = in[0].shape();
-            return Tensor.adopt(y, Shape.prefix(s, s.length - 1));
+            return Tensors.adopt(y, Shape.prefix(s, s.length - 1));
         }
 
         public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
@@ -87,13 +88,13 @@ public final class Indexing {
         public String name() { return "scatter"; }
 
         public Tensor eval(Tensor[] in) {
-            double[] x = in[0].buffer();
+            double[] x = Tensors.buffer(in[0]);
             int n = index.length;
             double[] y = new double[x.length * classes];
             for (int b = 0; b < x.length; b += n) {
                 for (int i = 0; i < n; i++) y[(b + i) * classes + index[i]] = x[b + i];
             }
-            return Tensor.adopt(y, Shape.concat(in[0].shape(), new int[] {classes}));
+            return Tensors.adopt(y, Shape.concat(in[0].shape(), new int[] {classes}));
         }
 
         public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {

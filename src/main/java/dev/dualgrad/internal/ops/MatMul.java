@@ -1,5 +1,6 @@
 package dev.dualgrad.internal.ops;
 
+import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.internal.engine.Dispatch;
 import dev.dualgrad.internal.kernels.Elementwise;
 import dev.dualgrad.internal.kernels.Kernels;
@@ -114,7 +115,7 @@ public final class MatMul implements Primitive {
         int[] sa = a.shape(), sb = b.shape();
         int m = sa[sa.length - (ta ? 1 : 2)], k = sa[sa.length - (ta ? 2 : 1)], n = sb[sb.length - (tb ? 2 : 1)];
         int[] ba = Shape.prefix(sa, sa.length - 2), bb = Shape.prefix(sb, sb.length - 2);
-        double[] ad = a.buffer(), bd = b.buffer();
+        double[] ad = Tensors.buffer(a), bd = Tensors.buffer(b);
         if (strongZero && !(allFinite(ad) && allFinite(bd))) return strongZeroProduct(a, b, m, k, n);
         if (bb.length == 0 && !ta) {
             // B is one matrix: fold every batch axis of A into its rows, one large product.
@@ -122,7 +123,7 @@ public final class MatMul implements Primitive {
             if (k == 0) rows = Shape.size(ba) * m;
             double[] c = new double[rows * n];
             Kernels.gemm(false, tb, ad, 0, bd, 0, c, 0, rows, k, n);
-            return Tensor.adopt(c, Shape.concat(ba, new int[] {m, n}));
+            return Tensors.adopt(c, Shape.concat(ba, new int[] {m, n}));
         }
         int[] batch = Shape.broadcast("matmul (batch axes)", ba, bb);
         int nb = Shape.size(batch);
@@ -141,7 +142,7 @@ public final class MatMul implements Primitive {
                 idx[d] = 0;
             }
         }
-        return Tensor.adopt(c, Shape.concat(batch, new int[] {m, n}));
+        return Tensors.adopt(c, Shape.concat(batch, new int[] {m, n}));
     }
 
     public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
@@ -164,7 +165,7 @@ public final class MatMul implements Primitive {
         int[] batch = Shape.broadcast("matmul (batch axes)", ba, bb);
         int nb = Shape.size(batch);
         int[] sta = Shape.broadcastStrides(ba, batch), stb = Shape.broadcastStrides(bb, batch);
-        double[] ad = a.buffer(), bd = b.buffer(), c = new double[nb * m * n];
+        double[] ad = Tensors.buffer(a), bd = Tensors.buffer(b), c = new double[nb * m * n];
         int[] idx = new int[batch.length];
         for (int q = 0; q < nb; q++) {
             int ao = 0, bo = 0;
@@ -186,7 +187,7 @@ public final class MatMul implements Primitive {
                 idx[d] = 0;
             }
         }
-        return Tensor.adopt(c, Shape.concat(batch, new int[] {m, n}));
+        return Tensors.adopt(c, Shape.concat(batch, new int[] {m, n}));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.dualgrad.internal.ops;
 
+import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.internal.engine.Dispatch;
 import dev.dualgrad.internal.kernels.Kernels;
 import dev.dualgrad.internal.engine.Primitive;
@@ -120,11 +121,11 @@ public final class Reductions {
 
         public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
             if (dx[0] == null) return null;
-            return dx[0].mulStrongZero(weights(x[0], y)).sum(Rules.fromEnd(axes, x[0].rank()), keepDims);
+            return Tensors.mulStrongZero(dx[0], weights(x[0], y)).sum(Rules.fromEnd(axes, x[0].rank()), keepDims);
         }
 
         public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] need) {
-            return new Tensor[] {spread(gy, x[0].shape(), axes, keepDims).mulStrongZero(weights(x[0], y))};
+            return new Tensor[] {Tensors.mulStrongZero(spread(gy, x[0].shape(), axes, keepDims), weights(x[0], y))};
         }
     }
 
@@ -147,7 +148,7 @@ public final class Reductions {
 
         public Tensor eval(Tensor[] in) {
             int[] s = in[0].shape();
-            double[] x = in[0].buffer();
+            double[] x = Tensors.buffer(in[0]);
             int len = s[axis];
             int inner = 1;
             for (int i = axis + 1; i < s.length; i++) inner *= s[i];
@@ -177,7 +178,7 @@ public final class Reductions {
                     }
                 }
             }
-            return Tensor.adopt(y, lse ? Shape.reduced(s, new int[] {axis}, keepDims) : s);
+            return Tensors.adopt(y, lse ? Shape.reduced(s, new int[] {axis}, keepDims) : s);
         }
 
         public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
@@ -186,11 +187,11 @@ public final class Reductions {
             Tensor t = dx[0];
             switch (kind) {
                 case LOGSUMEXP:
-                    return t.mulStrongZero(softmaxOf(x[0], y)).sum(a, keepDims);
+                    return Tensors.mulStrongZero(t, softmaxOf(x[0], y)).sum(a, keepDims);
                 case SOFTMAX:
-                    return y.mulStrongZero(t.sub(y.mulStrongZero(t).sum(a, true)));
+                    return Tensors.mulStrongZero(y, t.sub(Tensors.mulStrongZero(y, t).sum(a, true)));
                 default:
-                    return t.sub(y.exp().mulStrongZero(t).sum(a, true));
+                    return t.sub(Tensors.mulStrongZero(y.exp(), t).sum(a, true));
             }
         }
 
@@ -199,12 +200,12 @@ public final class Reductions {
             switch (kind) {
                 case LOGSUMEXP: {
                     Tensor g = keepDims ? gy : gy.unsqueeze(a);
-                    return new Tensor[] {g.mulStrongZero(softmaxOf(x[0], y))};
+                    return new Tensor[] {Tensors.mulStrongZero(g, softmaxOf(x[0], y))};
                 }
                 case SOFTMAX:
-                    return new Tensor[] {y.mulStrongZero(gy.sub(gy.mulStrongZero(y).sum(a, true)))};
+                    return new Tensor[] {Tensors.mulStrongZero(y, gy.sub(Tensors.mulStrongZero(gy, y).sum(a, true)))};
                 default:
-                    return new Tensor[] {gy.sub(y.exp().mulStrongZero(gy.sum(a, true)))};
+                    return new Tensor[] {gy.sub(Tensors.mulStrongZero(y.exp(), gy.sum(a, true)))};
             }
         }
 

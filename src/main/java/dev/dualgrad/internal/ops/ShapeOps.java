@@ -1,5 +1,6 @@
 package dev.dualgrad.internal.ops;
 
+import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.internal.engine.Dispatch;
 import dev.dualgrad.internal.kernels.Kernels;
 import dev.dualgrad.internal.engine.Primitive;
@@ -202,7 +203,7 @@ public final class ShapeOps {
 
         public String name() { return "reshape"; }
 
-        public Tensor eval(Tensor[] x) { return Tensor.adopt(x[0].buffer(), shape); } // immutable data: shared, not copied
+        public Tensor eval(Tensor[] x) { return Tensors.adopt(Tensors.buffer(x[0]), shape); } // immutable data: shared, not copied
 
         public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
             return dx[0] == null ? null : dx[0].reshape(withPrefix(dx[0], x[0].rank(), shape));
@@ -276,12 +277,12 @@ public final class ShapeOps {
             for (int i = axis + 1; i < s.length; i++) inner *= s[i];
             int outer = Shape.size(Shape.prefix(s, axis));
             int len = end - start;
-            double[] x = in[0].buffer();
+            double[] x = Tensors.buffer(in[0]);
             double[] y = new double[outer * len * inner];
             for (int o = 0; o < outer; o++) System.arraycopy(x, (o * s[axis] + start) * inner, y, o * len * inner, len * inner);
             int[] out = s.clone();
             out[axis] = len;
-            return Tensor.adopt(y, out);
+            return Tensors.adopt(y, out);
         }
 
         public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
@@ -310,12 +311,12 @@ public final class ShapeOps {
             for (int i = axis + 1; i < s.length; i++) inner *= s[i];
             int outer = Shape.size(Shape.prefix(s, axis));
             int len = s[axis], total = before + len + after;
-            double[] x = in[0].buffer();
+            double[] x = Tensors.buffer(in[0]);
             double[] y = new double[outer * total * inner];
             for (int o = 0; o < outer; o++) System.arraycopy(x, o * len * inner, y, (o * total + before) * inner, len * inner);
             int[] out = s.clone();
             out[axis] = total;
-            return Tensor.adopt(y, out);
+            return Tensors.adopt(y, out);
         }
 
         public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
@@ -345,13 +346,13 @@ public final class ShapeOps {
             int off = 0;
             for (Tensor t : in) {
                 int len = t.dim(axis);
-                double[] x = t.buffer();
+                double[] x = Tensors.buffer(t);
                 for (int o = 0; o < outer; o++) System.arraycopy(x, o * len * inner, y, (o * total + off) * inner, len * inner);
                 off += len;
             }
             int[] out = s.clone();
             out[axis] = total;
-            return Tensor.adopt(y, out);
+            return Tensors.adopt(y, out);
         }
 
         public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
@@ -388,12 +389,12 @@ public final class ShapeOps {
         public String name() { return "where"; }
 
         public Tensor eval(Tensor[] x) {
-            double[] m = Kernels.broadcastTo(mask, out).buffer();
-            double[] a = Kernels.broadcastTo(x[0], out).buffer();
-            double[] b = Kernels.broadcastTo(x[1], out).buffer();
+            double[] m = Tensors.buffer(Kernels.broadcastTo(mask, out));
+            double[] a = Tensors.buffer(Kernels.broadcastTo(x[0], out));
+            double[] b = Tensors.buffer(Kernels.broadcastTo(x[1], out));
             double[] y = new double[m.length];
             for (int i = 0; i < y.length; i++) y[i] = m[i] != 0 ? a[i] : b[i];
-            return Tensor.adopt(y, out);
+            return Tensors.adopt(y, out);
         }
 
         public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {

@@ -1,5 +1,6 @@
 package dev.dualgrad.internal.ops;
 
+import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.internal.engine.Dispatch;
 import dev.dualgrad.internal.engine.Primitive;
 import dev.dualgrad.tensor.Tensor;
@@ -52,19 +53,19 @@ public abstract class UnaryOp implements Primitive {
 
     @Override
     public Tensor eval(Tensor[] in) {
-        double[] x = in[0].buffer();
+        double[] x = Tensors.buffer(in[0]);
         double[] y = new double[x.length];
         kernel(x, y, x.length);
-        return Tensor.adopt(y, in[0].shape());
+        return Tensors.adopt(y, in[0].shape());
     }
 
     @Override
     public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
-        return dx[0] == null ? null : dx[0].mulStrongZero(derivative(x[0], y));
+        return dx[0] == null ? null : Tensors.mulStrongZero(dx[0], derivative(x[0], y));
     }
 
     @Override
     public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] need) {
-        return new Tensor[] {gy.mulStrongZero(derivative(x[0], y))};
+        return new Tensor[] {Tensors.mulStrongZero(gy, derivative(x[0], y))};
     }
 }

@@ -1,5 +1,6 @@
 package dev.dualgrad.internal.transforms;
 
+import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.transforms.JacobianMode;
 import dev.dualgrad.transforms.JacobianOptions;
 import dev.dualgrad.transforms.JacobianPlan;
@@ -55,7 +56,7 @@ public final class BatchJacobians {
                 int j0 = p * chunk, k = Math.min(chunk, d - j0);
                 double[] s = new double[k * b * d];
                 for (int i = 0; i < k; i++) for (int s0 = 0; s0 < b; s0++) s[(i * b + s0) * d + j0 + i] = 1;
-                Tensor seed = Tensor.adopt(s, Shape.concat(new int[] {k}, x.shape()));
+                Tensor seed = Tensors.adopt(s, Shape.concat(new int[] {k}, x.shape()));
                 cols[p] = Forward.jvp("batchJacobian", g, xs, new Tensor[] {seed}, true).tangent().reshape(k, b, c);
             }
             j = (passes == 1 ? cols[0] : Tensor.concat(0, cols)).permute(1, 2, 0); // [D, B, C] → [B, C, D]
@@ -66,7 +67,7 @@ public final class BatchJacobians {
                 int i0 = p * chunk, k = Math.min(chunk, c - i0);
                 double[] s = new double[k * b * c];
                 for (int i = 0; i < k; i++) for (int s0 = 0; s0 < b; s0++) s[(i * b + s0) * c + i0 + i] = 1;
-                Tensor seed = Tensor.adopt(s, Shape.concat(new int[] {k}, yShape));
+                Tensor seed = Tensors.adopt(s, Shape.concat(new int[] {k}, yShape));
                 rows[p] = probe.applyAllBatched(seed)[0].reshape(k, b, d);
             }
             j = (passes == 1 ? rows[0] : Tensor.concat(0, rows)).permute(1, 0, 2); // [C, B, D] → [B, C, D]
@@ -81,12 +82,12 @@ public final class BatchJacobians {
     private static void checkIndependence(MultiTensorFunction g, Tensor x, int b, int d) {
         Tensor r = Tensor.randn(0x1dea, 2, d);
         double[] s = new double[2 * b * d];
-        System.arraycopy(r.buffer(), 0, s, 0, d);                       // direction 0: sample 0
-        System.arraycopy(r.buffer(), d, s, (b + b - 1) * d, d);         // direction 1: sample b − 1
-        Tensor t = Forward.jvp("batchJacobian", g, new Tensor[] {x}, new Tensor[] {Tensor.adopt(s, Shape.concat(new int[] {2}, x.shape()))}, true)
+        System.arraycopy(Tensors.buffer(r), 0, s, 0, d);                       // direction 0: sample 0
+        System.arraycopy(Tensors.buffer(r), d, s, (b + b - 1) * d, d);         // direction 1: sample b − 1
+        Tensor t = Forward.jvp("batchJacobian", g, new Tensor[] {x}, new Tensor[] {Tensors.adopt(s, Shape.concat(new int[] {2}, x.shape()))}, true)
                 .tangent();
         int c = t.size() / (2 * b);
-        double[] td = t.buffer();
+        double[] td = Tensors.buffer(t);
         for (int dir = 0; dir < 2; dir++) {
             int source = dir == 0 ? 0 : b - 1;
             for (int sample = 0; sample < b; sample++) {

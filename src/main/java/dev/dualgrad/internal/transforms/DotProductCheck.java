@@ -1,5 +1,6 @@
 package dev.dualgrad.internal.transforms;
 
+import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.transforms.JacobianResult;
 import dev.dualgrad.transforms.MultiTensorFunction;
 
@@ -27,10 +28,10 @@ public final class DotProductCheck {
         double fwd = dot(u, Forward.jvp(op, f, x, v, false).tangent());
         Tensor[] pulled = Reverse.vjp(op, f, x).applyAll(u);
         double rev = 0, mat = 0, scale = 0;
-        double[] ud = u.buffer();
+        double[] ud = Tensors.buffer(u);
         for (int i = 0; i < x.length; i++) {
             rev += dot(pulled[i], v[i]);
-            double[] j = r.get(i).buffer(), vd = v[i].buffer();
+            double[] j = Tensors.buffer(r.get(i)), vd = Tensors.buffer(v[i]);
             int n = vd.length;
             for (int a = 0; a < ud.length; a++) {
                 for (int b = 0; b < n; b++) {
@@ -50,7 +51,7 @@ public final class DotProductCheck {
     }
 
     static double dot(Tensor a, Tensor b) {
-        double[] x = a.buffer(), y = b.buffer();
+        double[] x = Tensors.buffer(a), y = Tensors.buffer(b);
         double s = 0;
         for (int i = 0; i < x.length; i++) s += x[i] * y[i];
         return s;

@@ -1,5 +1,6 @@
 package dev.dualgrad.internal.transforms;
 
+import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.transforms.MultiTensorFunction;
 
 import dev.dualgrad.internal.engine.Shape;
@@ -23,11 +24,11 @@ public final class FiniteDifferences {
                 double[] plus = base.clone(), minus = base.clone();
                 plus[c] += h;
                 minus[c] -= h;
-                double[] fp = f.apply(with(x, i, Tensor.of(plus, x[i].shape()))).buffer();
-                double[] fm = f.apply(with(x, i, Tensor.of(minus, x[i].shape()))).buffer();
+                double[] fp = Tensors.buffer(f.apply(with(x, i, Tensor.of(plus, x[i].shape()))));
+                double[] fm = Tensors.buffer(f.apply(with(x, i, Tensor.of(minus, x[i].shape()))));
                 for (int r = 0; r < m; r++) j[r * n + c] = (fp[r] - fm[r]) / (2 * h);
             }
-            out[i] = Tensor.adopt(j, Shape.concat(yShape, x[i].shape()));
+            out[i] = Tensors.adopt(j, Shape.concat(yShape, x[i].shape()));
         }
         return out;
     }

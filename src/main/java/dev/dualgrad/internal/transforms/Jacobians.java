@@ -1,5 +1,6 @@
 package dev.dualgrad.internal.transforms;
 
+import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.transforms.JacobianMode;
 import dev.dualgrad.transforms.JacobianOptions;
 import dev.dualgrad.transforms.JacobianPlan;
@@ -102,7 +103,7 @@ public final class Jacobians {
                 int size = xs[i].size();
                 double[] d = new double[k * size];
                 for (int j = lo; j < hi; j++) d[(j - j0) * size + (j - offsets[i])] = 1;
-                seeds[i] = Tensor.adopt(d, Shape.concat(new int[] {k}, xs[i].shape()));
+                seeds[i] = Tensors.adopt(d, Shape.concat(new int[] {k}, xs[i].shape()));
             }
             ValueAndTangent r = Forward.jvp("jacobian", f, xs, seeds, true);
             yShape = r.value().shape();
@@ -129,7 +130,7 @@ public final class Jacobians {
             int i0 = q * chunk, c = Math.min(chunk, m - i0);
             double[] d = new double[c * m];
             for (int i = 0; i < c; i++) d[i * m + i0 + i] = 1;
-            Tensor[] g = p.applyAllBatched(Tensor.adopt(d, Shape.concat(new int[] {c}, yShape)));
+            Tensor[] g = p.applyAllBatched(Tensors.adopt(d, Shape.concat(new int[] {c}, yShape)));
             for (int i = 0; i < xs.length; i++) rows[i][q] = g[i];
         }
         Tensor[] out = new Tensor[xs.length];

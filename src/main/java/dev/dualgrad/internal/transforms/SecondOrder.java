@@ -1,5 +1,6 @@
 package dev.dualgrad.internal.transforms;
 
+import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.transforms.HessianResult;
 import dev.dualgrad.transforms.JacobianMode;
 import dev.dualgrad.transforms.JacobianOptions;
@@ -43,7 +44,7 @@ public final class SecondOrder {
         JacobianResult r = Jacobians.jacobian(xs -> gradient("hessian", f, xs[0]), o, new Tensor[] {x});
         Tensor h = r.jacobian();
         int n = x.size();
-        double[] d = h.buffer();
+        double[] d = Tensors.buffer(h);
         double diff = 0, norm = 0;
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {

@@ -1,5 +1,6 @@
 package dev.dualgrad.internal.ops;
 
+import dev.dualgrad.internal.engine.Tensors;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -34,7 +35,7 @@ final class Conformance {
     }
 
     static void close(String what, OpSpec spec, Tensor[] xs, Tensor analytic, Tensor numeric) {
-        double[] a = analytic.buffer(), n = numeric.buffer();
+        double[] a = Tensors.buffer(analytic), n = Tensors.buffer(numeric);
         assertArrayEquals(numeric.shape(), analytic.shape(), what + ": shapes differ for " + describe(spec, xs));
         for (int i = 0; i < a.length; i++) {
             if (!(Math.abs(a[i] - n[i]) <= ATOL + RTOL * Math.abs(n[i]))) {
@@ -70,13 +71,13 @@ final class Conformance {
         Tensor[] jtw = Diff.vjp(f, xs).applyAll(w);
         double fwd = 0, rev = 0, scale = 0;
         for (int i = 0; i < jv.size(); i++) {
-            fwd += w.buffer()[i] * jv.buffer()[i];
-            scale += Math.abs(w.buffer()[i] * jv.buffer()[i]);
+            fwd += Tensors.buffer(w)[i] * Tensors.buffer(jv)[i];
+            scale += Math.abs(Tensors.buffer(w)[i] * Tensors.buffer(jv)[i]);
         }
         for (int k = 0; k < xs.length; k++) {
             for (int i = 0; i < v[k].size(); i++) {
-                rev += jtw[k].buffer()[i] * v[k].buffer()[i];
-                scale += Math.abs(jtw[k].buffer()[i] * v[k].buffer()[i]);
+                rev += Tensors.buffer(jtw[k])[i] * Tensors.buffer(v[k])[i];
+                scale += Math.abs(Tensors.buffer(jtw[k])[i] * Tensors.buffer(v[k])[i]);
             }
         }
         if (!(Math.abs(fwd - rev) <= 1e-10 * scale + 1e-14)) {
@@ -94,7 +95,7 @@ final class Conformance {
         Tensor[] rev1 = Diff.jacobian(f, o.mode(JacobianMode.REVERSE).chunkSize(1), xs).jacobians();
         Tensor[] fwd2 = Diff.jacobian(f, o.mode(JacobianMode.FORWARD).chunkSize(2), xs).jacobians();
         for (int k = 0; k < xs.length; k++) {
-            double[] a = fwd[k].buffer(), b = rev[k].buffer();
+            double[] a = Tensors.buffer(fwd[k]), b = Tensors.buffer(rev[k]);
             double max = 0;
             for (double x : a) max = Math.max(max, Math.abs(x));
             for (int i = 0; i < a.length; i++) {
@@ -103,9 +104,9 @@ final class Conformance {
                             k, i, a[i], b[i], describe(spec, xs)));
                 }
             }
-            assertArrayEquals(fwd[k].buffer(), fwd1[k].buffer(), 0, "forward Jacobian depends on the chunk size (all vs 1)\n" + describe(spec, xs));
-            assertArrayEquals(fwd[k].buffer(), fwd2[k].buffer(), 0, "forward Jacobian depends on the chunk size (all vs 2)\n" + describe(spec, xs));
-            assertArrayEquals(rev[k].buffer(), rev1[k].buffer(), 0, "reverse Jacobian depends on the chunk size (all vs 1)\n" + describe(spec, xs));
+            assertArrayEquals(Tensors.buffer(fwd[k]), Tensors.buffer(fwd1[k]), 0, "forward Jacobian depends on the chunk size (all vs 1)\n" + describe(spec, xs));
+            assertArrayEquals(Tensors.buffer(fwd[k]), Tensors.buffer(fwd2[k]), 0, "forward Jacobian depends on the chunk size (all vs 2)\n" + describe(spec, xs));
+            assertArrayEquals(Tensors.buffer(rev[k]), Tensors.buffer(rev1[k]), 0, "reverse Jacobian depends on the chunk size (all vs 1)\n" + describe(spec, xs));
         }
     }
 
@@ -138,23 +139,23 @@ final class Conformance {
         close("hvp vs finite differences of the gradient", spec, xs, hv, num);
         Tensor hv2 = dev.dualgrad.internal.transforms.SecondOrder.hvpReverseOverForward(s, x, v);
         double scale = 0;
-        for (double d : hv.buffer()) scale = Math.max(scale, Math.abs(d));
+        for (double d : Tensors.buffer(hv)) scale = Math.max(scale, Math.abs(d));
         for (int i = 0; i < hv.size(); i++) {
-            if (!(Math.abs(hv.buffer()[i] - hv2.buffer()[i]) <= 1e-11 * Math.max(1, scale))) {
-                fail("forward-over-reverse hvp ≠ reverse-over-forward hvp at " + i + ": " + hv.buffer()[i] + " vs " + hv2.buffer()[i] + "\n" + describe(spec, xs));
+            if (!(Math.abs(Tensors.buffer(hv)[i] - Tensors.buffer(hv2)[i]) <= 1e-11 * Math.max(1, scale))) {
+                fail("forward-over-reverse hvp ≠ reverse-over-forward hvp at " + i + ": " + Tensors.buffer(hv)[i] + " vs " + Tensors.buffer(hv2)[i] + "\n" + describe(spec, xs));
             }
         }
         dev.dualgrad.transforms.HessianResult h = Diff.hessianWithCheck(s, x, JacobianOptions.defaults());
-        double[] hd = h.hessian().buffer();
+        double[] hd = Tensors.buffer(h.hessian());
         int n = x.size();
         double hmax = 0;
         for (double d : hd) hmax = Math.max(hmax, Math.abs(d));
         if (!(h.asymmetry() <= 1e-12 * Math.max(1, hmax) * n)) fail("Hessian not symmetric to rounding: " + h + "\n" + describe(spec, xs));
         double[] hvFromH = new double[n];
-        for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) hvFromH[i] += hd[i * n + j] * v.buffer()[j];
+        for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) hvFromH[i] += hd[i * n + j] * Tensors.buffer(v)[j];
         for (int i = 0; i < n; i++) {
-            if (!(Math.abs(hvFromH[i] - hv.buffer()[i]) <= 1e-11 * Math.max(1, hmax) * n)) {
-                fail("Hessian·v ≠ hvp at " + i + ": " + hvFromH[i] + " vs " + hv.buffer()[i] + "\n" + describe(spec, xs));
+            if (!(Math.abs(hvFromH[i] - Tensors.buffer(hv)[i]) <= 1e-11 * Math.max(1, hmax) * n)) {
+                fail("Hessian·v ≠ hvp at " + i + ": " + hvFromH[i] + " vs " + Tensors.buffer(hv)[i] + "\n" + describe(spec, xs));
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.dualgrad.internal.ops;
 
+import dev.dualgrad.internal.engine.Tensors;
 import static dev.dualgrad.internal.ops.Domain.DISTINCT;
 import static dev.dualgrad.internal.ops.Domain.NONZERO;
 import static dev.dualgrad.internal.ops.Domain.POSITIVE;
@@ -62,7 +63,7 @@ public final class OpRegistry {
     /** No pair of broadcast elements within 0.05 of each other: maximum and minimum are smooth there. */
     private static final Predicate<Tensor[]> NO_TIES = xs -> {
         int[] out = Shape.broadcast("ties", xs[0].shape(), xs[1].shape());
-        double[] a = Kernels.broadcastTo(xs[0], out).buffer(), b = Kernels.broadcastTo(xs[1], out).buffer();
+        double[] a = Tensors.buffer(Kernels.broadcastTo(xs[0], out)), b = Tensors.buffer(Kernels.broadcastTo(xs[1], out));
         for (int i = 0; i < a.length; i++) if (Math.abs(a[i] - b[i]) < 0.05) return false;
         return true;
     };
@@ -94,7 +95,7 @@ public final class OpRegistry {
         binary(r, "add", REAL, REAL, ANY, (a, b) -> a.add(b));
         binary(r, "sub", REAL, REAL, ANY, (a, b) -> a.sub(b));
         binary(r, "mul", REAL, REAL, ANY, (a, b) -> a.mul(b));
-        binary(r, "mulStrongZero", REAL, REAL, ANY, (a, b) -> a.mulStrongZero(b));
+        binary(r, "mulStrongZero", REAL, REAL, ANY, (a, b) -> Tensors.mulStrongZero(a, b));
         binary(r, "div", REAL, NONZERO, ANY, (a, b) -> a.div(b));
         binary(r, "pow", POSITIVE, REAL, ANY, (a, b) -> a.pow(b));
         binary(r, "maximum", REAL, REAL, NO_TIES, (a, b) -> a.maximum(b));

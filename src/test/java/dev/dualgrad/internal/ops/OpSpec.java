@@ -1,5 +1,6 @@
 package dev.dualgrad.internal.ops;
 
+import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.tensor.Tensor;
 import java.util.Arrays;
 import java.util.List;
@@ -33,7 +34,7 @@ public record OpSpec(String name, String method, Domain[] domains, double[] kink
     /** True when every value is admitted by its domain, away from the kinks, and the extra condition holds. */
     public boolean admits(Tensor[] xs) {
         for (int i = 0; i < xs.length; i++) {
-            for (double v : xs[i].buffer()) {
+            for (double v : Tensors.buffer(xs[i])) {
                 if (!domains[i].admits(v)) return false;
                 for (double k : kinks) if (Math.abs(v - k) < 0.05) return false;
             }

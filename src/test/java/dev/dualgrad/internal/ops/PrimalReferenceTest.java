@@ -1,5 +1,6 @@
 package dev.dualgrad.internal.ops;
 
+import dev.dualgrad.internal.engine.Tensors;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -106,7 +107,7 @@ class PrimalReferenceTest {
                             ia += k * sa[d];
                             ib += k * sb[d];
                         }
-                        assertEquals(op.applyAsDouble(xs[0].buffer()[ia], xs[1].buffer()[ib]), y.buffer()[f], 0, spec.name() + " element " + f);
+                        assertEquals(op.applyAsDouble(Tensors.buffer(xs[0])[ia], Tensors.buffer(xs[1])[ib]), Tensors.buffer(y)[f], 0, spec.name() + " element " + f);
                     }
                 }
             }));
@@ -157,9 +158,9 @@ class PrimalReferenceTest {
         for (int[][] sh : new int[][][] {{{5, 7}, {7, 9}}, {{2, 20, 33}, {33, 17}}, {{40, 300}, {3, 300, 50}}}) {
             Tensor a = Tensor.randn(1, sh[0]), b = Tensor.randn(2, sh[1]);
             Tensor ref = a.matmul(b), at = a.transpose(), bt = b.transpose();
-            assertArrayEquals(ref.buffer(), at.matmul(b, true, false).buffer(), 0.0);
-            assertArrayEquals(ref.buffer(), a.matmul(bt, false, true).buffer(), 0.0);
-            assertArrayEquals(ref.buffer(), at.matmul(bt, true, true).buffer(), 0.0);
+            assertArrayEquals(Tensors.buffer(ref), Tensors.buffer(at.matmul(b, true, false)), 0.0);
+            assertArrayEquals(Tensors.buffer(ref), Tensors.buffer(a.matmul(bt, false, true)), 0.0);
+            assertArrayEquals(Tensors.buffer(ref), Tensors.buffer(at.matmul(bt, true, true)), 0.0);
             assertArrayEquals(ref.shape(), a.matmul(bt, false, true).shape());
         }
     }
@@ -218,10 +219,10 @@ class PrimalReferenceTest {
             }
         }
         Tensor mask = Tensor.vector(1, 0, 1), w = Tensor.where(mask, Tensor.vector(1, 2, 3), Tensor.scalar(-1));
-        assertArrayEquals(new double[] {1, -1, 3}, w.buffer(), 0);
+        assertArrayEquals(new double[] {1, -1, 3}, Tensors.buffer(w), 0);
         Tensor pk = x.select(0, 0).pick(new int[] {3, 0, 2}), sc = Tensor.vector(7, 8).scatter(new int[] {2, 0}, 3);
-        assertArrayEquals(new double[] {x.get(0, 0, 3), x.get(0, 1, 0), x.get(0, 2, 2)}, pk.buffer(), 0);
-        assertArrayEquals(new double[] {0, 0, 7, 8, 0, 0}, sc.buffer(), 0);
+        assertArrayEquals(new double[] {x.get(0, 0, 3), x.get(0, 1, 0), x.get(0, 2, 2)}, Tensors.buffer(pk), 0);
+        assertArrayEquals(new double[] {0, 0, 7, 8, 0, 0}, Tensors.buffer(sc), 0);
     }
 
     @Test

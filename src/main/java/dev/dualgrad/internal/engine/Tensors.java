@@ -1,0 +1,82 @@
+package dev.dualgrad.internal.engine;
+
+import dev.dualgrad.tensor.Tensor;
+
+/**
+ * The engine's access to a {@link Tensor}'s internals: its backing array, its level, its primal or
+ * value one level down, its tangent and its tape node. {@code Tensor} hands this package an
+ * {@link Access} when it is initialised; the package is not exported by the module, so users never
+ * reach a live array or a level.
+ */
+public final class Tensors {
+    private Tensors() {}
+
+    /** What {@code Tensor} exposes to the engine; implemented inside {@code Tensor}. */
+    public interface Access {
+        Tensor adopt(double[] data, int[] shape);
+        Tensor shapeOnly(Tensor x);
+        boolean isShapeOnly(Tensor x);
+        Tensor dual(Level level, Tensor primal, Tensor tangent);
+        Tensor traced(Level level, Tensor value, int node);
+        Level level(Tensor x);
+        Tensor inner(Tensor x);
+        Tensor tangentPart(Tensor x);
+        int node(Tensor x);
+        double[] buffer(Tensor x);
+        Tensor mulStrongZero(Tensor a, Tensor b);
+    }
+
+    private static Access access;
+
+    /** Called once, by {@code Tensor}'s static initialiser. */
+    public static synchronized void install(Access a) {
+        if (access != null) throw new IllegalStateException("Tensor access is installed already");
+        access = a;
+    }
+
+    private static Access access() {
+        Access a = access;
+        if (a == null) {
+            try { // Tensor installs it from its static initialiser
+                Class.forName(Tensor.class.getName(), true, Tensors.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+            a = access;
+        }
+        return a;
+    }
+
+    /** A concrete tensor that takes ownership of {@code data} without copying; the caller never writes to it again. */
+    public static Tensor adopt(double[] data, int... shape) { return access().adopt(data, shape); }
+
+    /** A stand-in that keeps only the shape of {@code x}: reading its values throws. */
+    public static Tensor shapeOnly(Tensor x) { return access().shapeOnly(x); }
+
+    /** True for a {@link #shapeOnly} stand-in. */
+    public static boolean isShapeOnly(Tensor x) { return access().isShapeOnly(x); }
+
+    /** A dual tensor of {@code level}: {@code primal} one level down and its tangent {@code [k..., primal.shape]}. */
+    public static Tensor dual(Level level, Tensor primal, Tensor tangent) { return access().dual(level, primal, tangent); }
+
+    /** A tensor recorded as {@code node} on the tape {@code level}. */
+    public static Tensor traced(Level level, Tensor value, int node) { return access().traced(level, value, node); }
+
+    /** The level {@code x} belongs to, or null for a concrete tensor. */
+    public static Level level(Tensor x) { return access().level(x); }
+
+    /** The primal (dual level) or value (tape level) of {@code x} one level down. */
+    public static Tensor inner(Tensor x) { return access().inner(x); }
+
+    /** The tangent of a dual tensor, {@code [k..., shape]}; null otherwise. */
+    public static Tensor tangentPart(Tensor x) { return access().tangentPart(x); }
+
+    /** The tape node of a traced tensor; -1 otherwise. */
+    public static int node(Tensor x) { return access().node(x); }
+
+    /** The backing array, not a copy: never write to it. */
+    public static double[] buffer(Tensor x) { return access().buffer(x); }
+
+    /** a·b elementwise where 0·(anything, even ∞ or NaN) is 0: the product every derivative rule uses. */
+    public static Tensor mulStrongZero(Tensor a, Tensor b) { return access().mulStrongZero(a, b); }
+}
