@@ -39,7 +39,7 @@ public final class Seed000CrossEntropyJacobian {
 
         // Soft targets (probabilities) are a Tensor: differentiate w.r.t. both arguments.
         Tensor probs = Tensor.randn(2, 3, 5).softmax(1);
-        JacobianResult both = Diff.jacobian(xs -> Loss.crossEntropy(xs[0], xs[1]), JacobianOptions.defaults(), logits, probs);
+        JacobianResult both = Diff.jacobianWithPlan(xs -> Loss.crossEntropy(xs[0], xs[1]), new Tensor[] {logits, probs}, JacobianOptions.defaults());
         out.println("soft targets: d CE / d logits =\n" + both.get(0));
         out.println("soft targets: d CE / d targets = −log_softmax(logits)/N =\n" + both.get(1));
         Checks.close("d CE / d soft targets", both.get(1), logits.logSoftmax(1).neg().div(3), 1e-15);

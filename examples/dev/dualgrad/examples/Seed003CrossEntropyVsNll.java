@@ -3,6 +3,7 @@ package dev.dualgrad.examples;
 import dev.dualgrad.Diff;
 import dev.dualgrad.Loss;
 import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.transforms.PerArgument;
 import java.io.PrintStream;
 
 /**
@@ -26,18 +27,18 @@ public final class Seed003CrossEntropyVsNll {
         Tensor weight = Tensor.randn(20, 4, 2).mul(0.5), bias = Tensor.randn(21, 4).mul(0.1);
         Tensor x = Tensor.of(new double[][] {{1, 2}});
         int[] t = {3};
-        Tensor[] ce = Diff.grad(p -> Loss.crossEntropy(x.matmul(p[0].transpose()).add(p[1]), t), weight, bias);
-        Tensor[] nllRaw = Diff.grad(p -> Loss.nll(x.matmul(p[0].transpose()).add(p[1]), t), weight, bias);
-        Tensor[] nllLsm = Diff.grad(p -> Loss.nll(x.matmul(p[0].transpose()).add(p[1]).logSoftmax(1), t), weight, bias);
-        out.println("cross-entropy:          dL/dW =\n" + ce[0]);
-        out.println("NLL on raw scores:      dL/dW =\n" + nllRaw[0]);
-        out.println("NLL on log_softmax:     dL/dW =\n" + nllLsm[0]);
+        PerArgument ce = Diff.grad(p -> Loss.crossEntropy(x.matmul(p[0].transpose()).add(p[1]), t), weight, bias);
+        PerArgument nllRaw = Diff.grad(p -> Loss.nll(x.matmul(p[0].transpose()).add(p[1]), t), weight, bias);
+        PerArgument nllLsm = Diff.grad(p -> Loss.nll(x.matmul(p[0].transpose()).add(p[1]).logSoftmax(1), t), weight, bias);
+        out.println("cross-entropy:          dL/dW =\n" + ce.get(0));
+        out.println("NLL on raw scores:      dL/dW =\n" + nllRaw.get(0));
+        out.println("NLL on log_softmax:     dL/dW =\n" + nllLsm.get(0));
 
         Tensor z = x.matmul(weight.transpose()).add(bias);
         Tensor dz = z.softmax(1).sub(Tensor.ones(1).scatter(t, 4)); // softmax − onehot, shape [1, 4]
-        Checks.close("CE gradient = (softmax − onehot) ⊗ x", ce[0], dz.transpose().matmul(x), 1e-15);
-        Checks.close("NLL on raw scores: −x on the target row only", nllRaw[0], Tensor.ones(1).scatter(t, 4).neg().transpose().matmul(x), 0);
-        Checks.close("NLL(log_softmax) = CE", nllLsm[0], ce[0], 1e-15);
-        Checks.close("same bias gradient", nllLsm[1], ce[1], 1e-15);
+        Checks.close("CE gradient = (softmax − onehot) ⊗ x", ce.get(0), dz.transpose().matmul(x), 1e-15);
+        Checks.close("NLL on raw scores: −x on the target row only", nllRaw.get(0), Tensor.ones(1).scatter(t, 4).neg().transpose().matmul(x), 0);
+        Checks.close("NLL(log_softmax) = CE", nllLsm.get(0), ce.get(0), 1e-15);
+        Checks.close("same bias gradient", nllLsm.get(1), ce.get(1), 1e-15);
     }
 }

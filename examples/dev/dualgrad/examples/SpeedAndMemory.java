@@ -8,6 +8,7 @@ import dev.dualgrad.nn.Mlp;
 import dev.dualgrad.internal.kernels.Kernels;
 import dev.dualgrad.tensor.Parallelism;
 import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.transforms.PerArgument;
 import dev.dualgrad.transforms.MultiTensorFunction;
 import dev.dualgrad.transforms.Pullback;
 import java.io.PrintStream;
@@ -41,11 +42,11 @@ public final class SpeedAndMemory {
         int[] labels = new int[256];
         for (int i = 0; i < labels.length; i++) labels[i] = i % 10;
         MultiTensorFunction loss = ps -> Loss.crossEntropy(net.forward(ps, batch), labels);
-        Tensor[] one = Diff.grad(loss, net.parameterArray());
+        PerArgument one = Diff.grad(loss, net.parameterArray());
         ForkJoinPool pool = new ForkJoinPool(2);
         try {
-            Tensor[] two = Parallelism.with(pool, () -> Diff.grad(loss, net.parameterArray()));
-            for (int i = 0; i < one.length; i++) Checks.close("gradient " + i + " on 2 threads", two[i], one[i], 0);
+            PerArgument two = Parallelism.with(pool, () -> Diff.grad(loss, net.parameterArray()));
+            for (int i = 0; i < one.size(); i++) Checks.close("gradient " + i + " on 2 threads", two.get(i), one.get(i), 0);
         } finally {
             pool.shutdown();
         }

@@ -10,6 +10,7 @@ import dev.dualgrad.transforms.JacobianOptions;
 import dev.dualgrad.transforms.JacobianResult;
 import dev.dualgrad.internal.transforms.Jacobians;
 import dev.dualgrad.transforms.MultiTensorFunction;
+import dev.dualgrad.transforms.PerArgument;
 import dev.dualgrad.transforms.Pullback;
 import dev.dualgrad.internal.transforms.Reverse;
 import dev.dualgrad.internal.transforms.SecondOrder;
@@ -25,7 +26,9 @@ import dev.dualgrad.transforms.ValueAndTangent;
  *   <li>{@code grad(f, x)} = ∇f(x) = Jᵀ·1 for a scalar f.</li>
  *   <li>{@code jacobian(f, x)} = J, shaped output shape followed by input shape, by forward or reverse mode.</li>
  * </ul>
- * Functions of several tensors get one result per argument. Arguments that must not be differentiated
+ * Every transform takes its options last and has an overload without them. Functions of several
+ * tensors ({@link MultiTensorFunction}) get one result per argument, always as a {@link PerArgument}
+ * read with {@code get(i)}. Arguments that must not be differentiated
  * (integer class labels, options) are captured by the lambda as constants; an {@code int[]} cannot
  * be differentiated at all. Transforms nest: {@code grad} of a function that calls {@code jvp} inside
  * differentiates the JVP, and nested calls never confuse their tangents.
@@ -35,26 +38,64 @@ public final class Diff {
 
     // ------------------------------------------------------------------ forward mode
 
-    /** f(x) and J·v, with v shaped like x. */
+    /**
+     * f(x) and the Jacobian-vector product J·v, by one forward pass.
+     *
+     * @param f the function
+     * @param x the point
+     * @param v the tangent, shaped like x
+     * @return f(x) and J·v (shaped like f(x))
+     * @throws IllegalArgumentException when v is not shaped like x
+     */
     public static ValueAndTangent jvp(TensorFunction f, Tensor x, Tensor v) {
         return Forward.jvp("jvp", xs -> f.apply(xs[0]), new Tensor[] {x}, new Tensor[] {v}, false);
     }
 
-    /** f(x₁..) and Σᵢ Jᵢ·vᵢ, with vᵢ shaped like xᵢ. */
+    /**
+     * f(x₁, …) and Σᵢ Jᵢ·vᵢ, by one forward pass.
+     *
+     * @param f the function of several tensors
+     * @param xs the point, one tensor per argument
+     * @param vs the tangents, vᵢ shaped like xᵢ
+     * @return f(x) and Σᵢ (∂f/∂xᵢ)·vᵢ
+     */
     public static ValueAndTangent jvp(MultiTensorFunction f, Tensor[] xs, Tensor[] vs) {
         return Forward.jvp("jvp", f, xs, vs, false);
     }
 
-    /** k JVPs in one pass: V is [k, ...x.shape], the tangent returned [k, ...f(x).shape]. */
+    /**
+     * k JVPs in one forward pass.
+     *
+     * @param f the function
+     * @param x the point
+     * @param v k tangents stacked, shaped [k, ...x.shape]
+     * @return f(x) and the k products J·v[i] stacked, shaped [k, ...f(x).shape]
+     */
     public static ValueAndTangent jvpBatched(TensorFunction f, Tensor x, Tensor v) {
         return Forward.jvp("jvpBatched", xs -> f.apply(xs[0]), new Tensor[] {x}, new Tensor[] {v}, true);
     }
 
+    /**
+     * k JVPs of a function of several tensors in one forward pass.
+     *
+     * @param f the function of several tensors
+     * @param xs the point
+     * @param vs for each argument, k tangents shaped [k, ...xᵢ.shape]
+     * @return f(x) and Σᵢ Jᵢ·vᵢ[j] for each direction j, shaped [k, ...f(x).shape]
+     */
     public static ValueAndTangent jvpBatched(MultiTensorFunction f, Tensor[] xs, Tensor[] vs) {
         return Forward.jvp("jvpBatched", f, xs, vs, true);
     }
 
-    /** ∇f(x)·v for a scalar f, by one forward pass. */
+    /**
+     * The directional derivative ∇f(x)·v of a scalar f, by one forward pass.
+     *
+     * @param f a function returning one element
+     * @param x the point
+     * @param v the direction, shaped like x
+     * @return ∇f(x)·v
+     * @throws IllegalArgumentException when f(x) has more than one element
+     */
     public static double directionalDerivative(TensorFunction f, Tensor x, Tensor v) {
         ValueAndTangent r = jvp(f, x, v);
         if (r.value().size() != 1) {
@@ -66,70 +107,216 @@ public final class Diff {
 
     // ------------------------------------------------------------------ reverse mode
 
-    /** f(x) and a reusable pullback u ↦ uᵀJ, with u shaped like f(x). */
+    /**
+     * f(x) and a reusable pullback u ↦ uᵀJ: f is recorded once, each call of the pullback is one sweep.
+     *
+     * @param f the function
+     * @param x the point
+     * @return f(x) and the pullback, which takes u shaped like f(x)
+     */
     public static Pullback vjp(TensorFunction f, Tensor x) {
         return Reverse.vjp("vjp", xs -> f.apply(xs[0]), new Tensor[] {x});
     }
 
+    /**
+     * f(x₁, …) and a reusable pullback u ↦ (uᵀJ₁, uᵀJ₂, …).
+     *
+     * @param f the function of several tensors
+     * @param xs the point
+     * @return f(x) and the pullback; {@link Pullback#applyAll} gives one cotangent per argument
+     */
     public static Pullback vjp(MultiTensorFunction f, Tensor... xs) {
         return Reverse.vjp("vjp", f, xs);
     }
 
-    /** ∇f(x) for a scalar f. */
+    /**
+     * The gradient ∇f(x) = Jᵀ·1 of a scalar f, by one recording and one sweep.
+     *
+     * @param f a function returning one element
+     * @param x the point
+     * @return ∇f(x), shaped like x
+     * @throws IllegalArgumentException when f(x) has more than one element
+     */
     public static Tensor grad(TensorFunction f, Tensor x) {
         return valueAndGrad(f, x).grad();
     }
 
-    /** ∇ᵢf for each argument. */
-    public static Tensor[] grad(MultiTensorFunction f, Tensor... xs) {
+    /**
+     * The gradient of a scalar f with respect to each argument.
+     *
+     * @param f a function of several tensors returning one element
+     * @param xs the point
+     * @return ∂f/∂xᵢ for each argument, shaped like xᵢ
+     */
+    public static PerArgument grad(MultiTensorFunction f, Tensor... xs) {
         return Reverse.valueAndGrad("grad", f, xs).grads();
     }
 
+    /**
+     * f(x) and ∇f(x) of a scalar f, from one recording.
+     *
+     * @param f a function returning one element
+     * @param x the point
+     * @return f(x) and ∇f(x)
+     */
     public static ValueAndGrad valueAndGrad(TensorFunction f, Tensor x) {
         return Reverse.valueAndGrad("grad", xs -> f.apply(xs[0]), new Tensor[] {x});
     }
 
+    /**
+     * f(x) and its gradient with respect to each argument, from one recording.
+     *
+     * @param f a function of several tensors returning one element
+     * @param xs the point
+     * @return f(x) and ∂f/∂xᵢ for each argument
+     */
     public static ValueAndGrad valueAndGrad(MultiTensorFunction f, Tensor... xs) {
         return Reverse.valueAndGrad("grad", f, xs);
     }
 
     // ------------------------------------------------------------------ Jacobians
 
-    /** J of f at x, shaped f(x).shape followed by x.shape; the mode is chosen from the sizes. */
+    /**
+     * The Jacobian J[i..., j...] = ∂f(x)[i...]/∂x[j...], shaped f(x).shape followed by x.shape. The mode
+     * is chosen from the sizes: n/k forward passes when the input is the smaller, m/c reverse sweeps
+     * otherwise (see {@link JacobianOptions}).
+     *
+     * @param f the function
+     * @param x the point
+     * @return J
+     */
     public static Tensor jacobian(TensorFunction f, Tensor x) {
         return jacobian(f, x, JacobianOptions.defaults());
     }
 
+    /**
+     * The Jacobian, with the mode, chunk size, memory budget or verification set by {@code options}.
+     *
+     * @param f the function
+     * @param x the point
+     * @param options how to compute it
+     * @return J, shaped f(x).shape followed by x.shape
+     */
     public static Tensor jacobian(TensorFunction f, Tensor x, JacobianOptions options) {
         return jacobianWithPlan(f, x, options).jacobian();
     }
 
-    /** J and the plan (mode, chunk, passes, memory, and why) that produced it. */
+    /**
+     * The Jacobian of f with respect to each argument, the mode chosen from the sizes.
+     *
+     * @param f the function of several tensors
+     * @param xs the point
+     * @return ∂f/∂xᵢ for each argument, shaped f(x).shape followed by xᵢ.shape
+     */
+    public static PerArgument jacobian(MultiTensorFunction f, Tensor... xs) {
+        return jacobian(f, xs, JacobianOptions.defaults());
+    }
+
+    /**
+     * The Jacobian of f with respect to each argument.
+     *
+     * @param f the function of several tensors
+     * @param xs the point
+     * @param options how to compute it
+     * @return ∂f/∂xᵢ for each argument
+     */
+    public static PerArgument jacobian(MultiTensorFunction f, Tensor[] xs, JacobianOptions options) {
+        return jacobianWithPlan(f, xs, options).jacobians();
+    }
+
+    /**
+     * The Jacobian and the plan (mode, chunk, passes, memory, and why) that produced it.
+     *
+     * @param f the function
+     * @param x the point
+     * @return J and its plan
+     */
+    public static JacobianResult jacobianWithPlan(TensorFunction f, Tensor x) {
+        return jacobianWithPlan(f, x, JacobianOptions.defaults());
+    }
+
+    /**
+     * The Jacobian and the plan that produced it.
+     *
+     * @param f the function
+     * @param x the point
+     * @param options how to compute it
+     * @return J and its plan
+     */
     public static JacobianResult jacobianWithPlan(TensorFunction f, Tensor x, JacobianOptions options) {
         return Jacobians.jacobian(xs -> f.apply(xs[0]), options, new Tensor[] {x});
     }
 
-    /** One Jacobian per argument, and the plan. */
-    public static JacobianResult jacobian(MultiTensorFunction f, JacobianOptions options, Tensor... xs) {
+    /**
+     * One Jacobian per argument, and the plan that produced them.
+     *
+     * @param f the function of several tensors
+     * @param xs the point
+     * @param options how to compute them
+     * @return the Jacobians and their plan
+     */
+    public static JacobianResult jacobianWithPlan(MultiTensorFunction f, Tensor[] xs, JacobianOptions options) {
         return Jacobians.jacobian(f, options, xs);
     }
 
     // ------------------------------------------------------------------ second order
 
     /**
-     * The Hessian-vector product H·v of a scalar f, v shaped like x, by forward mode over reverse mode:
-     * one gradient computation carrying one tangent, a few gradients' cost.
+     * The Hessian-vector product H·v of a scalar f, by forward mode over reverse mode: one gradient
+     * computation carrying one tangent, a few gradients' cost. H[i, j] = ∂²f/∂xᵢ∂xⱼ.
+     *
+     * @param f a function returning one element
+     * @param x the point
+     * @param v the direction, shaped like x
+     * @return H·v, shaped like x
      */
     public static Tensor hvp(TensorFunction f, Tensor x, Tensor v) {
         return SecondOrder.hvp(f, x, v);
     }
 
-    /** The Hessian of a scalar f, shaped x.shape + x.shape: k columns H·e_j per forward-over-reverse pass. */
+    /**
+     * The Hessian H[i..., j...] = ∂²f/∂x[i...]∂x[j...] of a scalar f, shaped x.shape + x.shape: k
+     * columns H·eⱼ per forward-over-reverse pass.
+     *
+     * @param f a function returning one element
+     * @param x the point
+     * @return H, as computed (not symmetrised)
+     */
     public static Tensor hessian(TensorFunction f, Tensor x) {
-        return hessianWithCheck(f, x, JacobianOptions.defaults()).hessian();
+        return hessian(f, x, JacobianOptions.defaults());
     }
 
-    /** The Hessian with ‖H − Hᵀ‖ and the plan; options set the chunk size and memory budget. */
+    /**
+     * The Hessian, with the chunk size and memory budget set by {@code options}.
+     *
+     * @param f a function returning one element
+     * @param x the point
+     * @param options the chunk size (columns per pass) and memory budget
+     * @return H, shaped x.shape + x.shape
+     */
+    public static Tensor hessian(TensorFunction f, Tensor x, JacobianOptions options) {
+        return hessianWithCheck(f, x, options).hessian();
+    }
+
+    /**
+     * The Hessian with ‖H − Hᵀ‖_F and the plan.
+     *
+     * @param f a function returning one element
+     * @param x the point
+     * @return H, its asymmetry and the plan
+     */
+    public static HessianResult hessianWithCheck(TensorFunction f, Tensor x) {
+        return hessianWithCheck(f, x, JacobianOptions.defaults());
+    }
+
+    /**
+     * The Hessian with ‖H − Hᵀ‖_F and the plan; options set the chunk size and memory budget.
+     *
+     * @param f a function returning one element
+     * @param x the point
+     * @param options the chunk size and memory budget
+     * @return H, its asymmetry and the plan
+     */
     public static HessianResult hessianWithCheck(TensorFunction f, Tensor x, JacobianOptions options) {
         return SecondOrder.hessian(f, x, options);
     }
@@ -140,15 +327,46 @@ public final class Diff {
      * Per-sample Jacobians of an f applied to each row of a batch: x [B, D...] ↦ y [B, C...] gives
      * J [B, C..., D...], J[b] = ∂y[b]/∂x[b], in min(D, C) directional derivatives whatever B is.
      * Checks first that f does not mix samples (see {@link JacobianOptions#checkIndependence}).
+     *
+     * @param f a function of a batch whose samples do not interact
+     * @param x the batch, [B, D...]
+     * @return J, [B, C..., D...]
      */
     public static Tensor batchJacobian(TensorFunction f, Tensor x) {
         return batchJacobian(f, x, JacobianOptions.defaults());
     }
 
+    /**
+     * Per-sample Jacobians, with the mode, chunk size and independence check set by {@code options}.
+     *
+     * @param f a function of a batch whose samples do not interact
+     * @param x the batch, [B, D...]
+     * @param options how to compute them
+     * @return J, [B, C..., D...]
+     */
     public static Tensor batchJacobian(TensorFunction f, Tensor x, JacobianOptions options) {
         return batchJacobianWithPlan(f, x, options).jacobian();
     }
 
+    /**
+     * Per-sample Jacobians and the plan that produced them.
+     *
+     * @param f a function of a batch whose samples do not interact
+     * @param x the batch, [B, D...]
+     * @return J and its plan
+     */
+    public static JacobianResult batchJacobianWithPlan(TensorFunction f, Tensor x) {
+        return batchJacobianWithPlan(f, x, JacobianOptions.defaults());
+    }
+
+    /**
+     * Per-sample Jacobians and the plan that produced them.
+     *
+     * @param f a function of a batch whose samples do not interact
+     * @param x the batch, [B, D...]
+     * @param options how to compute them
+     * @return J and its plan
+     */
     public static JacobianResult batchJacobianWithPlan(TensorFunction f, Tensor x, JacobianOptions options) {
         return BatchJacobians.batchJacobian(f, x, options);
     }
@@ -158,11 +376,22 @@ public final class Diff {
     /**
      * Compares the forward Jacobian, the reverse Jacobian and central finite differences (h = 1e-6)
      * and reports the largest disagreement and where it is.
+     *
+     * @param f the function
+     * @param x the point
+     * @return the three Jacobians and their worst disagreements
      */
     public static CheckReport check(TensorFunction f, Tensor x) {
         return Check.run(xs -> f.apply(xs[0]), new Tensor[] {x}, Check.EPS, Check.ATOL, Check.RTOL);
     }
 
+    /**
+     * Compares forward, reverse and finite-difference Jacobians for each argument.
+     *
+     * @param f the function of several tensors
+     * @param xs the point
+     * @return the three Jacobians per argument and their worst disagreements
+     */
     public static CheckReport check(MultiTensorFunction f, Tensor... xs) {
         return Check.run(f, xs, Check.EPS, Check.ATOL, Check.RTOL);
     }

@@ -2,6 +2,7 @@ package dev.dualgrad.nn;
 
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.transforms.PerArgument;
 
 /**
  * Adam (Kingma and Ba 2015), as PyTorch's: g ← g + λ·p; m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²;
@@ -30,7 +31,8 @@ public final class Adam implements Optimizer {
     }
 
     @Override
-    public void step(Module module, Tensor[] grads) {
+    public void step(Module module, PerArgument gradients) {
+        Tensor[] grads = gradients.toArray();
         double[][] p = state.begin("Adam", module, grads, 2);
         t++;
         double c1 = 1 - Math.pow(beta1, t), c2 = 1 - Math.pow(beta2, t);

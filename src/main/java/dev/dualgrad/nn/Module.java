@@ -14,7 +14,7 @@ import java.util.Map;
  * easily as w.r.t. inputs:
  *
  * <pre>{@code
- * Tensor[] g = Diff.grad(ps -> Loss.crossEntropy(model.forward(ps, x), labels), model.parameterArray());
+ * PerArgument g = Diff.grad(ps -> Loss.crossEntropy(model.forward(ps, x), labels), model.parameterArray());
  * }</pre>
  */
 public abstract class Module {

@@ -2,6 +2,7 @@ package dev.dualgrad.nn;
 
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.transforms.PerArgument;
 
 /**
  * Stochastic gradient descent with momentum and weight decay, as PyTorch's SGD:
@@ -29,7 +30,8 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
-    public void step(Module m, Tensor[] grads) {
+    public void step(Module m, PerArgument gradients) {
+        Tensor[] grads = gradients.toArray();
         double[][] p = state.begin("Sgd", m, grads, 1);
         for (int i = 0; i < p.length; i++) {
             double[] g = Tensors.buffer(grads[i]), b = state.buffers[0][i], pi = p[i];

@@ -136,7 +136,7 @@ public final class GradCheck {
             Tensor num = directional(v, xs, f);
             double[] a = Tensors.buffer(jv), n = Tensors.buffer(num);
             for (int i = 0; i < a.length; i++) jvpWorst.offer(-1, y.shape(), i, a[i], n[i], atol + rtol * Math.abs(n[i]));
-            Tensor[] ujt = Diff.vjp(f, xs).applyAll(u);
+            Tensor[] ujt = Diff.vjp(f, xs).applyAll(u).toArray();
             double rev = 0, fdDot = 0, fwdDot = 0, scale = 0;
             for (int i = 0; i < xs.length; i++) {
                 for (int k = 0; k < v[i].size(); k++) {
@@ -165,8 +165,8 @@ public final class GradCheck {
 
     private void fullJacobians(List<GradCheckResult.Check> checks, String fd) {
         JacobianOptions o = JacobianOptions.defaults();
-        Tensor[] fwd = Diff.jacobian(f, o.mode(JacobianMode.FORWARD), xs).jacobians();
-        Tensor[] rev = Diff.jacobian(f, o.mode(JacobianMode.REVERSE), xs).jacobians();
+        Tensor[] fwd = Diff.jacobian(f, xs, o.mode(JacobianMode.FORWARD)).toArray();
+        Tensor[] rev = Diff.jacobian(f, xs, o.mode(JacobianMode.REVERSE)).toArray();
         Worst modes = new Worst(), numeric = new Worst();
         for (int i = 0; i < xs.length; i++) {
             Tensor[] num = numericJacobian(i);

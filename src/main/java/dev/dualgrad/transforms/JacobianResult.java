@@ -4,16 +4,29 @@ import dev.dualgrad.tensor.Tensor;
 
 /**
  * Jacobians of f with respect to each argument, each shaped output shape followed by that argument's
- * shape, and the plan that produced them.
+ * shape (J[i..., j...] = ∂f(x)[i...]/∂x[j...]), and the plan that produced them.
+ *
+ * @param jacobians one Jacobian per argument
+ * @param plan the mode, chunk size, passes and memory used, and why
  */
-public record JacobianResult(Tensor[] jacobians, JacobianPlan plan) {
+public record JacobianResult(PerArgument jacobians, JacobianPlan plan) {
+    /**
+     * The Jacobian with respect to one argument.
+     *
+     * @param argument the argument's position; negative counts from the end
+     * @return ∂f/∂x_argument
+     */
     public Tensor get(int argument) {
-        return jacobians[argument];
+        return jacobians.get(argument);
     }
 
-    /** The Jacobian of a one-argument function. */
+    /**
+     * The Jacobian of a one-argument function.
+     *
+     * @return ∂f/∂x, shaped f(x).shape followed by x.shape
+     * @throws IllegalStateException when f has several arguments (use {@link #get(int)})
+     */
     public Tensor jacobian() {
-        if (jacobians.length != 1) throw new IllegalStateException("jacobian: there are " + jacobians.length + " Jacobians, one per argument; use get(i)");
-        return jacobians[0];
+        return jacobians.only();
     }
 }

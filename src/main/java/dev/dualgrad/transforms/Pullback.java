@@ -35,7 +35,7 @@ public interface Pullback {
      * @param u the cotangent, shaped like the output
      * @return one cotangent per input, each shaped like its input
      */
-    Tensor[] applyAll(Tensor u);
+    PerArgument applyAll(Tensor u);
 
     /**
      * c VJPs in one sweep, for a one-input function.
@@ -51,5 +51,5 @@ public interface Pullback {
      * @param u the cotangents, shaped [c, ...output shape]
      * @return for each input i, shaped [c, ...input i's shape]
      */
-    Tensor[] applyAllBatched(Tensor u);
+    PerArgument applyAllBatched(Tensor u);
 }

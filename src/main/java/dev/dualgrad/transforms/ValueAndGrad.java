@@ -2,11 +2,21 @@ package dev.dualgrad.transforms;
 
 import dev.dualgrad.tensor.Tensor;
 
-/** f(x) and ∇f(x), one gradient per argument. */
-public record ValueAndGrad(Tensor value, Tensor[] grads) {
-    /** The gradient of a one-argument function. */
+/**
+ * f(x) and ∇f(x) for a scalar f, one gradient per argument: {@code grads().get(i)} = ∂f/∂xᵢ, shaped
+ * like xᵢ.
+ *
+ * @param value f(x), a tensor of one element
+ * @param grads the gradients, one per argument
+ */
+public record ValueAndGrad(Tensor value, PerArgument grads) {
+    /**
+     * The gradient of a one-argument function.
+     *
+     * @return ∇f(x), shaped like x
+     * @throws IllegalStateException when f has several arguments (use {@link #grads()})
+     */
     public Tensor grad() {
-        if (grads.length != 1) throw new IllegalStateException("valueAndGrad: there are " + grads.length + " gradients, one per argument; use grads()");
-        return grads[0];
+        return grads.only();
     }
 }

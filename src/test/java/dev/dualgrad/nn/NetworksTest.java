@@ -11,6 +11,7 @@ import dev.dualgrad.Loss;
 import dev.dualgrad.data.Dataset;
 import dev.dualgrad.data.Digits;
 import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.transforms.PerArgument;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,16 +98,16 @@ class NetworksTest {
         double p0 = l.parameterArray()[0].get(0, 0), p1 = l.parameterArray()[0].get(0, 1);
         Sgd sgd = new Sgd(0.1, 0.9, 0.01, false);
         Tensor g = Tensor.of(new double[][] {{0.5, -1}});
-        sgd.step(l, new Tensor[] {g});
+        sgd.step(l, PerArgument.of(g));
         double d0 = 0.5 + 0.01 * p0, b0 = d0;
         double q0 = p0 - 0.1 * b0;
         assertEquals(q0, l.parameterArray()[0].get(0, 0), 1e-15);
         assertEquals(p1 - 0.1 * (-1 + 0.01 * p1), l.parameterArray()[0].get(0, 1), 1e-15);
-        sgd.step(l, new Tensor[] {g});
+        sgd.step(l, PerArgument.of(g));
         double d1 = 0.5 + 0.01 * q0, b1 = 0.9 * b0 + d1;
         assertEquals(q0 - 0.1 * b1, l.parameterArray()[0].get(0, 0), 1e-15);
         assertThrows(IllegalArgumentException.class, () -> new Sgd(-1));
-        assertThrows(IllegalArgumentException.class, () -> sgd.step(l, new Tensor[] {Tensor.zeros(2)}));
+        assertThrows(IllegalArgumentException.class, () -> sgd.step(l, PerArgument.of(Tensor.zeros(2))));
     }
 
     @Test
@@ -117,7 +118,7 @@ class NetworksTest {
         double m = 0, v = 0;
         for (int t = 1; t <= 3; t++) {
             double g = 0.3 * t;
-            adam.step(l, new Tensor[] {Tensor.of(new double[] {g}, 1, 1)});
+            adam.step(l, PerArgument.of(Tensor.of(new double[] {g}, 1, 1)));
             m = 0.9 * m + 0.1 * g;
             v = 0.999 * v + 0.001 * g * g;
             p -= 0.01 * (m / (1 - Math.pow(0.9, t))) / (Math.sqrt(v / (1 - Math.pow(0.999, t))) + 1e-8);

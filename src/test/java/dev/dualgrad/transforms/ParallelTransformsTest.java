@@ -28,12 +28,12 @@ class ParallelTransformsTest {
         assertTrue(2L * 256 * 64 * 256 >= Parallelism.MIN_FLOPS, "the first layer's product is split");
         Tensor[] ps = net.parameterArray();
         MultiTensorFunction loss = p -> Loss.crossEntropy(net.forward(p, x), t);
-        Tensor[] g1 = Diff.grad(loss, ps);
+        Tensor[] g1 = Diff.grad(loss, ps).toArray();
         Tensor bj1 = Diff.batchJacobian(net::forward, x);
         Tensor jv1 = Diff.jvp(z -> net.forward(z), x, Tensor.randn(7, 256, 64)).tangent();
         ForkJoinPool pool = new ForkJoinPool(2);
         try {
-            Tensor[] g2 = Parallelism.with(pool, () -> Diff.grad(loss, ps));
+            Tensor[] g2 = Parallelism.with(pool, () -> Diff.grad(loss, ps).toArray());
             for (int i = 0; i < ps.length; i++) assertArrayEquals(Tensors.buffer(g1[i]), Tensors.buffer(g2[i]), 0.0, "gradient " + i);
             assertArrayEquals(Tensors.buffer(bj1), Tensors.buffer(Parallelism.with(pool, () -> Diff.batchJacobian(net::forward, x))), 0.0);
             Tensor jv2 = Parallelism.with(pool, () -> Diff.jvp(z -> net.forward(z), x, Tensor.randn(7, 256, 64)).tangent());

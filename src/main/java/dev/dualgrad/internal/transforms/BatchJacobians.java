@@ -5,6 +5,7 @@ import dev.dualgrad.transforms.JacobianMode;
 import dev.dualgrad.transforms.JacobianOptions;
 import dev.dualgrad.transforms.JacobianPlan;
 import dev.dualgrad.transforms.JacobianResult;
+import dev.dualgrad.transforms.PerArgument;
 import dev.dualgrad.transforms.MultiTensorFunction;
 import dev.dualgrad.transforms.Pullback;
 import dev.dualgrad.transforms.TensorFunction;
@@ -68,14 +69,14 @@ public final class BatchJacobians {
                 double[] s = new double[k * b * c];
                 for (int i = 0; i < k; i++) for (int s0 = 0; s0 < b; s0++) s[(i * b + s0) * c + i0 + i] = 1;
                 Tensor seed = Tensors.adopt(s, Shape.concat(new int[] {k}, yShape));
-                rows[p] = probe.applyAllBatched(seed)[0].reshape(k, b, d);
+                rows[p] = probe.sweepBatched(seed)[0].reshape(k, b, d);
             }
             j = (passes == 1 ? rows[0] : Tensor.concat(0, rows)).permute(1, 0, 2); // [C, B, D] → [B, C, D]
         }
         JacobianPlan plan = new JacobianPlan(choice.mode(), d, c, chunk, passes,
                 8 * Math.max(1, probe.recordedElements()) * chunk, choice.why() + String.format(Locale.ROOT,
                 " Each direction is seeded on all %d samples at once, so the passes do not grow with the batch.", b));
-        return new JacobianResult(new Tensor[] {j.reshape(Shape.concat(Shape.concat(new int[] {b}, cShape), dShape))}, plan);
+        return new JacobianResult(PerArgument.of(j.reshape(Shape.concat(Shape.concat(new int[] {b}, cShape), dShape))), plan);
     }
 
     /** Tangents on sample 0 and on sample B−1 only; every other sample's output tangent must be exactly zero. */

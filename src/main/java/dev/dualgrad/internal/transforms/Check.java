@@ -15,8 +15,8 @@ public final class Check {
 
     public static CheckReport run(MultiTensorFunction f, Tensor[] xs, double eps, double atol, double rtol) {
         Tensor[] x = Jacobians.detached(xs);
-        Tensor[] fwd = Jacobians.jacobian(f, JacobianOptions.defaults().mode(JacobianMode.FORWARD), x).jacobians();
-        Tensor[] rev = Jacobians.jacobian(f, JacobianOptions.defaults().mode(JacobianMode.REVERSE), x).jacobians();
+        Tensor[] fwd = Jacobians.jacobian(f, JacobianOptions.defaults().mode(JacobianMode.FORWARD), x).jacobians().toArray();
+        Tensor[] rev = Jacobians.jacobian(f, JacobianOptions.defaults().mode(JacobianMode.REVERSE), x).jacobians().toArray();
         Tensor[] num = FiniteDifferences.jacobian(f, x, eps);
         return new CheckReport(fwd, rev, num, atol, rtol);
     }

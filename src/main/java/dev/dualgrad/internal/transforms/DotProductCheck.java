@@ -26,7 +26,7 @@ public final class DotProductCheck {
         Tensor[] v = new Tensor[x.length];
         for (int i = 0; i < x.length; i++) v[i] = Tensor.randn(0x5eed + 1 + i, x[i].shape());
         double fwd = dot(u, Forward.jvp(op, f, x, v, false).tangent());
-        Tensor[] pulled = Reverse.vjp(op, f, x).applyAll(u);
+        Tensor[] pulled = Reverse.vjp(op, f, x).sweep(u);
         double rev = 0, mat = 0, scale = 0;
         double[] ud = Tensors.buffer(u);
         for (int i = 0; i < x.length; i++) {

@@ -5,6 +5,7 @@ import dev.dualgrad.transforms.JacobianMode;
 import dev.dualgrad.transforms.JacobianOptions;
 import dev.dualgrad.transforms.JacobianPlan;
 import dev.dualgrad.transforms.JacobianResult;
+import dev.dualgrad.transforms.PerArgument;
 import dev.dualgrad.transforms.MultiTensorFunction;
 import dev.dualgrad.transforms.Pullback;
 import dev.dualgrad.transforms.ValueAndTangent;
@@ -52,7 +53,7 @@ public final class Jacobians {
         int passes = dirs == 0 ? 0 : (int) ((dirs + chunk - 1) / chunk);
         JacobianPlan plan = new JacobianPlan(mode, n, m, chunk, passes,
                 perDirection < 0 ? -1 : 8 * perDirection * Math.min(chunk, Math.max(dirs, 1)), why);
-        JacobianResult r = new JacobianResult(jac, plan);
+        JacobianResult r = new JacobianResult(PerArgument.of(jac), plan);
         if (o.verify()) DotProductCheck.verify("jacobian", f, xs, r);
         return r;
     }
@@ -121,7 +122,7 @@ public final class Jacobians {
     }
 
     /** Rows: seeds e_i for i in [i0, i0+c) of the output; each sweep gives [c, ...x.shape] per input. */
-    private static Tensor[] reverse(Pullback p, Tensor[] xs, int chunk) {
+    private static Tensor[] reverse(TapePullback p, Tensor[] xs, int chunk) {
         int[] yShape = p.value().shape();
         int m = Shape.size(yShape);
         int passes = (m + chunk - 1) / chunk;
@@ -130,7 +131,7 @@ public final class Jacobians {
             int i0 = q * chunk, c = Math.min(chunk, m - i0);
             double[] d = new double[c * m];
             for (int i = 0; i < c; i++) d[i * m + i0 + i] = 1;
-            Tensor[] g = p.applyAllBatched(Tensors.adopt(d, Shape.concat(new int[] {c}, yShape)));
+            Tensor[] g = p.sweepBatched(Tensors.adopt(d, Shape.concat(new int[] {c}, yShape)));
             for (int i = 0; i < xs.length; i++) rows[i][q] = g[i];
         }
         Tensor[] out = new Tensor[xs.length];

@@ -1,7 +1,7 @@
 package dev.dualgrad.internal.transforms;
 
 import dev.dualgrad.transforms.MultiTensorFunction;
-import dev.dualgrad.transforms.Pullback;
+import dev.dualgrad.transforms.PerArgument;
 import dev.dualgrad.transforms.ValueAndGrad;
 
 import dev.dualgrad.internal.engine.Tape;
@@ -26,13 +26,13 @@ public final class Reverse {
     }
 
     public static ValueAndGrad valueAndGrad(String op, MultiTensorFunction f, Tensor[] xs) {
-        Pullback p = vjp(op, f, xs);
+        TapePullback p = vjp(op, f, xs);
         Tensor v = p.value();
         if (v.size() != 1) {
             throw new IllegalArgumentException(op + ": f must return a scalar (one element) but returned shape " + Shape.str(v.shape())
                     + "; the gradient is defined for scalar functions. For a vector-valued f use Diff.jacobian,"
                     + " or Diff.vjp with a cotangent u to get uᵀJ.");
         }
-        return new ValueAndGrad(v, p.applyAll(Tensor.ones(v.shape())));
+        return new ValueAndGrad(v, PerArgument.of(p.sweep(Tensor.ones(v.shape()))));
     }
 }

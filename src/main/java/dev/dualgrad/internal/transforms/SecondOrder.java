@@ -28,7 +28,7 @@ public final class SecondOrder {
 
     /** H·v by reverse over forward: ∇ₓ⟨∇f(x), v⟩ with the inner product from one JVP. The same numbers by another route. */
     public static Tensor hvpReverseOverForward(TensorFunction f, Tensor x, Tensor v) {
-        return Reverse.valueAndGrad("hvp", xs -> scalarJvp(f, xs[0], v), new Tensor[] {x}).grads()[0];
+        return Reverse.valueAndGrad("hvp", xs -> scalarJvp(f, xs[0], v), new Tensor[] {x}).grad();
     }
 
     private static Tensor scalarJvp(TensorFunction f, Tensor x, Tensor v) {
@@ -59,7 +59,7 @@ public final class SecondOrder {
 
     /** ∇f as a differentiable function (its arithmetic is recorded by enclosing transforms). */
     static Tensor gradient(String op, TensorFunction f, Tensor x) {
-        return Reverse.valueAndGrad(op, xs -> f.apply(xs[0]), new Tensor[] {x}).grads()[0];
+        return Reverse.valueAndGrad(op, xs -> f.apply(xs[0]), new Tensor[] {x}).grad();
     }
 
     static IllegalArgumentException notScalar(String op, Tensor y) {

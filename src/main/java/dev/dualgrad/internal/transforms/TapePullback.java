@@ -3,6 +3,7 @@ package dev.dualgrad.internal.transforms;
 import dev.dualgrad.internal.engine.Tape;
 import dev.dualgrad.internal.engine.Shape;
 import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.transforms.PerArgument;
 import dev.dualgrad.transforms.Pullback;
 import java.util.Arrays;
 
@@ -43,12 +44,17 @@ public final class TapePullback implements Pullback {
     /** uᵀJ for a one-input function; u is shaped like the output. */
     @Override
     public Tensor apply(Tensor u) {
-        return single(applyAll(u));
+        return single(sweep(u));
     }
 
     /** uᵀJ_i for each input i. */
     @Override
-    public Tensor[] applyAll(Tensor u) {
+    public PerArgument applyAll(Tensor u) {
+        return PerArgument.of(sweep(u));
+    }
+
+    /** uᵀJᵢ for each input i, as the engine's array. */
+    public Tensor[] sweep(Tensor u) {
         if (!Arrays.equals(u.shape(), value.shape())) throw cotangentShape(u.shape(), false);
         return tape.backward(output, u, leaves);
     }
@@ -56,11 +62,16 @@ public final class TapePullback implements Pullback {
     /** c VJPs in one sweep: U is [c, ...output shape], the result [c, ...input shape]. */
     @Override
     public Tensor applyBatched(Tensor u) {
-        return single(applyAllBatched(u));
+        return single(sweepBatched(u));
     }
 
     @Override
-    public Tensor[] applyAllBatched(Tensor u) {
+    public PerArgument applyAllBatched(Tensor u) {
+        return PerArgument.of(sweepBatched(u));
+    }
+
+    /** c VJPs in one sweep for each input, as the engine's array. */
+    public Tensor[] sweepBatched(Tensor u) {
         int[] su = u.shape();
         if (su.length != value.rank() + 1 || !Arrays.equals(Shape.suffix(su, 1), value.shape())) throw cotangentShape(su, true);
         return tape.backward(output, u, leaves);

@@ -68,7 +68,7 @@ final class Conformance {
         Tensor[] v = directions(xs, seed);
         Tensor jv = Diff.jvp(f, xs, v).tangent();
         Tensor w = Tensor.randn(seed + 1000, jv.shape());
-        Tensor[] jtw = Diff.vjp(f, xs).applyAll(w);
+        Tensor[] jtw = Diff.vjp(f, xs).applyAll(w).toArray();
         double fwd = 0, rev = 0, scale = 0;
         for (int i = 0; i < jv.size(); i++) {
             fwd += Tensors.buffer(w)[i] * Tensors.buffer(jv)[i];
@@ -89,11 +89,11 @@ final class Conformance {
     static void jacobiansAgree(OpSpec spec, Tensor[] xs) {
         MultiTensorFunction f = spec::apply;
         JacobianOptions o = JacobianOptions.defaults();
-        Tensor[] fwd = Diff.jacobian(f, o.mode(JacobianMode.FORWARD), xs).jacobians();
-        Tensor[] rev = Diff.jacobian(f, o.mode(JacobianMode.REVERSE), xs).jacobians();
-        Tensor[] fwd1 = Diff.jacobian(f, o.mode(JacobianMode.FORWARD).chunkSize(1), xs).jacobians();
-        Tensor[] rev1 = Diff.jacobian(f, o.mode(JacobianMode.REVERSE).chunkSize(1), xs).jacobians();
-        Tensor[] fwd2 = Diff.jacobian(f, o.mode(JacobianMode.FORWARD).chunkSize(2), xs).jacobians();
+        Tensor[] fwd = Diff.jacobian(f, xs, o.mode(JacobianMode.FORWARD)).toArray();
+        Tensor[] rev = Diff.jacobian(f, xs, o.mode(JacobianMode.REVERSE)).toArray();
+        Tensor[] fwd1 = Diff.jacobian(f, xs, o.mode(JacobianMode.FORWARD).chunkSize(1)).toArray();
+        Tensor[] rev1 = Diff.jacobian(f, xs, o.mode(JacobianMode.REVERSE).chunkSize(1)).toArray();
+        Tensor[] fwd2 = Diff.jacobian(f, xs, o.mode(JacobianMode.FORWARD).chunkSize(2)).toArray();
         for (int k = 0; k < xs.length; k++) {
             double[] a = Tensors.buffer(fwd[k]), b = Tensors.buffer(rev[k]);
             double max = 0;
@@ -116,7 +116,7 @@ final class Conformance {
         Tensor[] v = directions(xs, seed);
         Tensor w = Tensor.randn(seed + 2000, spec.apply(xs).shape());
         MultiTensorFunction s = ys -> Diff.jvp(f, ys, v).tangent().mul(w).sum();
-        Tensor[] g = Diff.grad(s, xs);
+        Tensor[] g = Diff.grad(s, xs).toArray();
         Tensor[] num = FiniteDifferences.jacobian(s, xs, H);
         for (int k = 0; k < xs.length; k++) close("reverse-over-forward vs finite differences (argument " + k + ")", spec, xs, g[k], num[k]);
     }
