@@ -1,0 +1,3 @@
+module dev.dualgrad.intruder {
+    requires dev.dualgrad;
+}
