@@ -1,6 +1,7 @@
 package dev.dualgrad.nn;
 
 import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.tensor.TensorRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -24,8 +25,8 @@ public final class Linear extends Module {
         this.out = out;
         this.bias = bias;
         double bound = 1 / Math.sqrt(in);
-        this.weight = Tensor.uniform(seed, -bound, bound, out, in);
-        this.b = bias ? Tensor.uniform(seed ^ 0x9E3779B97F4A7C15L, -bound, bound, out) : null;
+        this.weight = TensorRandom.seed(seed).uniform(-bound, bound, out, in);
+        this.b = bias ? TensorRandom.seed(seed ^ 0x9E3779B97F4A7C15L).uniform(-bound, bound, out) : null;
     }
 
     public int inFeatures() { return in; }
