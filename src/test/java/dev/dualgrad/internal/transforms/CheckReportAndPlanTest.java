@@ -3,8 +3,6 @@ package dev.dualgrad.internal.transforms;
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.transforms.*;
 
-import dev.dualgrad.internal.transforms.Reverse;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
