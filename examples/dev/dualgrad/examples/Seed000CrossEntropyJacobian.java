@@ -3,6 +3,7 @@ package dev.dualgrad.examples;
 import dev.dualgrad.Diff;
 import dev.dualgrad.Loss;
 import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.tensor.TensorRandom;
 import dev.dualgrad.transforms.JacobianResult;
 import dev.dualgrad.transforms.JacobianOptions;
 import java.io.PrintStream;
@@ -20,7 +21,7 @@ public final class Seed000CrossEntropyJacobian {
     }
 
     public static void run(PrintStream out) {
-        Tensor logits = Tensor.randn(0, 3, 5);
+        Tensor logits = TensorRandom.seed(0).normal(3, 5);
         int[] targets = {1, 0, 4};
 
         // The Jacobian of the (scalar) mean cross-entropy w.r.t. the logits: shape [] + [3, 5] = [3, 5].
@@ -31,14 +32,14 @@ public final class Seed000CrossEntropyJacobian {
         Checks.close("Jacobian of CE = (softmax − onehot)/N", j, expected, 1e-15);
 
         // Forward mode, as the question wanted: the directional derivative along v, in one pass.
-        Tensor v = Tensor.randn(1, 3, 5);
+        Tensor v = TensorRandom.seed(1).normal(3, 5);
         double dd = Diff.directionalDerivative(z -> Loss.crossEntropy(z, targets), logits, v);
         double viaGrad = Diff.grad(z -> Loss.crossEntropy(z, targets), logits).mul(v).sum().item();
         out.printf("JVP along v (forward mode): %.15f;  <grad, v> (reverse mode): %.15f%n", dd, viaGrad);
         Checks.close("forward JVP = <grad, v>", dd, viaGrad, 1e-14);
 
         // Soft targets (probabilities) are a Tensor: differentiate w.r.t. both arguments.
-        Tensor probs = Tensor.randn(2, 3, 5).softmax(1);
+        Tensor probs = TensorRandom.seed(2).normal(3, 5).softmax(1);
         JacobianResult both = Diff.jacobianWithPlan(xs -> Loss.crossEntropy(xs[0], xs[1]), new Tensor[] {logits, probs}, JacobianOptions.defaults());
         out.println("soft targets: d CE / d logits =\n" + both.get(0));
         out.println("soft targets: d CE / d targets = −log_softmax(logits)/N =\n" + both.get(1));

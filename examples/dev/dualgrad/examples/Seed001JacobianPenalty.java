@@ -9,6 +9,7 @@ import dev.dualgrad.nn.JacobianPenalty;
 import dev.dualgrad.nn.Mlp;
 import dev.dualgrad.nn.Trainer;
 import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.tensor.TensorRandom;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -89,7 +90,7 @@ public final class Seed001JacobianPenalty {
 
     /** Accuracy on test inputs plus Gaussian noise of standard deviation NOISE (seeded). */
     static double noisyAccuracy(Mlp model, Dataset test) {
-        Tensor noisy = test.x().add(Tensor.randn(2024, test.x().shape()).mul(NOISE));
+        Tensor noisy = test.x().add(TensorRandom.seed(2024).normal(test.x().shape()).mul(NOISE));
         return Trainer.accuracy(model, new Dataset(noisy, test.labels()));
     }
 

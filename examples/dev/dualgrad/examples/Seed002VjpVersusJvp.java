@@ -4,6 +4,7 @@ import dev.dualgrad.Diff;
 import dev.dualgrad.Loss;
 import dev.dualgrad.losses.Reduction;
 import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.tensor.TensorRandom;
 import dev.dualgrad.transforms.Pullback;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -25,8 +26,8 @@ public final class Seed002VjpVersusJvp {
     }
 
     public static void run(PrintStream out) {
-        Tensor x = Tensor.randn(10, 100, 2);
-        Tensor y = Tensor.uniform(11, 0, 1, 100).gt(0.5);
+        Tensor x = TensorRandom.seed(10).normal(100, 2);
+        Tensor y = TensorRandom.seed(11).uniform(0, 1, 100).gt(0.5);
         Tensor w = Tensor.vector(0.4, -0.3);
         // losses(w)[n] = BCE(sigmoid(x[n]·w), y[n])
         Pullback p = Diff.vjp(q -> Loss.bce(x.matmul(q).sigmoid(), y, Reduction.NONE), w);

@@ -3,6 +3,7 @@ package dev.dualgrad.examples;
 import dev.dualgrad.Diff;
 import dev.dualgrad.Loss;
 import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.tensor.TensorRandom;
 import dev.dualgrad.transforms.PerArgument;
 import java.io.PrintStream;
 
@@ -24,7 +25,7 @@ public final class Seed003CrossEntropyVsNll {
     }
 
     public static void run(PrintStream out) {
-        Tensor weight = Tensor.randn(20, 4, 2).mul(0.5), bias = Tensor.randn(21, 4).mul(0.1);
+        Tensor weight = TensorRandom.seed(20).normal(4, 2).mul(0.5), bias = TensorRandom.seed(21).normal(4).mul(0.1);
         Tensor x = Tensor.of(new double[][] {{1, 2}});
         int[] t = {3};
         PerArgument ce = Diff.grad(p -> Loss.crossEntropy(x.matmul(p[0].transpose()).add(p[1]), t), weight, bias);

@@ -8,6 +8,7 @@ import dev.dualgrad.nn.Mlp;
 import dev.dualgrad.internal.kernels.Kernels;
 import dev.dualgrad.tensor.Parallelism;
 import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.tensor.TensorRandom;
 import dev.dualgrad.transforms.PerArgument;
 import dev.dualgrad.transforms.MultiTensorFunction;
 import dev.dualgrad.transforms.Pullback;
@@ -31,14 +32,14 @@ public final class SpeedAndMemory {
                 + " (the Vector API one needs --add-modules jdk.incubator.vector on the java command line)");
 
         // x·Wᵀ without copying Wᵀ: bitwise the product with the explicit transpose
-        Tensor x = Tensor.randn(1, 64, 100), w = Tensor.randn(2, 30, 100);
+        Tensor x = TensorRandom.seed(1).normal(64, 100), w = TensorRandom.seed(2).normal(30, 100);
         Tensor inPlace = x.matmul(w, false, true), copied = x.matmul(w.transpose());
         Checks.close("x·Wᵀ read in place = x·(Wᵀ copied)", inPlace, copied, 0);
         out.println("x.matmul(w, false, true) has shape " + java.util.Arrays.toString(inPlace.shape()) + ", bitwise x.matmul(w.transpose())");
 
         // a gradient on a 2-thread pool: its large products are split, the numbers do not change
         Mlp net = Mlp.of(64, 256, 10).activation(Activation.TANH).seed(3).build();
-        Tensor batch = Tensor.randn(4, 256, 64);
+        Tensor batch = TensorRandom.seed(4).normal(256, 64);
         int[] labels = new int[256];
         for (int i = 0; i < labels.length; i++) labels[i] = i % 10;
         MultiTensorFunction loss = ps -> Loss.crossEntropy(net.forward(ps, batch), labels);
@@ -55,7 +56,7 @@ public final class SpeedAndMemory {
         // what reverse mode keeps until its sweep, by depth; forward mode keeps the current layer only
         Linear[] layers = new Linear[32];
         for (int l = 0; l < layers.length; l++) layers[l] = new Linear(128, 128, 10 + l);
-        Tensor h0 = Tensor.randn(5, 64, 128);
+        Tensor h0 = TensorRandom.seed(5).normal(64, 128);
         long activation = 64 * 128;
         for (int depth : new int[] {8, 16, 32}) {
             Pullback p = Diff.vjp(z -> {

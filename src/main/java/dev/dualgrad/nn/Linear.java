@@ -1,36 +1,102 @@
 package dev.dualgrad.nn;
 
 import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.tensor.TensorRandom;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * y = x·Wᵀ + b, with W [out, in] and b [out], as PyTorch's nn.Linear. Initialised as PyTorch does by
- * default (kaiming_uniform with a = √5): W and b uniform in (−1/√in, 1/√in), here from a seed.
- * Input [..., in], output [..., out].
+ * y = x·Wᵀ + b, with W [out, in] and b [out], as PyTorch's nn.Linear: input [..., in], output
+ * [..., out]. A new layer is initialised as PyTorch does by default (kaiming_uniform with a = √5): W
+ * and b uniform in [−1/√in, 1/√in), here from a seed; {@link #of(Tensor, Tensor)} builds one from given
+ * weights instead.
  */
 public final class Linear extends Module {
     private final int in, out;
     private final boolean bias;
     private Tensor weight, b;
 
+    /**
+     * A layer with a bias, initialised from a seed.
+     *
+     * @param in the number of input features (the last axis of x)
+     * @param out the number of output features
+     * @param seed the seed of the initial weights
+     * @throws IllegalArgumentException when a size is not positive
+     */
     public Linear(int in, int out, long seed) {
         this(in, out, true, seed);
     }
 
+    /**
+     * A layer initialised from a seed, with or without a bias.
+     *
+     * @param in the number of input features
+     * @param out the number of output features
+     * @param bias whether the layer adds a bias b
+     * @param seed the seed of the initial weights (W from seed, b from a seed derived from it)
+     * @throws IllegalArgumentException when a size is not positive
+     */
     public Linear(int in, int out, boolean bias, long seed) {
-        if (in <= 0 || out <= 0) throw new IllegalArgumentException("Linear: sizes must be positive, got in=" + in + ", out=" + out);
+        this(in, out, bias, initial(in, out, seed, false), bias ? initial(in, out, seed, true) : null);
+    }
+
+    private Linear(int in, int out, boolean bias, Tensor weight, Tensor b) {
         this.in = in;
         this.out = out;
         this.bias = bias;
-        double bound = 1 / Math.sqrt(in);
-        this.weight = Tensor.uniform(seed, -bound, bound, out, in);
-        this.b = bias ? Tensor.uniform(seed ^ 0x9E3779B97F4A7C15L, -bound, bound, out) : null;
+        this.weight = weight;
+        this.b = b;
     }
 
+    private static Tensor initial(int in, int out, long seed, boolean ofBias) {
+        if (in <= 0 || out <= 0) throw new IllegalArgumentException("Linear: sizes must be positive, got in=" + in + ", out=" + out);
+        double bound = 1 / Math.sqrt(in);
+        return ofBias ? TensorRandom.seed(seed ^ 0x9E3779B97F4A7C15L).uniform(-bound, bound, out)
+                : TensorRandom.seed(seed).uniform(-bound, bound, out, in);
+    }
+
+    /**
+     * A layer with the given weights (copied as constants: no tangent or tape node is kept).
+     *
+     * @param weight W, [out, in]
+     * @param bias b, [out], or null for a layer without a bias
+     * @return the layer
+     * @throws IllegalArgumentException when W is not 2-d with positive sizes or b is not [out]
+     */
+    public static Linear of(Tensor weight, Tensor bias) {
+        if (weight.rank() != 2 || weight.dim(0) == 0 || weight.dim(1) == 0) {
+            throw new IllegalArgumentException("Linear.of: the weight must be [out, in] with positive sizes, got " + Arrays.toString(weight.shape()));
+        }
+        int out = weight.dim(0), in = weight.dim(1);
+        if (bias != null && (bias.rank() != 1 || bias.dim(0) != out)) {
+            throw new IllegalArgumentException("Linear.of: the bias must be [" + out + "] for a weight of shape " + Arrays.toString(weight.shape())
+                    + ", got " + Arrays.toString(bias.shape()));
+        }
+        return new Linear(in, out, bias != null, weight.detach(), bias == null ? null : bias.detach());
+    }
+
+    /**
+     * A layer with the given weight and no bias.
+     *
+     * @param weight W, [out, in]
+     * @return the layer
+     */
+    public static Linear of(Tensor weight) {
+        return of(weight, null);
+    }
+
+    /** @return the number of input features, the size of x's last axis */
     public int inFeatures() { return in; }
+
+    /** @return the number of output features */
     public int outFeatures() { return out; }
 
+    /** @return whether the layer adds a bias */
+    public boolean hasBias() { return bias; }
+
+    /** {@inheritDoc} "weight", then "bias" if the layer has one. */
     @Override
     public Map<String, Tensor> parameters() {
         Map<String, Tensor> m = new LinkedHashMap<>();
@@ -39,16 +105,15 @@ public final class Linear extends Module {
         return m;
     }
 
+    /** {@inheritDoc} Parameters "weight" [out, in] and, with a bias, "bias" [out]. */
     @Override
     public Tensor forward(Map<String, Tensor> params, Tensor x) {
         if (x.rank() == 0 || x.dim(-1) != in) {
-            throw new IllegalArgumentException("Linear(" + in + " → " + out + "): the input has shape " + java.util.Arrays.toString(x.shape())
+            throw new IllegalArgumentException("Linear(" + in + " → " + out + "): the input has shape " + Arrays.toString(x.shape())
                     + " but its last axis must have size " + in);
         }
-        // x·Wᵀ with W read in place (no transposed copy); a single sample [in] goes through as [1, in].
         Tensor w = params.get("weight");
-        Tensor y = x.rank() == 1 ? x.unsqueeze(0).matmul(w, false, true).squeeze(0) : x.matmul(w, false, true);
-        return bias ? y.add(params.get("bias")) : y;
+        return bias ? Functional.linear(x, w, params.get("bias")) : Functional.linear(x, w);
     }
 
     @Override
@@ -57,6 +122,7 @@ public final class Linear extends Module {
         if (bias) b = params.get("bias");
     }
 
+    /** @return "Linear(in → out)" */
     @Override
     public String toString() {
         return "Linear(" + in + " → " + out + (bias ? "" : ", no bias") + ")";

@@ -1,6 +1,5 @@
 package dev.dualgrad.tensor;
 
-
 import java.util.Objects;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Supplier;

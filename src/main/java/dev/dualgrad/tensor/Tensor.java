@@ -13,7 +13,6 @@ import dev.dualgrad.internal.ops.ShapeOps;
 import dev.dualgrad.internal.ops.UnaryOps;
 import java.util.Arrays;
 import java.util.Locale;
-import org.apache.commons.math3.random.Well19937c;
 
 /**
  * An immutable n-dimensional array of float64 values, row-major, with NumPy broadcasting.
@@ -70,6 +69,75 @@ public final class Tensor {
         return new Tensor(new int[] {m, n}, d, null, null, null, -1);
     }
 
+    /**
+     * A 3-d tensor from nested arrays, which must be rectangular.
+     *
+     * @param values values[i][j][k] becomes element [i, j, k]
+     * @return a new tensor of shape [values.length, values[0].length, values[0][0].length]
+     * @throws IllegalArgumentException naming the first ragged position
+     */
+    public static Tensor of(double[][][] values) {
+        return fromArray(values);
+    }
+
+    /**
+     * A tensor of any rank from nested {@code double} arrays ({@code double[]}, {@code double[][]},
+     * {@code double[][][]}, …), which must be rectangular: every array at one depth has the same length.
+     * The values are copied.
+     *
+     * @param nested a {@code double[]} or an array of arrays, down to {@code double[]}
+     * @return a new tensor whose rank is the nesting depth
+     * @throws IllegalArgumentException when {@code nested} is not such an array, is ragged (the message
+     *     names the first position whose length differs) or is too large
+     * @throws NullPointerException when it or any sub-array is null
+     */
+    public static Tensor fromArray(Object nested) {
+        java.util.Objects.requireNonNull(nested, "fromArray: the array is null");
+        java.util.List<Integer> dims = new java.util.ArrayList<>();
+        Object o = nested;
+        while (o instanceof Object[]) {
+            Object[] arr = (Object[]) o;
+            dims.add(arr.length);
+            if (arr.length == 0) {
+                throw new IllegalArgumentException("fromArray: an empty array at depth " + (dims.size() - 1)
+                        + " leaves the inner dimensions unknown; use Tensor.zeros(shape...) for an empty tensor");
+            }
+            o = arr[0];
+        }
+        if (!(o instanceof double[])) {
+            throw new IllegalArgumentException("fromArray: expected nested double arrays (double[], double[][], ...), got "
+                    + (o == null ? "null" : o.getClass().getSimpleName()) + " at depth " + dims.size());
+        }
+        dims.add(((double[]) o).length);
+        int[] shape = new int[dims.size()];
+        for (int i = 0; i < shape.length; i++) shape[i] = dims.get(i);
+        double[] d = new double[Shape.size(shape)];
+        fill(nested, shape, 0, d, 0, "");
+        return new Tensor(shape, d, null, null, null, -1);
+    }
+
+    private static int fill(Object a, int[] shape, int depth, double[] out, int off, String path) {
+        if (depth == shape.length - 1) {
+            if (!(a instanceof double[])) throw ragged(path, "a double[]", a);
+            double[] row = (double[]) a;
+            if (row.length != shape[depth]) throw ragged(path, "length " + shape[depth], "length " + row.length);
+            System.arraycopy(row, 0, out, off, row.length);
+            return off + row.length;
+        }
+        if (!(a instanceof Object[])) throw ragged(path, "an array of arrays", a);
+        Object[] arr = (Object[]) a;
+        if (arr.length != shape[depth]) throw ragged(path, "length " + shape[depth], "length " + arr.length);
+        for (int i = 0; i < arr.length; i++) off = fill(arr[i], shape, depth + 1, out, off, path + "[" + i + "]");
+        return off;
+    }
+
+    private static IllegalArgumentException ragged(String path, String expected, Object got) {
+        if (got == null) throw new NullPointerException("fromArray: the array at " + (path.isEmpty() ? "the top" : path) + " is null");
+        String g = got instanceof String ? (String) got : got.getClass().getSimpleName();
+        return new IllegalArgumentException("fromArray: the arrays are not rectangular: at " + (path.isEmpty() ? "the top" : path)
+                + " expected " + expected + " but found " + g);
+    }
+
     /** A 1-d tensor. */
     public static Tensor vector(double... values) {
         return of(values, values.length);
@@ -91,22 +159,6 @@ public final class Tensor {
     public static Tensor full(double value, int... shape) {
         double[] d = new double[Shape.size(shape)];
         Arrays.fill(d, value);
-        return new Tensor(shape.clone(), d, null, null, null, -1);
-    }
-
-    /** Standard normal values from a seeded Mersenne-Twister-family generator (Commons Math's Well19937c). */
-    public static Tensor randn(long seed, int... shape) {
-        Well19937c rng = new Well19937c(seed);
-        double[] d = new double[Shape.size(shape)];
-        for (int i = 0; i < d.length; i++) d[i] = rng.nextGaussian();
-        return new Tensor(shape.clone(), d, null, null, null, -1);
-    }
-
-    /** Uniform values in [lo, hi) from a seeded generator. */
-    public static Tensor uniform(long seed, double lo, double hi, int... shape) {
-        Well19937c rng = new Well19937c(seed);
-        double[] d = new double[Shape.size(shape)];
-        for (int i = 0; i < d.length; i++) d[i] = lo + (hi - lo) * rng.nextDouble();
         return new Tensor(shape.clone(), d, null, null, null, -1);
     }
 
@@ -256,6 +308,20 @@ public final class Tensor {
     public Tensor mul(double c) { return mul(scalar(c)); }
     public Tensor div(Tensor o) { return BinaryOps.DIV.apply(this, o); }
     public Tensor div(double c) { return div(scalar(c)); }
+    /**
+     * c − x elementwise (PyTorch's {@code rsub}): {@code x.rsub(1)} is 1 − x.
+     *
+     * @param c the minuend
+     * @return c − this, with derivative −1
+     */
+    public Tensor rsub(double c) { return scalar(c).sub(this); }
+    /**
+     * c / x elementwise: {@code x.rdiv(1)} is 1/x.
+     *
+     * @param c the dividend
+     * @return c / this, with derivative −c/x²
+     */
+    public Tensor rdiv(double c) { return scalar(c).div(this); }
     /** {@code this ^ e} elementwise; ∂/∂base is 0 where the exponent is 0, ∂/∂exponent is 0 where base is 0 and e ≥ 0. */
     public Tensor pow(Tensor e) { return BinaryOps.POW.apply(this, e); }
     /** {@code this ^ c}; the derivative is c·x^(c−1), and exactly 0 when c = 0. */
@@ -340,8 +406,25 @@ public final class Tensor {
     public Tensor transpose() { return shape.length < 2 ? this : transpose(-2, -1); }
     public Tensor transpose(int a, int b) { return ShapeOps.transpose(this, a, b); }
     public Tensor broadcastTo(int... target) { return ShapeOps.broadcastTo(this, target); }
-    /** Elements {@code start} (inclusive) to {@code end} (exclusive) along an axis. */
+    /**
+     * Elements {@code start} (inclusive) to {@code end} (exclusive) along an axis. Negative positions
+     * count from the end, as in {@link #select}: {@code slice(0, -2, n)} is the last two rows.
+     *
+     * @param axis the axis; negative counts from the end
+     * @param start the first position kept, in −n..n
+     * @param end the position after the last one kept, in −n..n, not before start
+     * @return the slice, with the axis shortened to end − start
+     * @throws IllegalArgumentException when the axis or the range is out of bounds
+     */
     public Tensor slice(int axis, int start, int end) { return ShapeOps.slice(this, axis, start, end); }
+    /**
+     * Elements from {@code start} to the end of an axis: {@code slice(-1, -3)} is the last three along the last axis.
+     *
+     * @param axis the axis; negative counts from the end
+     * @param start the first position kept, in −n..n
+     * @return the slice
+     */
+    public Tensor slice(int axis, int start) { return ShapeOps.slice(this, axis, start, dim(axis)); }
     /** Zero padding along an axis: the adjoint of {@link #slice}. */
     public Tensor pad(int axis, int before, int after) { return ShapeOps.pad(this, axis, before, after); }
     /** The sub-tensor at {@code index} along an axis, which is removed. */

@@ -4,6 +4,7 @@ import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.Diff;
 import dev.dualgrad.internal.engine.Shape;
 import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.tensor.TensorRandom;
 import dev.dualgrad.transforms.JacobianMode;
 import dev.dualgrad.transforms.JacobianOptions;
 import dev.dualgrad.transforms.MultiTensorFunction;
@@ -131,7 +132,7 @@ public final class GradCheck {
         Worst jvpWorst = new Worst(), vjpWorst = new Worst(), dotWorst = new Worst();
         for (int d = 0; d < directions; d++) {
             Tensor[] v = random(xs, seed + 10L * d);
-            Tensor u = Tensor.randn(seed + 10L * d + 7, y.shape());
+            Tensor u = TensorRandom.seed(seed + 10L * d + 7).normal(y.shape());
             Tensor jv = Diff.jvp(f, xs, v).tangent();
             Tensor num = directional(v, xs, f);
             double[] a = Tensors.buffer(jv), n = Tensors.buffer(num);
@@ -199,7 +200,7 @@ public final class GradCheck {
     }
 
     private void secondOrder(List<GradCheckResult.Check> checks, Tensor y, String fd) {
-        Tensor w = Tensor.randn(seed + 99, y.shape());
+        Tensor w = TensorRandom.seed(seed + 99).normal(y.shape());
         Worst worst = new Worst();
         for (int arg = 0; arg < xs.length; arg++) {
             final int a = arg;
@@ -209,7 +210,7 @@ public final class GradCheck {
                 return f.apply(args).mul(w).sum();
             };
             for (int d = 0; d < directions; d++) {
-                Tensor v = Tensor.randn(seed + 1000L * (arg + 1) + d, xs[arg].shape());
+                Tensor v = TensorRandom.seed(seed + 1000L * (arg + 1) + d).normal(xs[arg].shape());
                 Tensor hv = Diff.hvp(s, xs[arg], v);
                 Tensor num = directional(new Tensor[] {v}, new Tensor[] {xs[arg]}, zs -> Diff.grad(s, zs[0]));
                 double[] h = Tensors.buffer(hv), nn = Tensors.buffer(num);
@@ -233,7 +234,7 @@ public final class GradCheck {
 
     private static Tensor[] random(Tensor[] xs, long seed) {
         Tensor[] v = new Tensor[xs.length];
-        for (int i = 0; i < xs.length; i++) v[i] = Tensor.randn(seed + i, xs[i].shape());
+        for (int i = 0; i < xs.length; i++) v[i] = TensorRandom.seed(seed + i).normal(xs[i].shape());
         return v;
     }
 

@@ -7,6 +7,7 @@ import dev.dualgrad.nn.JacobianPenalty;
 import dev.dualgrad.nn.Mlp;
 import dev.dualgrad.tensor.Parallelism;
 import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.tensor.TensorRandom;
 import dev.dualgrad.transforms.JacobianMode;
 import dev.dualgrad.transforms.JacobianOptions;
 import dev.dualgrad.transforms.TensorFunction;
@@ -67,18 +68,18 @@ public final class Harness {
     static List<Workload> workloads() {
         List<Workload> ws = new ArrayList<>();
         // ce_tiny: mean cross-entropy of logits [3,5] with integer targets [3]
-        Tensor x = Tensor.randn(0, 3, 5), v = Tensor.randn(1, 3, 5);
+        Tensor x = TensorRandom.seed(0).normal(3, 5), v = TensorRandom.seed(1).normal(3, 5);
         int[] t = {1, 0, 4};
         TensorFunction ce = z -> Loss.crossEntropy(z, t);
         ws.add(new Workload("ce_tiny_primal", "Loss.crossEntropy", () -> ce.apply(x)));
         ws.add(new Workload("ce_tiny_jvp", "Diff.jvp", () -> Diff.jvp(ce, x, v)));
         ws.add(new Workload("ce_tiny_grad", "Diff.grad", () -> Diff.grad(ce, x)));
         // jacobian_wide / jacobian_tall, the peer's weights' scale: W1 [10,256]/3, W2 [256,1000]/16
-        Tensor w1 = Tensor.randn(2, 10, 256).div(3), w2 = Tensor.randn(3, 256, 1000).div(16);
+        Tensor w1 = TensorRandom.seed(2).normal(10, 256).div(3), w2 = TensorRandom.seed(3).normal(256, 1000).div(16);
         Tensor w1t = w1.transpose(), w2t = w2.transpose();
         TensorFunction wide = z -> z.matmul(w1).tanh().matmul(w2).tanh();
         TensorFunction tall = z -> z.matmul(w2t).tanh().matmul(w1t).tanh();
-        Tensor xw = Tensor.randn(4, 10), xt = Tensor.randn(5, 1000);
+        Tensor xw = TensorRandom.seed(4).normal(10), xt = TensorRandom.seed(5).normal(1000);
         JacobianOptions o = JacobianOptions.defaults();
         ws.add(new Workload("jacobian_wide", "jacobian AUTO (forward)", () -> Diff.jacobian(wide, xw, o)));
         ws.add(new Workload("jacobian_wide_rev", "jacobian REVERSE", () -> Diff.jacobian(wide, xw, o.mode(JacobianMode.REVERSE))));
@@ -86,7 +87,7 @@ public final class Harness {
         ws.add(new Workload("jacobian_tall_fwd", "jacobian FORWARD", () -> Diff.jacobian(tall, xt, o.mode(JacobianMode.FORWARD))));
         // mlp_*: mean cross-entropy of a tanh MLP 784-256-256-10 on a batch of 128
         Mlp net = Mlp.of(784, 256, 256, 10).activation(Activation.TANH).seed(0).build();
-        Tensor bx = Tensor.randn(6, 128, 784), bv = Tensor.randn(7, 128, 784);
+        Tensor bx = TensorRandom.seed(6).normal(128, 784), bv = TensorRandom.seed(7).normal(128, 784);
         int[] bt = new int[128];
         for (int i = 0; i < 128; i++) bt[i] = (i * 7) % 10;
         TensorFunction mlpLoss = z -> Loss.crossEntropy(net.forward(z), bt);
@@ -97,7 +98,7 @@ public final class Harness {
                 () -> Diff.grad(ps -> Loss.crossEntropy(net.forward(ps, bx), bt), params)));
         // batch_jacobian: [256, 10, 64] of a tanh MLP 64-128-128-10
         Mlp net2 = Mlp.of(64, 128, 128, 10).activation(Activation.TANH).seed(1).build();
-        Tensor x2 = Tensor.randn(8, 256, 64);
+        Tensor x2 = TensorRandom.seed(8).normal(256, 64);
         JacobianOptions noProbe = o.checkIndependence(false);
         ws.add(new Workload("batch_jacobian", "Diff.batchJacobian AUTO (reverse, 10 cotangents in one sweep)",
                 () -> Diff.batchJacobian(net2::forward, x2, noProbe)));
@@ -107,7 +108,7 @@ public final class Harness {
                 () -> Diff.batchJacobian(net2::forward, x2, noProbe.mode(JacobianMode.FORWARD))));
         // hvp_input and jacobian_penalty_step: tanh MLP 64-128-10, batch 128, mean cross-entropy
         Mlp net3 = Mlp.of(64, 128, 10).activation(Activation.TANH).seed(2).build();
-        Tensor x3 = Tensor.randn(9, 128, 64), v3 = Tensor.randn(10, 128, 64);
+        Tensor x3 = TensorRandom.seed(9).normal(128, 64), v3 = TensorRandom.seed(10).normal(128, 64);
         int[] t3 = new int[128];
         for (int i = 0; i < 128; i++) t3[i] = (i * 3) % 10;
         TensorFunction loss3 = z -> Loss.crossEntropy(net3.forward(z), t3);
@@ -117,19 +118,19 @@ public final class Harness {
                 () -> Diff.grad(ps -> Loss.crossEntropy(net3.forward(ps, x3), t3)
                         .add(JacobianPenalty.exact(z -> net3.forward(ps, z), x3).mul(0.01)), p3)));
         // rosenbrock, n = 100
-        Tensor zr = Tensor.randn(11, 100);
+        Tensor zr = TensorRandom.seed(11).normal(100);
         TensorFunction rosen = z -> z.slice(0, 1, 100).sub(z.slice(0, 0, 99).square()).square().mul(100)
                 .add(Tensor.scalar(1).sub(z.slice(0, 0, 99)).square()).sum();
         ws.add(new Workload("rosenbrock_grad", "Diff.grad", () -> Diff.grad(rosen, zr)));
         ws.add(new Workload("rosenbrock_hessian", "Diff.hessian (forward over reverse, 100 directions in one pass)", () -> Diff.hessian(rosen, zr)));
         // matmul_N: C = A·B on N×N float64 operands, the kernel under everything else (the table adds GFLOP/s)
         for (int n : new int[] {256, 512, 1024}) {
-            Tensor a = Tensor.randn(12 + n, n, n), b = Tensor.randn(13 + n, n, n);
+            Tensor a = TensorRandom.seed(12 + n).normal(n, n), b = TensorRandom.seed(13 + n).normal(n, n);
             ws.add(new Workload("matmul_" + n, "Tensor.matmul, " + dev.dualgrad.internal.kernels.Kernels.matmulKernel() + " kernel", () -> a.matmul(b)));
         }
         // The same with a 2-thread pool (Parallelism), for information: the peers' columns are 1 thread.
         java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(2);
-        Tensor a1024 = Tensor.randn(12 + 1024, 1024, 1024), b1024 = Tensor.randn(13 + 1024, 1024, 1024);
+        Tensor a1024 = TensorRandom.seed(12 + 1024).normal(1024, 1024), b1024 = TensorRandom.seed(13 + 1024).normal(1024, 1024);
         ws.add(new Workload("matmul_1024_2threads", "the same, Parallelism.with(2-thread pool)",
                 () -> Parallelism.with(pool, () -> a1024.matmul(b1024))));
         ws.add(new Workload("mlp_grad_params_2threads", "mlp_grad_params with Parallelism.with(2-thread pool)",

@@ -3,6 +3,7 @@ package dev.dualgrad.bench;
 import dev.dualgrad.Diff;
 import dev.dualgrad.nn.Linear;
 import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.tensor.TensorRandom;
 import dev.dualgrad.transforms.Pullback;
 import dev.dualgrad.transforms.TensorFunction;
 import java.lang.management.ManagementFactory;
@@ -38,7 +39,7 @@ public final class PeakMemory {
     public static void main(String[] args) {
         Linear[] layers = new Linear[DEPTH];
         for (int l = 0; l < DEPTH; l++) layers[l] = new Linear(WIDTH, WIDTH, 3 + l);
-        Tensor x = Tensor.randn(4, BATCH, WIDTH), v = Tensor.randn(5, BATCH, WIDTH);
+        Tensor x = TensorRandom.seed(4).normal(BATCH, WIDTH), v = TensorRandom.seed(5).normal(BATCH, WIDTH);
         List<Long> samples = new ArrayList<>();
         TensorFunction probed = z -> {
             Tensor h = z;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dualgrad.Diff;
 import dev.dualgrad.Loss;
 import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.tensor.TensorRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,7 +52,7 @@ class LossReferenceTest {
 
     @Test
     void crossEntropyOptionsMatchTheReference() {
-        Tensor logits = Tensor.randn(11, 6, 5);
+        Tensor logits = TensorRandom.seed(11).normal(6, 5);
         double[][] x = new double[6][5];
         for (int n = 0; n < 6; n++) for (int k = 0; k < 5; k++) x[n][k] = logits.get(n, k);
         int[] t = {0, 4, 2, 2, 1, 3};
@@ -81,7 +82,7 @@ class LossReferenceTest {
 
     @Test
     void gradientIsSoftmaxMinusOneHotOverN() {
-        Tensor logits = Tensor.randn(3, 4, 5);
+        Tensor logits = TensorRandom.seed(3).normal(4, 5);
         int[] t = {1, 0, 4, 4};
         Tensor g = Diff.grad(z -> Loss.crossEntropy(z, t), logits);
         for (int n = 0; n < 4; n++) {
@@ -97,7 +98,7 @@ class LossReferenceTest {
 
     @Test
     void crossEntropyEqualsNllOfLogSoftmax() {
-        Tensor logits = Tensor.randn(4, 3, 4);
+        Tensor logits = TensorRandom.seed(4).normal(3, 4);
         int[] t = {3, 0, 2};
         assertEquals(Loss.crossEntropy(logits, t).item(), Loss.nll(logits.logSoftmax(1), t).item(), 1e-15);
         Tensor g1 = Diff.grad(z -> Loss.crossEntropy(z, t), logits), g2 = Diff.grad(z -> Loss.nll(z.logSoftmax(1), t), logits);
@@ -106,8 +107,8 @@ class LossReferenceTest {
 
     @Test
     void softTargetsMatchTheReference() {
-        Tensor logits = Tensor.randn(5, 3, 4);
-        Tensor p = Tensor.uniform(6, 0, 1, 3, 4);
+        Tensor logits = TensorRandom.seed(5).normal(3, 4);
+        Tensor p = TensorRandom.seed(6).uniform(0, 1, 3, 4);
         p = p.div(p.sum(1, true));
         double eps = 0.2;
         double total = 0;
@@ -122,7 +123,7 @@ class LossReferenceTest {
 
     @Test
     void kDimensionalLogitsMatchTheRowLayout() {
-        Tensor logits = Tensor.randn(8, 2, 3, 4); // [N=2, C=3, d=4]
+        Tensor logits = TensorRandom.seed(8).normal(2, 3, 4); // [N=2, C=3, d=4]
         int[] t = {0, 1, 2, 1, 2, 2, 0, 0};
         Tensor rows = logits.permute(0, 2, 1).reshape(8, 3);
         assertEquals(Loss.crossEntropy(rows, t).item(), Loss.crossEntropy(logits, t).item(), 1e-15);

@@ -11,6 +11,7 @@ import dev.dualgrad.Loss;
 import dev.dualgrad.data.Dataset;
 import dev.dualgrad.data.Digits;
 import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.tensor.TensorRandom;
 import dev.dualgrad.transforms.PerArgument;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ class NetworksTest {
         double bound = 1 / Math.sqrt(5);
         for (double w : Tensors.buffer(p.get("weight"))) assertTrue(Math.abs(w) <= bound);
         for (double w : Tensors.buffer(p.get("bias"))) assertTrue(Math.abs(w) <= bound);
-        Tensor x = Tensor.randn(1, 2, 5);
+        Tensor x = TensorRandom.seed(1).normal(2, 5);
         Tensor y = l.forward(x);
         for (int i = 0; i < 2; i++) {
             for (int o = 0; o < 3; o++) {
@@ -47,7 +48,7 @@ class NetworksTest {
         Mlp m = Mlp.of(4, 6, 3).seed(2).build();
         assertEquals(List.of("0.weight", "0.bias", "2.weight", "2.bias"), List.copyOf(m.parameters().keySet()));
         assertEquals(4 * 6 + 6 + 6 * 3 + 3, m.parameterCount());
-        Tensor x = Tensor.randn(3, 2, 4);
+        Tensor x = TensorRandom.seed(3).normal(2, 4);
         Tensor[] zeros = {Tensor.zeros(6, 4), Tensor.zeros(6), Tensor.zeros(3, 6), Tensor.vector(1, 2, 3)};
         Tensor y = m.forward(zeros, x);
         assertArrayEquals(new double[] {1, 2, 3, 1, 2, 3}, Tensors.buffer(y), 0);
@@ -62,7 +63,7 @@ class NetworksTest {
     @Test
     void parameterGradientsOfAnMlpMatchFiniteDifferences() {
         Mlp m = Mlp.of(3, 5, 4).seed(1).build();
-        Tensor x = Tensor.randn(4, 6, 3);
+        Tensor x = TensorRandom.seed(4).normal(6, 3);
         int[] y = {0, 3, 1, 1, 2, 3};
         Diff.check(ps -> Loss.crossEntropy(m.forward(ps, x), y), m.parameterArray()).assertPassed();
     }

@@ -2,6 +2,7 @@ package dev.dualgrad.testing;
 
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.tensor.TensorRandom;
 import dev.dualgrad.transforms.MultiTensorFunction;
 import dev.dualgrad.transforms.TensorFunction;
 import java.util.ArrayList;
@@ -24,13 +25,13 @@ class DiffTestsPortTest {
     }
 
     private static Tensor pos(long seed, int... shape) {
-        return Tensor.uniform(seed, 0.5, 1.5, shape);
+        return TensorRandom.seed(seed).uniform(0.5, 1.5, shape);
     }
 
     private static Tensor real(long seed, int... shape) {
         // |x| ≥ 0.3: away from the kinks that relu and abs put at 0.
-        Tensor u = Tensor.uniform(seed, 0.3, 1.5, shape);
-        Tensor s = Tensor.uniform(seed + 1, -1, 1, shape).sign();
+        Tensor u = TensorRandom.seed(seed).uniform(0.3, 1.5, shape);
+        Tensor s = TensorRandom.seed(seed + 1).uniform(-1, 1, shape).sign();
         return u.mul(s);
     }
 

@@ -10,6 +10,7 @@ import dev.dualgrad.Diff;
 import dev.dualgrad.Loss;
 import dev.dualgrad.ops.CustomOp;
 import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.tensor.TensorRandom;
 import org.junit.jupiter.api.Test;
 
 class GradCheckTest {
@@ -35,26 +36,26 @@ class GradCheckTest {
 
     @Test
     void correctFunctionsPass() {
-        Tensor x = Tensor.randn(1, 3, 4), w = Tensor.randn(2, 4, 2);
+        Tensor x = TensorRandom.seed(1).normal(3, 4), w = TensorRandom.seed(2).normal(4, 2);
         GradCheckResult r = GradCheck.of(z -> z.matmul(w).tanh().logSoftmax(1), x).run();
         assertTrue(r.passed(), r.toString());
         assertEquals(6, r.checks().size(), r.toString()); // jvp, vjp, dot, full reverse vs FD, fwd = rev, second order
-        GradCheck.of(xs -> Loss.crossEntropy(xs[0], xs[1].softmax(1)), Tensor.randn(3, 2, 5), Tensor.randn(4, 2, 5)).assertPasses();
-        GradCheck.of(CUBE::apply, Tensor.randn(5, 2, 3)).stencil(GradCheck.Stencil.FOURTH_ORDER).directions(3).assertPasses();
+        GradCheck.of(xs -> Loss.crossEntropy(xs[0], xs[1].softmax(1)), TensorRandom.seed(3).normal(2, 5), TensorRandom.seed(4).normal(2, 5)).assertPasses();
+        GradCheck.of(CUBE::apply, TensorRandom.seed(5).normal(2, 3)).stencil(GradCheck.Stencil.FOURTH_ORDER).directions(3).assertPasses();
     }
 
     @Test
     void aWrongJvpRuleIsCaught() {
-        GradCheckResult r = GradCheck.of(WRONG_JVP::apply, Tensor.randn(6, 4)).run();
+        GradCheckResult r = GradCheck.of(WRONG_JVP::apply, TensorRandom.seed(6).normal(4)).run();
         assertFalse(r.passed());
         assertTrue(r.firstFailure().name().startsWith("JVP"), r.toString());
-        AssertionError e = assertThrows(AssertionError.class, () -> GradCheck.of(WRONG_JVP::apply, Tensor.randn(6, 4)).assertPasses());
+        AssertionError e = assertThrows(AssertionError.class, () -> GradCheck.of(WRONG_JVP::apply, TensorRandom.seed(6).normal(4)).assertPasses());
         assertTrue(e.getMessage().contains("FAIL") && e.getMessage().contains("analytic") && e.getMessage().contains("tolerance"), e.getMessage());
     }
 
     @Test
     void aWrongVjpRuleIsCaught() {
-        GradCheckResult r = GradCheck.of(WRONG_VJP::apply, Tensor.randn(7, 4)).run();
+        GradCheckResult r = GradCheck.of(WRONG_VJP::apply, TensorRandom.seed(7).normal(4)).run();
         assertFalse(r.passed());
         assertTrue(r.checks().stream().anyMatch(c -> c.name().startsWith("dot-product") && !c.passed()), r.toString());
         assertTrue(r.checks().stream().anyMatch(c -> c.name().startsWith("VJP") && !c.passed()), r.toString());
@@ -63,23 +64,23 @@ class GradCheckTest {
 
     @Test
     void aRuleThatIsNotDifferentiableAgainFailsOnlyTheSecondOrderCheck() {
-        GradCheckResult r = GradCheck.of(OPAQUE_RULE::apply, Tensor.randn(8, 4)).run();
+        GradCheckResult r = GradCheck.of(OPAQUE_RULE::apply, TensorRandom.seed(8).normal(4)).run();
         assertFalse(r.passed(), r.toString());
         assertTrue(r.firstFailure().name().startsWith("second order"), r.toString());
-        assertTrue(GradCheck.of(OPAQUE_RULE::apply, Tensor.randn(8, 4)).secondOrder(false).run().passed());
+        assertTrue(GradCheck.of(OPAQUE_RULE::apply, TensorRandom.seed(8).normal(4)).secondOrder(false).run().passed());
     }
 
     @Test
     void toleranceAndStepAreConfigurable() {
         // A deliberately too-tight tolerance fails, and the report names it.
-        GradCheckResult tight = GradCheck.of(Tensor::exp, Tensor.randn(9, 3)).atol(0).rtol(1e-14).run();
+        GradCheckResult tight = GradCheck.of(Tensor::exp, TensorRandom.seed(9).normal(3)).atol(0).rtol(1e-14).run();
         assertFalse(tight.passed());
         assertThrows(IllegalArgumentException.class, () -> GradCheck.of(Tensor::exp, Tensor.zeros(2)).eps(0));
     }
 
     @Test
     void customOpsWorkInBothModesBatchedAndAtSecondOrder() {
-        Tensor x = Tensor.randn(10, 2, 3);
+        Tensor x = TensorRandom.seed(10).normal(2, 3);
         Tensor j = Diff.jacobian(CUBE::apply, x);                               // forward, batched tangents
         Tensor jr = Diff.jacobian(CUBE::apply, x, dev.dualgrad.transforms.JacobianOptions.defaults()
                 .mode(dev.dualgrad.transforms.JacobianMode.REVERSE));               // reverse, batched cotangents
@@ -96,7 +97,7 @@ class GradCheckTest {
         CustomOp op = CustomOp.linear("twiceMinusReversed", 2,
                 x -> Tensor.stack(0, x[0].select(0, 3), x[0].select(0, 2), x[0].select(0, 1), x[0].select(0, 0)).mul(2).sub(x[1]),
                 (x, y, gy) -> new Tensor[] {Tensor.stack(0, gy.select(0, 3), gy.select(0, 2), gy.select(0, 1), gy.select(0, 0)).mul(2), gy.neg()});
-        GradCheck.of(xs -> op.apply(xs[0], xs[1]).tanh(), Tensor.randn(11, n), Tensor.randn(12, n)).assertPasses();
+        GradCheck.of(xs -> op.apply(xs[0], xs[1]).tanh(), TensorRandom.seed(11).normal(n), TensorRandom.seed(12).normal(n)).assertPasses();
         assertEquals(4, rev.length);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CustomOp.nonlinear("x", 1, x -> x[0], null, (x, y, g) -> new Tensor[] {g}));
         assertTrue(e.getMessage().contains("JVP rule and a VJP rule"), e.getMessage());

@@ -12,6 +12,7 @@ import dev.dualgrad.Loss;
 import dev.dualgrad.nn.JacobianPenalty;
 import dev.dualgrad.nn.Mlp;
 import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.tensor.TensorRandom;
 import org.junit.jupiter.api.Test;
 
 class SecondOrderTest {
@@ -25,7 +26,7 @@ class SecondOrderTest {
     @Test
     void rosenbrockHessianIsExactlyItsTridiagonalFormula() {
         int n = 100;
-        Tensor z = Tensor.randn(1, n);
+        Tensor z = TensorRandom.seed(1).normal(n);
         HessianResult r = Diff.hessianWithCheck(SecondOrderTest::rosenbrock, z, JacobianOptions.defaults());
         Tensor h = r.hessian();
         assertEquals(0.0, r.asymmetry(), 0, r.toString());
@@ -51,7 +52,7 @@ class SecondOrderTest {
 
     @Test
     void hvpAgreesWithTheHessianAndBothRoutes() {
-        Tensor z = Tensor.randn(2, 30), v = Tensor.randn(3, 30);
+        Tensor z = TensorRandom.seed(2).normal(30), v = TensorRandom.seed(3).normal(30);
         Tensor hv = Diff.hvp(SecondOrderTest::rosenbrock, z, v);
         Tensor viaH = Diff.hessian(SecondOrderTest::rosenbrock, z).matmul(v);
         Tensor rof = SecondOrder.hvpReverseOverForward(SecondOrderTest::rosenbrock, z, v);
@@ -67,7 +68,7 @@ class SecondOrderTest {
     void hvpOfACrossEntropyLossWorksInEveryNesting() {
         // PyTorch 1.13's forward-over-reverse fails here (no forward AD for nll_loss_backward).
         Mlp net = Mlp.of(6, 8, 3).seed(1).build();
-        Tensor x = Tensor.randn(4, 5, 6), v = Tensor.randn(5, 5, 6);
+        Tensor x = TensorRandom.seed(4).normal(5, 6), v = TensorRandom.seed(5).normal(5, 6);
         int[] t = {0, 2, 1, 1, 0};
         TensorFunction loss = z -> Loss.crossEntropy(net.forward(z), t);
         Tensor a = Diff.hvp(loss, x, v), b = SecondOrder.hvpReverseOverForward(loss, x, v);
@@ -101,10 +102,10 @@ class SecondOrderTest {
     @Test
     void theGradientOfAJacobianIsItsDerivative() {
         // d/dx ‖J(x)‖²_F for f(x) = tanh(W x), against finite differences.
-        Tensor w = Tensor.randn(6, 3, 4);
+        Tensor w = TensorRandom.seed(6).normal(3, 4);
         TensorFunction f = z -> w.matmul(z).tanh();
         TensorFunction norm2 = z -> Diff.jacobian(f, z).square().sum();
-        Tensor x = Tensor.randn(7, 4);
+        Tensor x = TensorRandom.seed(7).normal(4);
         Diff.check(norm2, x).assertPassed();
         TensorFunction norm2Rev = z -> Diff.jacobian(f, z, JacobianOptions.defaults().mode(JacobianMode.REVERSE)).square().sum();
         Tensor a = Diff.grad(norm2, x), b = Diff.grad(norm2Rev, x);
@@ -114,7 +115,7 @@ class SecondOrderTest {
     @Test
     void exactPenaltyAndItsParameterGradient() {
         Mlp net = Mlp.of(5, 7, 3).seed(2).build();
-        Tensor x = Tensor.randn(8, 4, 5);
+        Tensor x = TensorRandom.seed(8).normal(4, 5);
         // the penalty equals the mean squared norm of batchJacobian's per-sample Jacobians, in both modes
         double ref = Diff.batchJacobian(net::forward, x).square().sum().item() / 4;
         assertEquals(ref, JacobianPenalty.exact(net::forward, x, JacobianMode.FORWARD).item(), 1e-12 * ref);
@@ -133,7 +134,7 @@ class SecondOrderTest {
     @Test
     void theProjectionEstimatorIsUnbiased() {
         Mlp net = Mlp.of(6, 9, 4).seed(3).build();
-        Tensor x = Tensor.randn(9, 5, 6);
+        Tensor x = TensorRandom.seed(9).normal(5, 6);
         double exact = JacobianPenalty.exact(net::forward, x).item();
         for (JacobianPenalty.Projection kind : JacobianPenalty.Projection.values()) {
             int runs = 400;

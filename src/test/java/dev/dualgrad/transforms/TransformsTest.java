@@ -11,6 +11,7 @@ import dev.dualgrad.Diff;
 import dev.dualgrad.internal.engine.Dispatch;
 import dev.dualgrad.internal.engine.Primitive;
 import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.tensor.TensorRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -19,7 +20,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class TransformsTest {
-    static final Tensor W1 = Tensor.randn(3, 10, 256).mul(0.1), W2 = Tensor.randn(4, 256, 1000).mul(0.06);
+    static final Tensor W1 = TensorRandom.seed(3).normal(10, 256).mul(0.1), W2 = TensorRandom.seed(4).normal(256, 1000).mul(0.06);
 
     static void assertRelativelyEqual(Tensor a, Tensor b, double rel) {
         assertArrayEquals(a.shape(), b.shape());
@@ -32,7 +33,7 @@ class TransformsTest {
     void autoPicksForwardForWideAndReverseForTall() {
         TensorFunction wide = z -> z.matmul(W1).tanh().matmul(W2).tanh();            // R^10 → R^1000
         TensorFunction tall = z -> z.matmul(W2.transpose()).tanh().matmul(W1.transpose()).tanh(); // R^1000 → R^10
-        Tensor z10 = Tensor.randn(5, 10), z1000 = Tensor.randn(6, 1000);
+        Tensor z10 = TensorRandom.seed(5).normal(10), z1000 = TensorRandom.seed(6).normal(1000);
         JacobianResult w = Diff.jacobianWithPlan(wide, z10, JacobianOptions.defaults());
         JacobianResult t = Diff.jacobianWithPlan(tall, z1000, JacobianOptions.defaults());
         assertEquals(JacobianMode.FORWARD, w.plan().mode());
@@ -49,10 +50,10 @@ class TransformsTest {
     @Test
     void memoryBudgetBoundsTheChunk() {
         TensorFunction wide = z -> z.matmul(W1).tanh().matmul(W2).tanh();
-        JacobianResult r = Diff.jacobianWithPlan(wide, Tensor.randn(5, 10), JacobianOptions.defaults().memoryBudget(40_000));
+        JacobianResult r = Diff.jacobianWithPlan(wide, TensorRandom.seed(5).normal(10), JacobianOptions.defaults().memoryBudget(40_000));
         assertTrue(r.plan().chunk() < 10 && r.plan().passes() > 1, r.plan().toString());
         assertTrue(r.plan().bytesPerPass() <= 40_000, r.plan().toString());
-        assertRelativelyEqual(r.jacobian(), Diff.jacobian(wide, Tensor.randn(5, 10)), 0);
+        assertRelativelyEqual(r.jacobian(), Diff.jacobian(wide, TensorRandom.seed(5).normal(10)), 0);
     }
 
     /** x ↦ 3x with a reverse rule that is off by a factor: only the modes' disagreement can reveal it. */
@@ -66,7 +67,7 @@ class TransformsTest {
     @Test
     void verifyCatchesARuleThatDisagreesBetweenModes() {
         TensorFunction f = z -> Dispatch.apply(WRONG, z.tanh()).sum(0);
-        Tensor x = Tensor.randn(9, 4, 3);
+        Tensor x = TensorRandom.seed(9).normal(4, 3);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Diff.jacobian(f, x, JacobianOptions.defaults().verify(true)));
         assertTrue(e.getMessage().contains("verify failed"), e.getMessage());
         CheckReport report = Diff.check(f, x);
@@ -89,9 +90,9 @@ class TransformsTest {
 
     @Test
     void aPullbackCanBeCalledAgainAndBatchesAgreeWithSingles() {
-        Tensor x = Tensor.randn(1, 3, 4);
+        Tensor x = TensorRandom.seed(1).normal(3, 4);
         Pullback p = Diff.vjp(z -> z.tanh().matmul(W1.slice(0, 0, 4)).logSoftmax(1), x);
-        Tensor u = Tensor.randn(2, 3, 256), u2 = Tensor.randn(3, 3, 256);
+        Tensor u = TensorRandom.seed(2).normal(3, 256), u2 = TensorRandom.seed(3).normal(3, 256);
         Tensor a = p.apply(u), b = p.apply(u);
         assertArrayEquals(Tensors.buffer(a), Tensors.buffer(b), 0);
         Tensor batched = p.applyBatched(Tensor.stack(0, u, u2));
@@ -101,7 +102,7 @@ class TransformsTest {
         for (double d : Tensors.buffer(zeros)) assertEquals(0.0, d, 0);
         // batched JVP agrees with single JVPs
         TensorFunction f = z -> z.tanh().matmul(W1.slice(0, 0, 4)).logSoftmax(1);
-        Tensor v1 = Tensor.randn(5, 3, 4), v2 = Tensor.randn(6, 3, 4);
+        Tensor v1 = TensorRandom.seed(5).normal(3, 4), v2 = TensorRandom.seed(6).normal(3, 4);
         Tensor tb = Diff.jvpBatched(f, x, Tensor.stack(0, v1, v2)).tangent();
         assertArrayEquals(Tensors.buffer(Diff.jvp(f, x, v1).tangent()), Tensors.buffer(tb.select(0, 0)), 0);
         assertArrayEquals(Tensors.buffer(Diff.jvp(f, x, v2).tangent()), Tensors.buffer(tb.select(0, 1)), 0);
@@ -109,7 +110,7 @@ class TransformsTest {
 
     @Test
     void severalArgumentsGetOneResultEach() {
-        Tensor a = Tensor.randn(7, 2, 3), b = Tensor.randn(8, 3);
+        Tensor a = TensorRandom.seed(7).normal(2, 3), b = TensorRandom.seed(8).normal(3);
         MultiTensorFunction f = xs -> xs[0].mul(xs[1]).sin().sum(1);
         Tensor[] g = Diff.grad(xs -> f.apply(xs).sum(), a, b).toArray();
         assertArrayEquals(a.shape(), g[0].shape());
@@ -129,13 +130,13 @@ class TransformsTest {
         assertArrayEquals(new double[3], Tensors.buffer(g2[1]), 0);
         // a tangent given for a only: f = Σ b does not move along it; f = Σ a·b moves by Σ v·b
         assertEquals(0.0, Diff.jvp(xs -> xs[1].sum(), new Tensor[] {a, b}, new Tensor[] {a, null}).tangent().item(), 0);
-        Tensor v = Tensor.randn(9, 2, 3);
+        Tensor v = TensorRandom.seed(9).normal(2, 3);
         assertEquals(v.mul(b).sum().item(), Diff.jvp(xs -> xs[0].mul(xs[1]).sum(), new Tensor[] {a, b}, new Tensor[] {v, null}).tangent().item(), 1e-14);
     }
 
     @Test
     void constantsGetNoTangent() {
-        Tensor w = Tensor.randn(2, 3, 3);
+        Tensor w = TensorRandom.seed(2).normal(3, 3);
         Diff.jvp(x -> {
             Tensor c = w.tanh().matmul(w);     // constant in, constant out: no tangent allocated
             assertTrue(c.isConstant());
@@ -143,7 +144,7 @@ class TransformsTest {
             Tensor y = x.matmul(c);
             assertTrue(!y.isConstant() && Tensors.tangentPart(y) != null);
             return y;
-        }, Tensor.randn(3, 3), Tensor.randn(4, 3));
+        }, TensorRandom.seed(3).normal(3), TensorRandom.seed(4).normal(3));
     }
 
     @Test

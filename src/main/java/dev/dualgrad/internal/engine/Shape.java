@@ -59,7 +59,7 @@ public final class Shape {
                         + da + " and " + db + "; each pair of aligned sizes must be equal or one of them 1."
                         + " Reshape one operand (for example with an axis of size 1) to line them up.");
             }
-            out[i] = Math.max(da, db);
+            out[i] = da == 1 ? db : da; // not max: a size-0 axis against a size-1 axis stays empty
         }
         return out;
     }

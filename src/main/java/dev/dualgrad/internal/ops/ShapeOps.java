@@ -124,12 +124,15 @@ public final class ShapeOps {
     public static Tensor slice(Tensor x, int axis, int start, int end) {
         int a = Shape.axis("slice", axis, x.shape());
         int n = x.dim(a);
-        if (start < 0 || end > n || start > end) {
+        // Negative positions count from the end, as select's index does: -1 is the last element.
+        int s = start < 0 ? start + n : start, e = end < 0 ? end + n : end;
+        if (s < 0 || e > n || s > e) {
             throw new IllegalArgumentException("slice: range [" + start + ", " + end + ") is not within axis " + axis
-                    + " of size " + n + " (shape " + Shape.str(x.shape()) + ")");
+                    + " of size " + n + " (shape " + Shape.str(x.shape()) + "); positions lie in -" + n + ".." + n
+                    + ", negative ones counting from the end, and the start must not come after the end");
         }
-        if (start == 0 && end == n) return x;
-        return Dispatch.apply(new Slice(a, start, end), x);
+        if (s == 0 && e == n) return x;
+        return Dispatch.apply(new Slice(a, s, e), x);
     }
 
     public static Tensor pad(Tensor x, int axis, int before, int after) {

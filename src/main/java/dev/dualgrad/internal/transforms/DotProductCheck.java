@@ -5,6 +5,7 @@ import dev.dualgrad.transforms.JacobianResult;
 import dev.dualgrad.transforms.MultiTensorFunction;
 
 import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.tensor.TensorRandom;
 import java.util.Locale;
 
 /**
@@ -22,9 +23,9 @@ public final class DotProductCheck {
     static void verify(String op, MultiTensorFunction f, Tensor[] xs, JacobianResult r) {
         Tensor[] x = Jacobians.detached(xs);
         Tensor y = f.apply(x);
-        Tensor u = Tensor.randn(0x5eed, y.shape());
+        Tensor u = TensorRandom.seed(0x5eed).normal(y.shape());
         Tensor[] v = new Tensor[x.length];
-        for (int i = 0; i < x.length; i++) v[i] = Tensor.randn(0x5eed + 1 + i, x[i].shape());
+        for (int i = 0; i < x.length; i++) v[i] = TensorRandom.seed(0x5eed + 1 + i).normal(x[i].shape());
         double fwd = dot(u, Forward.jvp(op, f, x, v, false).tangent());
         Tensor[] pulled = Reverse.vjp(op, f, x).sweep(u);
         double rev = 0, mat = 0, scale = 0;

@@ -1,5 +1,6 @@
 package dev.dualgrad.internal.kernels;
 
+import dev.dualgrad.internal.engine.Tensors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -3,6 +3,7 @@ package dev.dualgrad.internal.kernels;
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.tensor.Parallelism;
 import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.tensor.TensorRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,7 +51,7 @@ class KernelsTest {
             {17, 1, 1}, {23, 300, 13}, {101, 513, 37}, {37, 70, 1029}, {20, 0, 20}};
         for (int[] s : shapes) {
             int m = s[0], k = s[1], n = s[2];
-            double[] a = Tensors.buffer(Tensor.randn(m * 31L + k, m * k)), b = Tensors.buffer(Tensor.randn(n * 17L + k, k * n));
+            double[] a = Tensors.buffer(TensorRandom.seed(m * 31L + k).normal(m * k)), b = Tensors.buffer(TensorRandom.seed(n * 17L + k).normal(k * n));
             double[] c = new double[m * n];
             g.gemm(a, 0, b, 0, c, 0, m, k, n);
             for (int i = 0; i < m; i++) {
@@ -85,8 +86,8 @@ class KernelsTest {
         int[][] shapes = {{3, 7, 9}, {16, 40, 33}, {17, 300, 17}, {50, 600, 70}, {200, 257, 1100}};
         for (int[] s : shapes) {
             int m = s[0], k = s[1], n = s[2];
-            double[] a = Tensors.buffer(Tensor.randn(m + 5L * k, m * k)), b = Tensors.buffer(Tensor.randn(n + 3L * k, k * n));
-            double[] c = Tensors.buffer(Tensor.randn(9, m * n)), c0 = c.clone();
+            double[] a = Tensors.buffer(TensorRandom.seed(m + 5L * k).normal(m * k)), b = Tensors.buffer(TensorRandom.seed(n + 3L * k).normal(k * n));
+            double[] c = Tensors.buffer(TensorRandom.seed(9).normal(m * n)), c0 = c.clone();
             Kernels.gemm(a, 0, b, 0, c, 0, m, k, n);
             for (int i = 0; i < m; i++) {
                 for (int j = 0; j < n; j++) {
@@ -106,7 +107,7 @@ class KernelsTest {
                 for (int[] s : new int[][] {{300, 200, 100}, {64, 700, 260}, {1000, 64, 40}, {20, 300, 900}}) {
                     int m = s[0], k = s[1], n = s[2];
                     assertTrue(2L * m * k * n >= Parallelism.MIN_FLOPS);
-                    double[] a = Tensors.buffer(Tensor.randn(4, m * k)), b = Tensors.buffer(Tensor.randn(5, k * n));
+                    double[] a = Tensors.buffer(TensorRandom.seed(4).normal(m * k)), b = Tensors.buffer(TensorRandom.seed(5).normal(k * n));
                     double[] one = new double[m * n], many = new double[m * n];
                     g.gemm(false, false, m, n, k, a, 0, k, b, 0, n, one, 0, n);
                     Parallelism.with(pool, () -> {
@@ -131,7 +132,7 @@ class KernelsTest {
     }
 
     private static void rowIndependent(Dense g, int m, int k, int n) {
-        double[] a = Tensors.buffer(Tensor.randn(1, m * k)), b = Tensors.buffer(Tensor.randn(2, k * n));
+        double[] a = Tensors.buffer(TensorRandom.seed(1).normal(m * k)), b = Tensors.buffer(TensorRandom.seed(2).normal(k * n));
         double[] all = new double[m * n];
         g.gemm(a, 0, b, 0, all, 0, m, k, n);
         for (int i = 0; i < m; i++) {
@@ -150,7 +151,7 @@ class KernelsTest {
         for (Kernels.Gemm g : RAW) {
             for (int[] s : new int[][] {{5, 7, 3}, {16, 33, 9}, {29, 300, 41}, {130, 70, 17}}) {
                 int m = s[0], k = s[1], n = s[2];
-                double[] a = Tensors.buffer(Tensor.randn(m + k, m * k)), b = Tensors.buffer(Tensor.randn(k + n, k * n));
+                double[] a = Tensors.buffer(TensorRandom.seed(m + k).normal(m * k)), b = Tensors.buffer(TensorRandom.seed(k + n).normal(k * n));
                 double[] at = new double[m * k], bt = new double[k * n];
                 Kernels.transposeTiled(a, 0, k, at, 0, m, k);
                 Kernels.transposeTiled(b, 0, n, bt, 0, k, n);

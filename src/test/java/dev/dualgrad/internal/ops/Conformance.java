@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.dualgrad.Diff;
 import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.tensor.TensorRandom;
 import dev.dualgrad.internal.transforms.FiniteDifferences;
 import dev.dualgrad.transforms.JacobianMode;
 import dev.dualgrad.transforms.JacobianOptions;
@@ -24,7 +25,7 @@ final class Conformance {
 
     static Tensor[] directions(Tensor[] xs, long seed) {
         Tensor[] v = new Tensor[xs.length];
-        for (int i = 0; i < xs.length; i++) v[i] = Tensor.randn(seed + i, xs[i].shape());
+        for (int i = 0; i < xs.length; i++) v[i] = TensorRandom.seed(seed + i).normal(xs[i].shape());
         return v;
     }
 
@@ -67,7 +68,7 @@ final class Conformance {
         MultiTensorFunction f = spec::apply;
         Tensor[] v = directions(xs, seed);
         Tensor jv = Diff.jvp(f, xs, v).tangent();
-        Tensor w = Tensor.randn(seed + 1000, jv.shape());
+        Tensor w = TensorRandom.seed(seed + 1000).normal(jv.shape());
         Tensor[] jtw = Diff.vjp(f, xs).applyAll(w).toArray();
         double fwd = 0, rev = 0, scale = 0;
         for (int i = 0; i < jv.size(); i++) {
@@ -114,7 +115,7 @@ final class Conformance {
     static void secondOrderMatchesFiniteDifferences(OpSpec spec, Tensor[] xs, long seed) {
         MultiTensorFunction f = spec::apply;
         Tensor[] v = directions(xs, seed);
-        Tensor w = Tensor.randn(seed + 2000, spec.apply(xs).shape());
+        Tensor w = TensorRandom.seed(seed + 2000).normal(spec.apply(xs).shape());
         MultiTensorFunction s = ys -> Diff.jvp(f, ys, v).tangent().mul(w).sum();
         Tensor[] g = Diff.grad(s, xs).toArray();
         Tensor[] num = FiniteDifferences.jacobian(s, xs, H);
@@ -127,13 +128,13 @@ final class Conformance {
      * the Hessian against the columns of hvp, and symmetric to rounding.
      */
     static void hvpAndHessianMatchFiniteDifferences(OpSpec spec, Tensor[] xs, long seed) {
-        Tensor w = Tensor.randn(seed + 3000, spec.apply(xs).shape());
+        Tensor w = TensorRandom.seed(seed + 3000).normal(spec.apply(xs).shape());
         dev.dualgrad.transforms.TensorFunction s = z -> {
             Tensor[] args = xs.clone();
             args[0] = z;
             return spec.apply(args).mul(w).sum();
         };
-        Tensor x = xs[0], v = Tensor.randn(seed + 4000, x.shape());
+        Tensor x = xs[0], v = TensorRandom.seed(seed + 4000).normal(x.shape());
         Tensor hv = Diff.hvp(s, x, v);
         Tensor num = Diff.grad(s, x.add(v.mul(H))).sub(Diff.grad(s, x.sub(v.mul(H)))).div(2 * H);
         close("hvp vs finite differences of the gradient", spec, xs, hv, num);
@@ -162,7 +163,7 @@ final class Conformance {
 
     /** Values for one input: admitted by the domain, drawn from a seeded generator. */
     static Tensor sample(Domain d, int[] shape, long seed) {
-        Tensor u = Tensor.uniform(seed, 0, 1, shape);
+        Tensor u = TensorRandom.seed(seed).uniform(0, 1, shape);
         double[] x = u.toArray();
         for (int i = 0; i < x.length; i++) {
             switch (d) {

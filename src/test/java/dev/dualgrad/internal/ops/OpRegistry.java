@@ -104,6 +104,8 @@ public final class OpRegistry {
         r.add(new OpSpec("sub(x, 1.5)", "sub", new Domain[] {REAL}, NONE, UNARY, xs -> xs[0].sub(1.5), ANY));
         r.add(new OpSpec("mul(x, -2.5)", "mul", new Domain[] {REAL}, NONE, UNARY, xs -> xs[0].mul(-2.5), ANY));
         r.add(new OpSpec("div(x, 4)", "div", new Domain[] {REAL}, NONE, UNARY, xs -> xs[0].div(4), ANY));
+        r.add(new OpSpec("rsub(1.5, x)", "rsub", new Domain[] {REAL}, NONE, UNARY, xs -> xs[0].rsub(1.5), ANY));
+        r.add(new OpSpec("rdiv(-2, x)", "rdiv", new Domain[] {NONZERO}, NONE, UNARY, xs -> xs[0].rdiv(-2), ANY));
         // ---- reductions
         List<int[][]> red = List.<int[][]>of(s(d(3)), s(d(2, 3)), s(d(2, 3, 2)));
         List<int[][]> red2 = List.<int[][]>of(s(d(2, 3)), s(d(2, 3, 2)));
@@ -152,6 +154,8 @@ public final class OpRegistry {
                 xs -> xs[0].broadcastTo(2, 3), ANY));
         r.add(new OpSpec("slice(0, 1, 3)", "slice", new Domain[] {REAL}, NONE, List.<int[][]>of(s(d(4)), s(d(4, 3))), xs -> xs[0].slice(0, 1, 3), ANY));
         r.add(new OpSpec("slice(-1, 0, 2)", "slice", new Domain[] {REAL}, NONE, List.<int[][]>of(s(d(3)), s(d(2, 3))), xs -> xs[0].slice(-1, 0, 2), ANY));
+        r.add(new OpSpec("slice(0, -3, -1)", "slice", new Domain[] {REAL}, NONE, List.<int[][]>of(s(d(4)), s(d(4, 3))), xs -> xs[0].slice(0, -3, -1), ANY));
+        r.add(new OpSpec("slice(-1, -2)", "slice", new Domain[] {REAL}, NONE, List.<int[][]>of(s(d(3)), s(d(2, 3))), xs -> xs[0].slice(-1, -2), ANY));
         r.add(new OpSpec("pad(1, 1, 2)", "pad", new Domain[] {REAL}, NONE, List.<int[][]>of(s(d(2, 3)), s(d(1, 2, 2))), xs -> xs[0].pad(1, 1, 2), ANY));
         r.add(new OpSpec("select(1, 2)", "select", new Domain[] {REAL}, NONE, List.<int[][]>of(s(d(3, 4)), s(d(2, 3, 2))), xs -> xs[0].select(1, 2), ANY));
         r.add(new OpSpec("select(0, -1)", "select", new Domain[] {REAL}, NONE, List.<int[][]>of(s(d(3)), s(d(3, 2))), xs -> xs[0].select(0, -1), ANY));
