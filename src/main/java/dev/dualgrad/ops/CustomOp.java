@@ -94,6 +94,10 @@ public final class CustomOp {
             return name;
         }
 
+        public Reads vjpReads() {
+            return Reads.allInputs().andOutput(); // the user's rule may read any of them
+        }
+
         public Tensor eval(Tensor[] x) {
             Tensor y = primal.apply(x);
             if (y == null) throw new IllegalStateException(name + ": the primal returned null");
