@@ -2,6 +2,7 @@ package dev.dualgrad.internal.engine;
 
 import dev.dualgrad.tensor.Tensor;
 import java.util.Arrays;
+import java.util.BitSet;
 
 /**
  * A differentiable primitive: its primal on concrete tensors and its two derivative rules, side by side,
@@ -57,13 +58,13 @@ public interface Primitive {
      */
     final class Reads {
         /** Reads no value, only shapes: linear ops (add, reshape, sum, ...). */
-        public static final Reads NOTHING = new Reads(0L, false, false, null);
+        public static final Reads NOTHING = new Reads(new BitSet(), false, false, null);
 
-        private final long inputs; // bit i: input i
+        private final BitSet inputs; // never modified after construction
         private final boolean allInputs, output;
         private final Reads[] rows; // per cotangent, or null
 
-        private Reads(long inputs, boolean allInputs, boolean output, Reads[] rows) {
+        private Reads(BitSet inputs, boolean allInputs, boolean output, Reads[] rows) {
             this.inputs = inputs;
             this.allInputs = allInputs;
             this.output = output;
@@ -72,22 +73,22 @@ public interface Primitive {
 
         /** Reads the output y only. */
         public static Reads output() {
-            return new Reads(0L, false, true, null);
+            return new Reads(new BitSet(), false, true, null);
         }
 
-        /** Reads the inputs at these positions (each below 63). */
+        /** Reads the inputs at these positions. */
         public static Reads inputs(int... positions) {
-            long m = 0;
+            BitSet m = new BitSet();
             for (int i : positions) {
-                if (i < 0 || i >= 63) throw new IllegalArgumentException("Reads.inputs: position " + i + " is not in [0, 63)");
-                m |= 1L << i;
+                if (i < 0) throw new IllegalArgumentException("Reads.inputs: position " + i + " is negative");
+                m.set(i);
             }
             return new Reads(m, false, false, null);
         }
 
         /** Reads every input, whatever the arity. */
         public static Reads allInputs() {
-            return new Reads(0L, true, false, null);
+            return new Reads(new BitSet(), true, false, null);
         }
 
         /** These values and the output. */
@@ -104,12 +105,12 @@ public interface Primitive {
             for (Reads r : perCotangent) {
                 if (r.rows != null) throw new IllegalArgumentException("Reads.perCotangent: rows must be whole-rule declarations");
             }
-            return new Reads(0L, false, false, perCotangent.clone());
+            return new Reads(new BitSet(), false, false, perCotangent.clone());
         }
 
         /** Whether the rule, asked for the cotangents where {@code need} is true, reads input {@code i}. */
         public boolean readsInput(int i, boolean[] need) {
-            if (rows == null) return allInputs || (i < 63 && (inputs & (1L << i)) != 0);
+            if (rows == null) return allInputs || inputs.get(i);
             for (int c = 0; c < rows.length; c++) if (need[c] && rows[c].readsInput(i, need)) return true;
             return false;
         }
@@ -126,7 +127,7 @@ public interface Primitive {
             if (rows != null) return "perCotangent" + Arrays.toString(rows);
             StringBuilder s = new StringBuilder();
             if (allInputs) s.append("all inputs");
-            for (int i = 0; i < 63; i++) if ((inputs & (1L << i)) != 0) s.append(s.length() == 0 ? "input " : ", ").append(i);
+            for (int i = inputs.nextSetBit(0); i >= 0; i = inputs.nextSetBit(i + 1)) s.append(s.length() == 0 ? "input " : ", ").append(i);
             if (output) s.append(s.length() == 0 ? "output" : " and output");
             return s.length() == 0 ? "nothing" : s.toString();
         }

@@ -149,19 +149,19 @@ class MutationGapsTest {
         startsWith.apply("pick").accept(() -> e.pick(new int[] {0, 1}));
         startsWith.apply("scatter").accept(() -> leakedRows.get().scatter(new int[] {0, 1}, 2));
         startsWith.apply("gt").accept(() -> e.gt(0));
-        CustomOp id = CustomOp.linear("myIdentity", 1, x -> x[0], (x, y, g) -> new Tensor[] {g});
+        CustomOp id = CustomOp.linear("myIdentity").arity(1).primal(x -> x[0]).adjoint((g, shapes) -> new Tensor[] {g}).build();
         assertEquals("myIdentity", id.name());
         startsWith.apply("myIdentity").accept(() -> id.apply(e));
     }
 
     @Test
     void aCustomVjpReturningTheWrongNumberOfCotangentsIsRefused() {
-        CustomOp bad = CustomOp.nonlinear("twoArgs", 2, x -> x[0].mul(x[1]), (x, y, dx) -> dx[0].mul(x[1]).add(x[0].mul(dx[1])),
-                (x, y, g) -> new Tensor[] {g.mul(x[1])});
+        CustomOp bad = CustomOp.builder("twoArgs").arity(2).primal(x -> x[0].mul(x[1])).jvp((x, y, dx) -> dx[0].mul(x[1]).add(x[0].mul(dx[1])))
+                .vjp((x, y, g) -> new Tensor[] {g.mul(x[1])}).build();
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> Diff.grad(xs -> bad.apply(xs[0], xs[1]).sum(), Tensor.ones(2), Tensor.ones(2)));
         assertTrue(e.getMessage().contains("twoArgs") && e.getMessage().contains("one cotangent per argument (2), got 1"), e.getMessage());
-        CustomOp nul = CustomOp.nonlinear("nullVjp", 1, x -> x[0], (x, y, dx) -> dx[0], (x, y, g) -> null);
+        CustomOp nul = CustomOp.builder("nullVjp").arity(1).primal(x -> x[0]).jvp((x, y, dx) -> dx[0]).vjp((x, y, g) -> null).build();
         assertThrows(IllegalStateException.class, () -> Diff.grad(z -> nul.apply(z).sum(), Tensor.ones(2)));
     }
 

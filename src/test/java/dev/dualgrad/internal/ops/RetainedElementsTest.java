@@ -264,7 +264,8 @@ class RetainedElementsTest {
         assertTrue(all.readsInput(40, first) && all.readsInput(70, first) && all.readsOutput(first));
         assertTrue(!Primitive.Reads.NOTHING.readsInput(0, both) && !Primitive.Reads.NOTHING.readsOutput(both));
         assertEquals("input 0, 2 and output", Primitive.Reads.inputs(0, 2).andOutput().toString());
-        assertThrows(IllegalArgumentException.class, () -> Primitive.Reads.inputs(63));
+        assertTrue(Primitive.Reads.inputs(70).readsInput(70, first) && !Primitive.Reads.inputs(70).readsInput(69, first));
+        assertThrows(IllegalArgumentException.class, () -> Primitive.Reads.inputs(-1));
         assertThrows(IllegalArgumentException.class, () -> Primitive.Reads.perCotangent(mul));
     }
 }
