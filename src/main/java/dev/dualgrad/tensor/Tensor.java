@@ -202,7 +202,7 @@ public final class Tensor {
 
     private static IllegalStateException notKept() {
         return new IllegalStateException("this tensor is a shape-only stand-in kept by a tape: a derivative rule read a value "
-                + "its primitive declared it does not read (Primitive.vjpReadsInputs / vjpReadsOutput)");
+                + "its primitive declared it does not read (Primitive.vjpReads)");
     }
 
     /** The same values as a constant: no tangent, no tape node (PyTorch's {@code detach}, JAX's {@code stop_gradient}). */
@@ -236,11 +236,12 @@ public final class Tensor {
 
     /** A copy of the values, row-major. */
     public double[] toArray() {
-        return data.clone();
+        return values().clone();
     }
 
     /** The single value of a tensor of size 1. */
     public double item() {
+        double[] data = values();
         if (data.length != 1) {
             throw new IllegalArgumentException("item: the tensor has shape " + Shape.str(shape) + " (" + data.length
                     + " values); item() needs exactly one. Use get(index...) or toArray().");
@@ -261,12 +262,13 @@ public final class Tensor {
             }
             off = off * shape[i] + index[i];
         }
-        return data[off];
+        return values()[off];
     }
 
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("tensor(");
+        if (data == null) return "tensor(values not kept, shape=" + Shape.str(shape) + ")";
         if (shape.length == 0) sb.append(fmt(data[0]));
         else format(sb, 0, 0, 7);
         if (shape.length > 1 || data.length > 8) sb.append(", shape=").append(Shape.str(shape));
