@@ -64,11 +64,12 @@ public final class SpeedAndMemory {
                 for (int l = 0; l < depth; l++) h = layers[l].forward(h).tanh();
                 return h;
             }, h0);
-            // matmul's rule reads x and W; the bias add's rule reads nothing; tanh's reads its output only
+            // x̄ = ȳ·W reads W (the weights are constants here, so nothing asks for W̄, which would read x);
+            // the bias add's rule reads nothing; tanh's reads its output only
             long weights = depth * 128L * 128;
-            long perLayer = (p.retainedElements() - weights - activation) / depth; // minus the weights and the input
+            long perLayer = (p.retainedElements() - weights) / depth; // minus the weights
             Checks.check("the tape keeps one activation per tanh layer, got " + perLayer, perLayer == activation);
-            out.printf("depth %2d: the pullback keeps %,d doubles: the %,d weights, the input, and one [64, 128] activation per layer%n",
+            out.printf("depth %2d: the pullback keeps %,d doubles: the %,d weights and one [64, 128] activation per layer%n",
                     depth, p.retainedElements(), weights);
         }
     }

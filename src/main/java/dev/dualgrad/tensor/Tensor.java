@@ -45,7 +45,14 @@ public final class Tensor {
 
     // ------------------------------------------------------------------ creation
 
-    /** A tensor of the given shape holding a copy of {@code data} (row-major). */
+    /**
+     * A tensor of the given shape holding a copy of {@code data}, row-major.
+     *
+     * @param data the values, as many as the shape holds
+     * @param shape the dimensions; none for a 0-d tensor
+     * @return a new constant tensor
+     * @throws IllegalArgumentException when the count does not fill the shape or a dimension is negative
+     */
     public static Tensor of(double[] data, int... shape) {
         int n = Shape.size(shape);
         if (data.length != n) {
@@ -55,7 +62,13 @@ public final class Tensor {
         return new Tensor(shape.clone(), data.clone(), null, null, null, -1);
     }
 
-    /** A 2-d tensor from rows, which must all have the same length. */
+    /**
+     * A 2-d tensor from rows, which must all have the same length; the values are copied.
+     *
+     * @param rows rows[i][j] becomes element [i, j]
+     * @return a new tensor [rows.length, rows[0].length]
+     * @throws IllegalArgumentException naming the first row whose length differs
+     */
     public static Tensor of(double[][] rows) {
         int m = rows.length;
         int n = m == 0 ? 0 : rows[0].length;
@@ -138,33 +151,71 @@ public final class Tensor {
                 + " expected " + expected + " but found " + g);
     }
 
-    /** A 1-d tensor. */
+    /**
+     * A 1-d tensor; the values are copied.
+     *
+     * @param values the elements
+     * @return a new tensor [values.length]
+     */
     public static Tensor vector(double... values) {
         return of(values, values.length);
     }
 
-    /** A 0-d tensor. */
+    /**
+     * A 0-d tensor (shape []).
+     *
+     * @param value its single value
+     * @return a new tensor of rank 0
+     */
     public static Tensor scalar(double value) {
         return new Tensor(new int[0], new double[] {value}, null, null, null, -1);
     }
 
+    /**
+     * A tensor of zeros.
+     *
+     * @param shape the dimensions; none for a 0-d tensor
+     * @return a new tensor of that shape
+     * @throws IllegalArgumentException when a dimension is negative or the size exceeds 2³¹ − 1
+     */
     public static Tensor zeros(int... shape) {
         return new Tensor(shape.clone(), new double[Shape.size(shape)], null, null, null, -1);
     }
 
+    /**
+     * A tensor of ones.
+     *
+     * @param shape the dimensions
+     * @return a new tensor of that shape
+     * @throws IllegalArgumentException when a dimension is negative or the size exceeds 2³¹ − 1
+     */
     public static Tensor ones(int... shape) {
         return full(1.0, shape);
     }
 
+    /**
+     * A tensor with every element equal to {@code value}.
+     *
+     * @param value the value of every element
+     * @param shape the dimensions
+     * @return a new tensor of that shape
+     * @throws IllegalArgumentException when a dimension is negative or the size exceeds 2³¹ − 1
+     */
     public static Tensor full(double value, int... shape) {
         double[] d = new double[Shape.size(shape)];
         Arrays.fill(d, value);
         return new Tensor(shape.clone(), d, null, null, null, -1);
     }
 
-    /** The n×n identity. */
+    /**
+     * The n×n identity matrix.
+     *
+     * @param n the size
+     * @return a new tensor [n, n] with ones on the diagonal
+     * @throws IllegalArgumentException when n is negative
+     */
     public static Tensor eye(int n) {
-        double[] d = new double[n * n];
+        double[] d = new double[Shape.size(new int[] {n, n})]; // refuses n < 0 and n² ≥ 2³¹ instead of overflowing
         for (int i = 0; i < n; i++) d[i * n + i] = 1;
         return new Tensor(new int[] {n, n}, d, null, null, null, -1);
     }
@@ -202,45 +253,84 @@ public final class Tensor {
 
     private static IllegalStateException notKept() {
         return new IllegalStateException("this tensor is a shape-only stand-in kept by a tape: a derivative rule read a value "
-                + "its primitive declared it does not read (Primitive.vjpReadsInputs / vjpReadsOutput)");
+                + "its primitive declared it does not read (Primitive.vjpReads)");
     }
 
-    /** The same values as a constant: no tangent, no tape node (PyTorch's {@code detach}, JAX's {@code stop_gradient}). */
+    /**
+     * The same values as a constant: no tangent, no tape node (PyTorch's {@code detach}, JAX's {@code stop_gradient}). Its derivative is zero.
+     *
+     * @return this tensor if it is a constant already, else a constant with the same values
+     */
     public Tensor detach() {
         return level == null ? this : new Tensor(shape, data, null, null, null, -1);
     }
 
-    /** True when this tensor carries no tangent and no tape node. */
+    /**
+     * Whether this tensor carries no tangent and no tape node, i.e. is not being differentiated.
+     *
+     * @return true for a constant
+     */
     public boolean isConstant() {
         return level == null;
     }
 
     // ------------------------------------------------------------------ reading
 
+    /**
+     * The dimensions, outermost first; empty for a 0-d tensor.
+     *
+     * @return a copy of the shape
+     */
     public int[] shape() {
         return shape.clone();
     }
 
-    /** Size of one axis (negative axes count from the end). */
+    /**
+     * The size of one axis.
+     *
+     * @param axis the axis; negative counts from the end (−1 is the last)
+     * @return its size
+     * @throws IllegalArgumentException when the axis is out of range
+     */
     public int dim(int axis) {
         return shape[Shape.axis("dim", axis, shape)];
     }
 
+    /**
+     * The number of axes: 0 for a scalar.
+     *
+     * @return the rank
+     */
     public int rank() {
         return shape.length;
     }
 
+    /**
+     * The number of elements: the product of the dimensions (1 for a 0-d tensor).
+     *
+     * @return the number of elements
+     */
     public int size() {
         return data != null ? data.length : Shape.size(shape);
     }
 
-    /** A copy of the values, row-major. */
+    /**
+     * A copy of the values, row-major. The tensor never hands out its own array.
+     *
+     * @return a new array
+     */
     public double[] toArray() {
-        return data.clone();
+        return values().clone();
     }
 
-    /** The single value of a tensor of size 1. */
+    /**
+     * The single value of a tensor of size 1.
+     *
+     * @return the value
+     * @throws IllegalArgumentException when the tensor has more or fewer than one element
+     */
     public double item() {
+        double[] data = values();
         if (data.length != 1) {
             throw new IllegalArgumentException("item: the tensor has shape " + Shape.str(shape) + " (" + data.length
                     + " values); item() needs exactly one. Use get(index...) or toArray().");
@@ -248,7 +338,14 @@ public final class Tensor {
         return data[0];
     }
 
-    /** The value at a full index. */
+    /**
+     * The value at a full index.
+     *
+     * @param index one index per axis, each in 0..dim − 1
+     * @return the value
+     * @throws IllegalArgumentException when the number of indices is not the rank
+     * @throws IndexOutOfBoundsException when an index is out of range
+     */
     public double get(int... index) {
         if (index.length != shape.length) {
             throw new IllegalArgumentException("get: " + index.length + " indices for a tensor of rank " + shape.length
@@ -261,12 +358,18 @@ public final class Tensor {
             }
             off = off * shape[i] + index[i];
         }
-        return data[off];
+        return values()[off];
     }
 
+    /**
+     * The values (abbreviated when long), the shape, and whether the tensor is being differentiated.
+     *
+     * @return a readable summary
+     */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("tensor(");
+        if (data == null) return "tensor(values not kept, shape=" + Shape.str(shape) + ")";
         if (shape.length == 0) sb.append(fmt(data[0]));
         else format(sb, 0, 0, 7);
         if (shape.length > 1 || data.length > 8) sb.append(", shape=").append(Shape.str(shape));
@@ -300,13 +403,65 @@ public final class Tensor {
 
     // ------------------------------------------------------------------ arithmetic
 
+    /**
+     * this + o elementwise, with NumPy broadcasting. ∂/∂this = 1, ∂/∂o = 1; a broadcast operand's derivative is summed over the axes it was broadcast along.
+     *
+     * @param o the other operand
+     * @return the result, shaped as the two shapes broadcast
+     * @throws IllegalArgumentException when the shapes do not broadcast
+     */
     public Tensor add(Tensor o) { return BinaryOps.ADD.apply(this, o); }
+    /**
+     * this + c elementwise for a constant c.
+     *
+     * @param c the constant
+     * @return the result, shaped like this tensor
+     */
     public Tensor add(double c) { return add(scalar(c)); }
+    /**
+     * this − o elementwise, with NumPy broadcasting. ∂/∂this = 1, ∂/∂o = −1.
+     *
+     * @param o the other operand
+     * @return the result, shaped as the two shapes broadcast
+     * @throws IllegalArgumentException when the shapes do not broadcast
+     */
     public Tensor sub(Tensor o) { return BinaryOps.SUB.apply(this, o); }
+    /**
+     * this − c elementwise for a constant c.
+     *
+     * @param c the constant
+     * @return the result, shaped like this tensor
+     */
     public Tensor sub(double c) { return sub(scalar(c)); }
+    /**
+     * this · o elementwise, with NumPy broadcasting. ∂/∂this = o, ∂/∂o = this.
+     *
+     * @param o the other operand
+     * @return the result, shaped as the two shapes broadcast
+     * @throws IllegalArgumentException when the shapes do not broadcast
+     */
     public Tensor mul(Tensor o) { return BinaryOps.MUL.apply(this, o); }
+    /**
+     * this · c elementwise for a constant c.
+     *
+     * @param c the constant
+     * @return the result, shaped like this tensor
+     */
     public Tensor mul(double c) { return mul(scalar(c)); }
+    /**
+     * this / o elementwise, with NumPy broadcasting. ∂/∂this = 1/o, ∂/∂o = −this/o².
+     *
+     * @param o the other operand
+     * @return the result, shaped as the two shapes broadcast
+     * @throws IllegalArgumentException when the shapes do not broadcast
+     */
     public Tensor div(Tensor o) { return BinaryOps.DIV.apply(this, o); }
+    /**
+     * this / c elementwise for a constant c.
+     *
+     * @param c the constant
+     * @return the result, shaped like this tensor
+     */
     public Tensor div(double c) { return div(scalar(c)); }
     /**
      * c − x elementwise (PyTorch's {@code rsub}): {@code x.rsub(1)} is 1 − x.
@@ -322,89 +477,351 @@ public final class Tensor {
      * @return c / this, with derivative −c/x²
      */
     public Tensor rdiv(double c) { return scalar(c).div(this); }
-    /** {@code this ^ e} elementwise; ∂/∂base is 0 where the exponent is 0, ∂/∂exponent is 0 where base is 0 and e ≥ 0. */
+    /**
+     * this^e elementwise, with broadcasting: ∂/∂this = e·this^(e−1) (0 where e = 0), ∂/∂e = this^e·log(this).
+     *
+     * @param e the exponent
+     * @return the result, shaped as the two shapes broadcast
+     * @throws IllegalArgumentException when the shapes do not broadcast
+     */
     public Tensor pow(Tensor e) { return BinaryOps.POW.apply(this, e); }
-    /** {@code this ^ c}; the derivative is c·x^(c−1), and exactly 0 when c = 0. */
+    /**
+     * this^c for a constant exponent: the derivative is c·this^(c−1), and 0 for c = 0.
+     *
+     * @param c the exponent
+     * @return a new tensor of this shape
+     */
     public Tensor pow(double c) { return UnaryOps.pow(c).apply(this); }
-    /** Elementwise maximum; at a tie each input gets half the derivative. */
+    /**
+     * max(this, o) elementwise with broadcasting; at a tie each input gets half the derivative. NaN in either gives NaN.
+     *
+     * @param o the other operand
+     * @return the result
+     * @throws IllegalArgumentException when the shapes do not broadcast
+     */
     public Tensor maximum(Tensor o) { return BinaryOps.MAXIMUM.apply(this, o); }
-    /** Elementwise minimum; at a tie each input gets half the derivative. */
+    /**
+     * min(this, o) elementwise with broadcasting; at a tie each input gets half the derivative.
+     *
+     * @param o the other operand
+     * @return the result
+     * @throws IllegalArgumentException when the shapes do not broadcast
+     */
     public Tensor minimum(Tensor o) { return BinaryOps.MINIMUM.apply(this, o); }
+    /**
+     * −x elementwise; the derivative is −1.
+     *
+     * @return a new tensor of this shape
+     */
     public Tensor neg() { return UnaryOps.NEG.apply(this); }
+    /**
+     * 1/x elementwise; the derivative is −1/x².
+     *
+     * @return a new tensor of this shape
+     */
     public Tensor reciprocal() { return scalar(1).div(this); }
 
     // ------------------------------------------------------------------ elementwise functions
 
+    /**
+     * eˣ elementwise; the derivative is eˣ.
+     *
+     * @return a new tensor of this shape
+     */
     public Tensor exp() { return UnaryOps.EXP.apply(this); }
+    /**
+     * log x (natural) elementwise; the derivative is 1/x. log 0 = −∞ and log of a negative number is NaN.
+     *
+     * @return a new tensor of this shape
+     */
     public Tensor log() { return UnaryOps.LOG.apply(this); }
+    /**
+     * log(1 + x), accurate near 0, elementwise; the derivative is 1/(1 + x).
+     *
+     * @return a new tensor of this shape
+     */
     public Tensor log1p() { return UnaryOps.LOG1P.apply(this); }
-    /** √x; the derivative at 0 is +∞ (and a zero tangent there stays 0). */
+    /**
+     * √x elementwise; the derivative is 1/(2√x), +∞ at 0.
+     *
+     * @return a new tensor of this shape
+     */
     public Tensor sqrt() { return UnaryOps.SQRT.apply(this); }
+    /**
+     * x² elementwise; the derivative is 2x.
+     *
+     * @return a new tensor of this shape
+     */
     public Tensor square() { return UnaryOps.SQUARE.apply(this); }
-    /** |x|; the derivative at 0 is 0. */
+    /**
+     * |x| elementwise; the derivative is sign(x), 0 at 0.
+     *
+     * @return a new tensor of this shape
+     */
     public Tensor abs() { return UnaryOps.ABS.apply(this); }
+    /**
+     * sin x elementwise; the derivative is cos x.
+     *
+     * @return a new tensor of this shape
+     */
     public Tensor sin() { return UnaryOps.SIN.apply(this); }
+    /**
+     * cos x elementwise; the derivative is −sin x.
+     *
+     * @return a new tensor of this shape
+     */
     public Tensor cos() { return UnaryOps.COS.apply(this); }
+    /**
+     * tanh x elementwise; the derivative is 1 − tanh² x.
+     *
+     * @return a new tensor of this shape
+     */
     public Tensor tanh() { return UnaryOps.TANH.apply(this); }
+    /**
+     * σ(x) = 1/(1 + e⁻ˣ) elementwise; the derivative is σ(x)(1 − σ(x)).
+     *
+     * @return a new tensor of this shape
+     */
     public Tensor sigmoid() { return UnaryOps.SIGMOID.apply(this); }
-    /** max(x, 0); the derivative at 0 is 0. */
+    /**
+     * max(x, 0) elementwise; the derivative is 1 for x &gt; 0 and 0 otherwise (0 at 0, as PyTorch).
+     *
+     * @return a new tensor of this shape
+     */
     public Tensor relu() { return UnaryOps.RELU.apply(this); }
-    /** log(1 + eˣ), computed as max(x,0) + log1p(e^−|x|) so that it is finite for any finite x. */
+    /**
+     * log(1 + eˣ), computed as max(x, 0) + log1p(e^−|x|) so that it is finite for any finite x, elementwise; the derivative is σ(x).
+     *
+     * @return a new tensor of this shape
+     */
     public Tensor softplus() { return UnaryOps.SOFTPLUS.apply(this); }
-    /** Clamps into [lo, hi]; the derivative is 1 on the closed interval (as PyTorch) and 0 outside. */
+    /**
+     * Clamps into [lo, hi]: min(max(x, lo), hi). The derivative is 1 on the closed interval (as PyTorch) and 0 outside.
+     *
+     * @param lo the lower bound
+     * @param hi the upper bound, not below lo
+     * @return a new tensor of this shape
+     * @throws IllegalArgumentException when lo &gt; hi or a bound is NaN
+     */
     public Tensor clamp(double lo, double hi) { return UnaryOps.clamp(lo, hi).apply(this); }
 
     // ------------------------------------------------------------------ reductions
 
-    /** Sum of every element: a 0-d tensor. */
+    /**
+     * The sum of every element, y = Σᵢ xᵢ; ∂y/∂xᵢ = 1.
+     *
+     * @return a 0-d tensor (of a 0-d tensor: the tensor itself)
+     */
     public Tensor sum() { return Reductions.sum(this, Shape.allAxes(rank()), false); }
+    /**
+     * The sum along one axis, which is removed.
+     *
+     * @param axis the axis; negative counts from the end
+     * @return the sums
+     * @throws IllegalArgumentException when the axis is out of range
+     */
     public Tensor sum(int axis) { return Reductions.sum(this, new int[] {axis}, false); }
+    /**
+     * The sum along one axis.
+     *
+     * @param axis the axis; negative counts from the end
+     * @param keepDims whether the axis stays, with size 1
+     * @return the sums
+     * @throws IllegalArgumentException when the axis is out of range
+     */
     public Tensor sum(int axis, boolean keepDims) { return Reductions.sum(this, new int[] {axis}, keepDims); }
+    /**
+     * The sum over exactly the given axes. An empty list reduces nothing and returns this tensor (NumPy's {@code axis=()}); {@link #sum()} sums every axis.
+     *
+     * @param axes the axes, in any order; negative ones count from the end
+     * @param keepDims whether the axes stay, with size 1
+     * @return the sums
+     * @throws IllegalArgumentException when an axis is out of range or given twice
+     */
     public Tensor sum(int[] axes, boolean keepDims) { return Reductions.sum(this, axes, keepDims); }
+    /**
+     * The mean of every element, Σᵢ xᵢ / n; ∂/∂xᵢ = 1/n. Of no elements it is NaN.
+     *
+     * @return a 0-d tensor
+     */
     public Tensor mean() { return Reductions.mean(this, Shape.allAxes(rank()), false); }
+    /**
+     * The mean along one axis, which is removed.
+     *
+     * @param axis the axis; negative counts from the end
+     * @return the means
+     * @throws IllegalArgumentException when the axis is out of range
+     */
     public Tensor mean(int axis) { return Reductions.mean(this, new int[] {axis}, false); }
+    /**
+     * The mean along one axis.
+     *
+     * @param axis the axis; negative counts from the end
+     * @param keepDims whether the axis stays, with size 1
+     * @return the means
+     * @throws IllegalArgumentException when the axis is out of range
+     */
     public Tensor mean(int axis, boolean keepDims) { return Reductions.mean(this, new int[] {axis}, keepDims); }
+    /**
+     * The mean over exactly the given axes; an empty list returns this tensor.
+     *
+     * @param axes the axes; negative ones count from the end
+     * @param keepDims whether the axes stay, with size 1
+     * @return the means
+     * @throws IllegalArgumentException when an axis is out of range or given twice
+     */
     public Tensor mean(int[] axes, boolean keepDims) { return Reductions.mean(this, axes, keepDims); }
-    /** Maximum of every element; ties share the derivative equally. */
+    /**
+     * The largest element; the derivative is shared equally by the elements that tie for it. NaN anywhere gives NaN.
+     *
+     * @return a 0-d tensor
+     * @throws IllegalArgumentException when the tensor is empty
+     */
     public Tensor max() { return Reductions.max(this, Shape.allAxes(rank()), false); }
+    /**
+     * The maximum along one axis, which is removed; ties share the derivative equally.
+     *
+     * @param axis the axis; negative counts from the end
+     * @return the maxima
+     * @throws IllegalArgumentException when the axis is out of range or empty
+     */
     public Tensor max(int axis) { return Reductions.max(this, new int[] {axis}, false); }
+    /**
+     * The maximum along one axis; ties share the derivative equally.
+     *
+     * @param axis the axis; negative counts from the end
+     * @param keepDims whether the axis stays, with size 1
+     * @return the maxima
+     * @throws IllegalArgumentException when the axis is out of range or empty
+     */
     public Tensor max(int axis, boolean keepDims) { return Reductions.max(this, new int[] {axis}, keepDims); }
+    /**
+     * The maximum over exactly the given axes; an empty list returns this tensor.
+     *
+     * @param axes the axes; negative ones count from the end
+     * @param keepDims whether the axes stay, with size 1
+     * @return the maxima
+     * @throws IllegalArgumentException when an axis is out of range, given twice or empty
+     */
     public Tensor max(int[] axes, boolean keepDims) { return Reductions.max(this, axes, keepDims); }
-    /** log Σ exp along an axis, shifted by the maximum so that it neither overflows nor underflows. */
+    /**
+     * log Σⱼ exp(xⱼ) along an axis, which is removed; shifted by the maximum so that it neither overflows nor underflows. The derivative is softmax(x).
+     *
+     * @param axis the axis; negative counts from the end
+     * @return the results
+     * @throws IllegalArgumentException when the axis is out of range
+     */
     public Tensor logsumexp(int axis) { return Reductions.logsumexp(this, axis, false); }
+    /**
+     * log Σⱼ exp(xⱼ) along an axis, computed stably; the derivative is softmax(x).
+     *
+     * @param axis the axis; negative counts from the end
+     * @param keepDims whether the axis stays, with size 1
+     * @return the results
+     * @throws IllegalArgumentException when the axis is out of range
+     */
     public Tensor logsumexp(int axis, boolean keepDims) { return Reductions.logsumexp(this, axis, keepDims); }
+    /**
+     * softmax(x)ⱼ = exp(xⱼ) / Σₖ exp(xₖ) along an axis, computed stably. Its JVP is y ⊙ (ẋ − Σ y ⊙ ẋ).
+     *
+     * @param axis the axis; negative counts from the end
+     * @return a new tensor of this shape
+     * @throws IllegalArgumentException when the axis is out of range
+     */
     public Tensor softmax(int axis) { return Reductions.softmax(this, axis); }
-    /** x − logsumexp(x) along an axis, computed stably; never log(softmax(x)). */
+    /**
+     * x − logsumexp(x) along an axis, computed stably; never log(softmax(x)).
+     *
+     * @param axis the axis; negative counts from the end
+     * @return a new tensor of this shape
+     * @throws IllegalArgumentException when the axis is out of range
+     */
     public Tensor logSoftmax(int axis) { return Reductions.logSoftmax(this, axis); }
 
     // ------------------------------------------------------------------ linear algebra
 
     /**
-     * Matrix product with NumPy's rules: 2-d × 2-d, matrix × vector, vector × matrix, and batched
-     * over leading axes that broadcast.
+     * Matrix product with NumPy's rules: 2-d × 2-d, matrix × vector, vector × matrix, and batched over leading axes that broadcast. For C = A·B: Ā = C̄·Bᵀ and B̄ = Aᵀ·C̄.
+     *
+     * @param o the right operand
+     * @return the product
+     * @throws IllegalArgumentException when the inner dimensions differ, an operand is 0-d, or the batch axes do not broadcast
      */
     public Tensor matmul(Tensor o) { return MatMul.matmul(this, o); }
 
     /**
-     * op(this)·op(o), op transposing the last two axes when its flag is set (BLAS's transa/transb):
-     * bitwise {@code this.transpose().matmul(o)} and so on, without copying a transpose. Both operands
-     * need rank ≥ 2.
+     * op(this)·op(o), op transposing the last two axes when its flag is set (BLAS's transa/transb): bitwise {@code this.transpose().matmul(o)} and so on, without copying a transpose.
+     *
+     * @param o the right operand
+     * @param transposeThis whether to use this tensor's transpose
+     * @param transposeOther whether to use o's transpose
+     * @return the product
+     * @throws IllegalArgumentException when an operand has rank below 2 or the inner dimensions differ
      */
     public Tensor matmul(Tensor o, boolean transposeThis, boolean transposeOther) { return MatMul.matmul(this, o, transposeThis, transposeOther); }
 
     // ------------------------------------------------------------------ shape
 
-    /** A new shape with the same elements; one dimension may be -1 and is inferred. */
+    /**
+     * The same elements, row-major, in a new shape; one dimension may be −1 and is inferred.
+     *
+     * @param newShape the dimensions
+     * @return this tensor if the shape is unchanged, else a reshaped view of the values
+     * @throws IllegalArgumentException when the sizes differ or more than one dimension is −1
+     */
     public Tensor reshape(int... newShape) { return ShapeOps.reshape(this, newShape); }
+    /**
+     * The elements as a 1-d tensor, row-major.
+     *
+     * @return a tensor [size()]
+     */
     public Tensor flatten() { return reshape(-1); }
-    /** Inserts an axis of size 1. */
+    /**
+     * Inserts an axis of size 1; a negative axis counts in the result, as NumPy's expand_dims.
+     *
+     * @param axis where the new axis goes, in −(rank+1)..rank
+     * @return a tensor of rank + 1
+     * @throws IllegalArgumentException when the axis is out of range
+     */
     public Tensor unsqueeze(int axis) { return ShapeOps.unsqueeze(this, axis); }
-    /** Removes an axis of size 1. */
+    /**
+     * Removes an axis of size 1.
+     *
+     * @param axis the axis; negative counts from the end
+     * @return a tensor of rank − 1
+     * @throws IllegalArgumentException when the axis is out of range or its size is not 1
+     */
     public Tensor squeeze(int axis) { return ShapeOps.squeeze(this, axis); }
+    /**
+     * Reorders the axes: axis i of the result is axis perm[i] of this tensor.
+     *
+     * @param perm a permutation of 0..rank − 1; negative entries count from the end
+     * @return the permuted tensor
+     * @throws IllegalArgumentException when perm is not a permutation of the axes
+     */
     public Tensor permute(int... perm) { return ShapeOps.permute(this, perm); }
-    /** Swaps the last two axes (a matrix transpose, batched over leading axes); a vector is returned as is. */
+    /**
+     * Swaps the last two axes (a matrix transpose, batched over leading axes); a tensor of rank below 2 is returned as is.
+     *
+     * @return the transpose
+     */
     public Tensor transpose() { return shape.length < 2 ? this : transpose(-2, -1); }
+    /**
+     * Swaps two axes.
+     *
+     * @param a one axis; negative counts from the end
+     * @param b the other axis
+     * @return the tensor with axes a and b exchanged
+     * @throws IllegalArgumentException when an axis is out of range
+     */
     public Tensor transpose(int a, int b) { return ShapeOps.transpose(this, a, b); }
+    /**
+     * Repeats the values along new leading axes and along axes of size 1 to fill {@code target}, as NumPy's broadcast_to; the derivative sums them back.
+     *
+     * @param target the shape to broadcast to
+     * @return a tensor of that shape
+     * @throws IllegalArgumentException when this shape does not broadcast to target
+     */
     public Tensor broadcastTo(int... target) { return ShapeOps.broadcastTo(this, target); }
     /**
      * Elements {@code start} (inclusive) to {@code end} (exclusive) along an axis. Negative positions
@@ -425,40 +842,161 @@ public final class Tensor {
      * @return the slice
      */
     public Tensor slice(int axis, int start) { return ShapeOps.slice(this, axis, start, dim(axis)); }
-    /** Zero padding along an axis: the adjoint of {@link #slice}. */
+    /**
+     * Zero padding along an axis: {@code before} zeros in front and {@code after} behind. The adjoint of {@link #slice}.
+     *
+     * @param axis the axis; negative counts from the end
+     * @param before how many zeros go before the first element
+     * @param after how many zeros go after the last
+     * @return the padded tensor
+     * @throws IllegalArgumentException when the axis is out of range or a padding is negative
+     */
     public Tensor pad(int axis, int before, int after) { return ShapeOps.pad(this, axis, before, after); }
-    /** The sub-tensor at {@code index} along an axis, which is removed. */
+    /**
+     * The sub-tensor at {@code index} along an axis, which is removed.
+     *
+     * @param axis the axis; negative counts from the end
+     * @param index the position, in −n..n − 1; negative counts from the end
+     * @return a tensor of rank − 1
+     * @throws IllegalArgumentException when the axis is out of range
+     * @throws IndexOutOfBoundsException when the index is out of range
+     */
     public Tensor select(int axis, int index) { return ShapeOps.select(this, axis, index); }
+    /**
+     * Joins tensors along an existing axis; all other dimensions must agree.
+     *
+     * @param axis the axis; negative counts from the end
+     * @param parts the tensors, at least one
+     * @return the joined tensor
+     * @throws IllegalArgumentException when there are no parts or their shapes disagree
+     */
     public static Tensor concat(int axis, Tensor... parts) { return ShapeOps.concat(axis, parts); }
+    /**
+     * Stacks tensors of one shape along a new axis.
+     *
+     * @param axis where the new axis goes; negative counts in the result
+     * @param parts the tensors, at least one, all of one shape
+     * @return a tensor of rank + 1
+     * @throws IllegalArgumentException when there are no parts or their shapes differ
+     */
     public static Tensor stack(int axis, Tensor... parts) { return ShapeOps.stack(axis, parts); }
     /**
-     * {@code mask ? a : b} elementwise, all three broadcast together. The mask is a constant (any
-     * non-zero value selects {@code a}); only {@code a} and {@code b} are differentiated.
+     * {@code mask ? a : b} elementwise, all three broadcast together. The mask is a constant (any non-zero value selects {@code a}); only {@code a} and {@code b} are differentiated.
+     *
+     * @param mask the selector, not differentiated
+     * @param a the values where the mask is non-zero
+     * @param b the values where it is zero
+     * @return the selection, shaped as the three shapes broadcast
+     * @throws IllegalArgumentException when the shapes do not broadcast
      */
     public static Tensor where(Tensor mask, Tensor a, Tensor b) { return ShapeOps.where(mask, a, b); }
 
     /**
-     * For this tensor of shape [..., N, C] and N class indices, y[..., n] = x[..., n, index[n]]: picks
-     * one entry of each row, as NLL does. Indices are plain ints: they are never differentiated.
+     * For this tensor of shape [..., N, C] and N class indices, y[..., n] = x[..., n, index[n]]: picks one entry of each row, as NLL does. The indices are plain ints: they are never differentiated.
+     *
+     * @param index one column per row, each in 0..C − 1
+     * @return a tensor [..., N]
+     * @throws IllegalArgumentException when the count is not N or an index is out of range
      */
     public Tensor pick(int[] index) { return Indexing.pick(this, index); }
-    /** The adjoint of {@link #pick}: for shape [..., N], a tensor [..., N, classes] of zeros with x[..., n] at column index[n]. */
+    /**
+     * The adjoint of {@link #pick}: for this tensor [..., N], a tensor [..., N, classes] of zeros with x[..., n] at column index[n].
+     *
+     * @param index one column per row
+     * @param classes the number of columns
+     * @return a tensor [..., N, classes]
+     * @throws IllegalArgumentException when the count is not N or an index is out of range
+     */
     public Tensor scatter(int[] index, int classes) { return Indexing.scatter(this, index, classes); }
 
     // ------------------------------------------------------------------ comparisons: constant masks (1.0 / 0.0)
 
+    /**
+     * 1.0 where this &gt; o and 0.0 elsewhere, with broadcasting: a constant mask, never differentiated.
+     *
+     * @param o the other operand
+     * @return a constant tensor
+     * @throws IllegalArgumentException when the shapes do not broadcast
+     */
     public Tensor gt(Tensor o) { return Comparisons.GT.apply(this, o); }
+    /**
+     * 1.0 where this &gt; c and 0.0 elsewhere: a constant mask.
+     *
+     * @param c the constant
+     * @return a constant tensor of this shape
+     */
     public Tensor gt(double c) { return gt(scalar(c)); }
+    /**
+     * 1.0 where this ≥ o and 0.0 elsewhere, with broadcasting: a constant mask, never differentiated.
+     *
+     * @param o the other operand
+     * @return a constant tensor
+     * @throws IllegalArgumentException when the shapes do not broadcast
+     */
     public Tensor ge(Tensor o) { return Comparisons.GE.apply(this, o); }
+    /**
+     * 1.0 where this ≥ c and 0.0 elsewhere: a constant mask.
+     *
+     * @param c the constant
+     * @return a constant tensor of this shape
+     */
     public Tensor ge(double c) { return ge(scalar(c)); }
+    /**
+     * 1.0 where this &lt; o and 0.0 elsewhere, with broadcasting: a constant mask, never differentiated.
+     *
+     * @param o the other operand
+     * @return a constant tensor
+     * @throws IllegalArgumentException when the shapes do not broadcast
+     */
     public Tensor lt(Tensor o) { return Comparisons.LT.apply(this, o); }
+    /**
+     * 1.0 where this &lt; c and 0.0 elsewhere: a constant mask.
+     *
+     * @param c the constant
+     * @return a constant tensor of this shape
+     */
     public Tensor lt(double c) { return lt(scalar(c)); }
+    /**
+     * 1.0 where this ≤ o and 0.0 elsewhere, with broadcasting: a constant mask, never differentiated.
+     *
+     * @param o the other operand
+     * @return a constant tensor
+     * @throws IllegalArgumentException when the shapes do not broadcast
+     */
     public Tensor le(Tensor o) { return Comparisons.LE.apply(this, o); }
+    /**
+     * 1.0 where this ≤ c and 0.0 elsewhere: a constant mask.
+     *
+     * @param c the constant
+     * @return a constant tensor of this shape
+     */
     public Tensor le(double c) { return le(scalar(c)); }
+    /**
+     * 1.0 where this = o and 0.0 elsewhere, with broadcasting: a constant mask, never differentiated.
+     *
+     * @param o the other operand
+     * @return a constant tensor
+     * @throws IllegalArgumentException when the shapes do not broadcast
+     */
     public Tensor eq(Tensor o) { return Comparisons.EQ.apply(this, o); }
+    /**
+     * 1.0 where this = c and 0.0 elsewhere: a constant mask.
+     *
+     * @param c the constant
+     * @return a constant tensor of this shape
+     */
     public Tensor eq(double c) { return eq(scalar(c)); }
-    /** −1, 0 or +1 (NaN for NaN): a constant. */
+    /**
+     * −1, 0 or +1 elementwise (NaN for NaN): a constant, never differentiated.
+     *
+     * @return a constant tensor of this shape
+     */
     public Tensor sign() { return Comparisons.sign(this); }
-    /** Index of the largest entry along the last axis, per row (first one at a tie). */
+    /**
+     * The index of the largest entry along the last axis, per row (the first one at a tie).
+     *
+     * @return one index per row: size()/dim(−1) of them
+     * @throws IllegalArgumentException when the tensor is 0-d or its last axis is empty
+     */
     public int[] argmax() { return Comparisons.argmax(this); }
 }

@@ -77,4 +77,13 @@ class TensorConstructionTest {
         // d(3/x)/dx = −3/x²
         assertArrayEquals(new double[] {-12, -0.75, -0.1875}, Diff.grad(z -> z.rdiv(3).sum(), x).toArray(), 0);
     }
+
+    @Test
+    void sizesThatDoNotFitAreRefusedNotWrapped() {
+        assertThrows(IllegalArgumentException.class, () -> Tensor.eye(-1));
+        assertThrows(IllegalArgumentException.class, () -> Tensor.eye(46341)); // 46341² > 2³¹ − 1
+        assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(65536, 65536));
+        assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(3, -1));
+        assertArrayEquals(new int[] {0, 0}, Tensor.eye(0).shape());
+    }
 }

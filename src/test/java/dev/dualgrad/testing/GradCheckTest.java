@@ -9,30 +9,36 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.dualgrad.Diff;
 import dev.dualgrad.Loss;
 import dev.dualgrad.ops.CustomOp;
+import dev.dualgrad.ops.VjpReads;
 import dev.dualgrad.tensor.Tensor;
 import dev.dualgrad.tensor.TensorRandom;
 import org.junit.jupiter.api.Test;
 
 class GradCheckTest {
     /** x³ with correct rules, written in tensor ops (so second order works). */
-    static final CustomOp CUBE = CustomOp.nonlinear("cube", 1, x -> x[0].pow(3.0),
-            (x, y, dx) -> dx[0].mul(x[0].square().mul(3)),
-            (x, y, gy) -> new Tensor[] {gy.mul(x[0].square().mul(3))});
+    static final CustomOp CUBE = CustomOp.builder("cube").arity(1).primal(x -> x[0].pow(3.0))
+            .jvp((x, y, dx) -> dx[0].mul(x[0].square().mul(3)))
+            .vjp((x, y, gy) -> new Tensor[] {gy.mul(x[0].square().mul(3))})
+            .vjpReads(VjpReads.allInputs())
+            .build();
 
     /** A JVP rule off by a factor 1.01: finite differences must catch it. */
-    static final CustomOp WRONG_JVP = CustomOp.nonlinear("cubeWrongJvp", 1, x -> x[0].pow(3.0),
-            (x, y, dx) -> dx[0].mul(x[0].square().mul(3.03)),
-            (x, y, gy) -> new Tensor[] {gy.mul(x[0].square().mul(3))});
+    static final CustomOp WRONG_JVP = CustomOp.builder("cubeWrongJvp").arity(1).primal(x -> x[0].pow(3.0))
+            .jvp((x, y, dx) -> dx[0].mul(x[0].square().mul(3.03)))
+            .vjp((x, y, gy) -> new Tensor[] {gy.mul(x[0].square().mul(3))})
+            .build();
 
     /** A VJP rule that forgot the factor 3: the dot-product test and finite differences must catch it. */
-    static final CustomOp WRONG_VJP = CustomOp.nonlinear("cubeWrongVjp", 1, x -> x[0].pow(3.0),
-            (x, y, dx) -> dx[0].mul(x[0].square().mul(3)),
-            (x, y, gy) -> new Tensor[] {gy.mul(x[0].square())});
+    static final CustomOp WRONG_VJP = CustomOp.builder("cubeWrongVjp").arity(1).primal(x -> x[0].pow(3.0))
+            .jvp((x, y, dx) -> dx[0].mul(x[0].square().mul(3)))
+            .vjp((x, y, gy) -> new Tensor[] {gy.mul(x[0].square())})
+            .build();
 
     /** Correct first derivatives, but the rule reads raw values: its own derivative is lost. */
-    static final CustomOp OPAQUE_RULE = CustomOp.nonlinear("cubeOpaqueRule", 1, x -> x[0].pow(3.0),
-            (x, y, dx) -> dx[0].mul(Tensor.of(x[0].square().mul(3).toArray(), x[0].shape())),
-            (x, y, gy) -> new Tensor[] {gy.mul(Tensor.of(x[0].square().mul(3).toArray(), x[0].shape()))});
+    static final CustomOp OPAQUE_RULE = CustomOp.builder("cubeOpaqueRule").arity(1).primal(x -> x[0].pow(3.0))
+            .jvp((x, y, dx) -> dx[0].mul(Tensor.of(x[0].square().mul(3).toArray(), x[0].shape())))
+            .vjp((x, y, gy) -> new Tensor[] {gy.mul(Tensor.of(x[0].square().mul(3).toArray(), x[0].shape()))})
+            .build();
 
     @Test
     void correctFunctionsPass() {
@@ -94,15 +100,17 @@ class GradCheckTest {
         // y = a·2 − b reversed: linear in (a, b); its adjoint maps ȳ to (2·reverse(ȳ), −reverse(ȳ)).
         int n = 4;
         int[] rev = {3, 2, 1, 0};
-        CustomOp op = CustomOp.linear("twiceMinusReversed", 2,
-                x -> Tensor.stack(0, x[0].select(0, 3), x[0].select(0, 2), x[0].select(0, 1), x[0].select(0, 0)).mul(2).sub(x[1]),
-                (x, y, gy) -> new Tensor[] {Tensor.stack(0, gy.select(0, 3), gy.select(0, 2), gy.select(0, 1), gy.select(0, 0)).mul(2), gy.neg()});
+        CustomOp op = CustomOp.linear("twiceMinusReversed").arity(2)
+                .primal(x -> Tensor.stack(0, x[0].select(0, 3), x[0].select(0, 2), x[0].select(0, 1), x[0].select(0, 0)).mul(2).sub(x[1]))
+                .adjoint((gy, shapes) -> new Tensor[] {Tensor.stack(0, gy.select(0, 3), gy.select(0, 2), gy.select(0, 1), gy.select(0, 0)).mul(2), gy.neg()})
+                .build();
         GradCheck.of(xs -> op.apply(xs[0], xs[1]).tanh(), TensorRandom.seed(11).normal(n), TensorRandom.seed(12).normal(n)).assertPasses();
         assertEquals(4, rev.length);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CustomOp.nonlinear("x", 1, x -> x[0], null, (x, y, g) -> new Tensor[] {g}));
-        assertTrue(e.getMessage().contains("JVP rule and a VJP rule"), e.getMessage());
-        IllegalStateException bad = assertThrows(IllegalStateException.class, () -> Diff.grad(z -> CustomOp.nonlinear("badShape", 1, x -> x[0].sum(),
-                (x, y, dx) -> dx[0].sum(), (x, y, gy) -> new Tensor[] {gy}).apply(z), Tensor.zeros(3)));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> CustomOp.builder("x").arity(1).primal(x -> x[0]).vjp((x, y, g) -> new Tensor[] {g}).build());
+        assertTrue(e.getMessage().contains("missing jvp(rule)"), e.getMessage());
+        IllegalStateException bad = assertThrows(IllegalStateException.class, () -> Diff.grad(z -> CustomOp.builder("badShape").arity(1)
+                .primal(x -> x[0].sum()).jvp((x, y, dx) -> dx[0].sum()).vjp((x, y, gy) -> new Tensor[] {gy}).build().apply(z), Tensor.zeros(3)));
         assertTrue(bad.getMessage().contains("badShape") && bad.getMessage().contains("[3]"), bad.getMessage());
     }
 }

@@ -62,6 +62,7 @@ class TransformsTest {
         public Tensor eval(Tensor[] x) { return x[0].mul(3); }
         public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) { return dx[0] == null ? null : dx[0].mul(3); }
         public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] need) { return new Tensor[] {gy.mul(3.01)}; }
+        public Reads vjpReads() { return Reads.NOTHING; }
     };
 
     @Test

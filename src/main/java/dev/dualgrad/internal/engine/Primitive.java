@@ -1,9 +1,12 @@
 package dev.dualgrad.internal.engine;
 
 import dev.dualgrad.tensor.Tensor;
+import java.util.Arrays;
+import java.util.BitSet;
 
 /**
- * A differentiable primitive: its primal on concrete tensors and its two derivative rules, side by side.
+ * A differentiable primitive: its primal on concrete tensors and its two derivative rules, side by side,
+ * with a declaration of which values its reverse rule reads.
  *
  * <p>Both rules are written with the engine's own tensor ops, so the arithmetic they do is itself
  * differentiated when an enclosing transform is active (reverse-over-forward, forward-over-reverse,
@@ -27,26 +30,106 @@ public interface Primitive {
 
     /**
      * Reverse rule: input cotangents from the output cotangent {@code gy}. Entries whose {@code need}
-     * is false may be null, and so may any that are zero.
+     * is false may be null, and so may any that are zero. Of {@code x} and {@code y} it may read the
+     * values {@link #vjpReads} declares for the cotangents it is asked for; the others are shape-only
+     * stand-ins (their shapes may be read, their values not: reading one throws).
      */
     Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] need);
 
     /**
-     * Whether {@link #vjp} reads the values of its inputs x (not only their shapes). When it does not,
-     * the tape keeps a shape-only placeholder instead, so the values can be freed before the backward
-     * sweep (add's inputs, a tanh's input). Reading a placeholder's values throws.
+     * Which values {@link #vjp} reads: a tape keeps those for the backward sweep and a shape-only
+     * stand-in for every other input and the output, so that their arrays can be freed (add keeps
+     * nothing, tanh its output, matmul each operand only for the other one's cotangent). Required of
+     * every primitive, with no default: an over-declaration costs memory, an under-declaration throws
+     * when the rule reads the stand-in (the conformance suite runs every rule, to second order).
      */
-    default boolean vjpReadsInputs() {
-        return true;
-    }
-
-    /** Whether {@link #vjp} reads the values of the output y (not only its shape); see {@link #vjpReadsInputs}. */
-    default boolean vjpReadsOutput() {
-        return true;
-    }
+    Reads vjpReads();
 
     /** False for ops whose output is a constant (comparisons): they never carry a tangent or a tape node. */
     default boolean differentiable() {
         return true;
+    }
+
+    /**
+     * A declaration of the values a VJP rule reads: a set of inputs (by position) and perhaps the output,
+     * either for the whole rule or for each cotangent separately ({@link #perCotangent}), in which case
+     * a tape keeps the union over the cotangents it will ask for (x·w with w a constant keeps only w).
+     * Immutable.
+     */
+    final class Reads {
+        /** Reads no value, only shapes: linear ops (add, reshape, sum, ...). */
+        public static final Reads NOTHING = new Reads(new BitSet(), false, false, null);
+
+        private final BitSet inputs; // never modified after construction
+        private final boolean allInputs, output;
+        private final Reads[] rows; // per cotangent, or null
+
+        private Reads(BitSet inputs, boolean allInputs, boolean output, Reads[] rows) {
+            this.inputs = inputs;
+            this.allInputs = allInputs;
+            this.output = output;
+            this.rows = rows;
+        }
+
+        /** Reads the output y only. */
+        public static Reads output() {
+            return new Reads(new BitSet(), false, true, null);
+        }
+
+        /** Reads the inputs at these positions. */
+        public static Reads inputs(int... positions) {
+            BitSet m = new BitSet();
+            for (int i : positions) {
+                if (i < 0) throw new IllegalArgumentException("Reads.inputs: position " + i + " is negative");
+                m.set(i);
+            }
+            return new Reads(m, false, false, null);
+        }
+
+        /** Reads every input, whatever the arity. */
+        public static Reads allInputs() {
+            return new Reads(new BitSet(), true, false, null);
+        }
+
+        /** These values and the output. */
+        public Reads andOutput() {
+            if (rows != null) throw new IllegalStateException("andOutput applies to a whole-rule declaration, not a per-cotangent one");
+            return new Reads(inputs, allInputs, true, null);
+        }
+
+        /**
+         * Cotangent i reads {@code perCotangent[i]} (each a whole-rule declaration); the rule is called
+         * with {@code need[i]} false for the cotangents nobody asks for, and reads nothing for them.
+         */
+        public static Reads perCotangent(Reads... perCotangent) {
+            for (Reads r : perCotangent) {
+                if (r.rows != null) throw new IllegalArgumentException("Reads.perCotangent: rows must be whole-rule declarations");
+            }
+            return new Reads(new BitSet(), false, false, perCotangent.clone());
+        }
+
+        /** Whether the rule, asked for the cotangents where {@code need} is true, reads input {@code i}. */
+        public boolean readsInput(int i, boolean[] need) {
+            if (rows == null) return allInputs || inputs.get(i);
+            for (int c = 0; c < rows.length; c++) if (need[c] && rows[c].readsInput(i, need)) return true;
+            return false;
+        }
+
+        /** Whether the rule, asked for the cotangents where {@code need} is true, reads the output. */
+        public boolean readsOutput(boolean[] need) {
+            if (rows == null) return output;
+            for (int c = 0; c < rows.length; c++) if (need[c] && rows[c].output) return true;
+            return false;
+        }
+
+        @Override
+        public String toString() {
+            if (rows != null) return "perCotangent" + Arrays.toString(rows);
+            StringBuilder s = new StringBuilder();
+            if (allInputs) s.append("all inputs");
+            for (int i = inputs.nextSetBit(0); i >= 0; i = inputs.nextSetBit(i + 1)) s.append(s.length() == 0 ? "input " : ", ").append(i);
+            if (output) s.append(s.length() == 0 ? "output" : " and output");
+            return s.length() == 0 ? "nothing" : s.toString();
+        }
     }
 }

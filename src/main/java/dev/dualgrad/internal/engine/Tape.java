@@ -25,7 +25,8 @@ public final class Tape extends Level {
 
     /** Starts recording {@code x}: returns a traced tensor with the same value. */
     public synchronized Tensor watch(Tensor x) {
-        nodes.add(new Node(null, null, x, null));
+        // No rule reads a leaf's node: the rules of the ops that consume x keep it if they read it.
+        nodes.add(new Node(null, null, Tensors.shapeOnly(x), null));
         return Tensors.traced(this, x, nodes.size() - 1);
     }
 
@@ -48,7 +49,8 @@ public final class Tape extends Level {
 
     /**
      * Number of doubles the recorded nodes keep alive for the backward sweep (each kept array counted
-     * once), watched inputs included: what the tape costs in memory beyond the values the caller holds.
+     * once): the values the VJP rules declared they read ({@link Primitive#vjpReads}). A watched input
+     * counts only when a rule reads it. What the tape costs in memory beyond the values the caller holds.
      */
     public synchronized long retainedElements() {
         java.util.Set<double[]> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -76,14 +78,15 @@ public final class Tape extends Level {
             parents[i] = mine ? Tensors.node(in[i]) : -1;
         }
         Tensor y = Dispatch.apply(p, values);
-        // Keep for the backward sweep only the values the VJP rule reads: what a deep network holds
-        // until the sweep is then one activation per layer, not three (matmul output, bias sum, tanh).
-        Tensor[] kept = values;
-        if (!p.vjpReadsInputs()) {
-            kept = new Tensor[n];
-            for (int i = 0; i < n; i++) kept[i] = Tensors.shapeOnly(values[i]);
-        }
-        Tensor keptY = p.vjpReadsOutput() ? y : Tensors.shapeOnly(y);
+        // Keep for the backward sweep only the values the VJP rule reads for the cotangents the sweep
+        // will ask of it (those of this tape's inputs): what a deep network holds until the sweep is then
+        // one activation per layer, not three (matmul output, bias sum, tanh).
+        boolean[] need = new boolean[n];
+        for (int i = 0; i < n; i++) need[i] = parents[i] >= 0;
+        Primitive.Reads reads = p.vjpReads();
+        Tensor[] kept = new Tensor[n];
+        for (int i = 0; i < n; i++) kept[i] = reads.readsInput(i, need) ? values[i] : Tensors.shapeOnly(values[i]);
+        Tensor keptY = reads.readsOutput(need) ? y : Tensors.shapeOnly(y);
         synchronized (this) {
             nodes.add(new Node(p, kept, keptY, parents));
             return Tensors.traced(this, y, nodes.size() - 1);

@@ -32,6 +32,19 @@ public final class Kernels {
     /** The plain kernel behind the Gemm interface, and the kernel {@link #gemm} runs (package-visible for the tests). */
     static final Gemm PLAIN = Kernels::plainGemm, PICKED = VECTOR != null ? VECTOR : PLAIN;
 
+    /**
+     * True when the plain kernel runs only because the Vector API module is absent from the boot layer
+     * (a class-path launch without {@code --add-modules jdk.incubator.vector}), not because the user
+     * chose it with {@code -Ddualgrad.vector=false}: the first product then logs {@link #PLAIN_WARNING}.
+     */
+    private static final boolean WARN_PLAIN = VECTOR == null && !"false".equals(System.getProperty("dualgrad.vector"))
+            && ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty();
+    private static final java.util.concurrent.atomic.AtomicBoolean WARNED = new java.util.concurrent.atomic.AtomicBoolean();
+    /** The one line logged (System.Logger "dev.dualgrad", WARNING) at the first product that runs the plain kernel for want of the module. */
+    static final String PLAIN_WARNING = "dualgrad: the Vector API module jdk.incubator.vector is not loaded, so matrix products run the"
+            + " plain-Java kernel, several times slower on large products. Start the JVM with --add-modules jdk.incubator.vector"
+            + " to use the vector kernel, or with -Ddualgrad.vector=false to choose the plain kernel without this warning.";
+
     /** Which matrix kernel runs: "vector" or "plain". */
     public static String matmulKernel() {
         return VECTOR != null ? "vector (jdk.incubator.vector)" : "plain";
@@ -228,13 +241,17 @@ public final class Kernels {
      * operand in place, so x·Wᵀ and the rules' C̄·Bᵀ and Aᵀ·C̄ never copy a transpose.
      *
      * <p>Runs {@link VectorGemm} (packed, cache-blocked, fused multiply-adds) when the Vector API is
-     * present, else {@link #plainGemm}; large products are split by rows or columns over the pool of
+     * present, else {@link #plainGemm} (and the first call logs {@link #PLAIN_WARNING} when that is for
+     * want of the module rather than the user's choice); large products are split by rows or columns over the pool of
      * {@link Parallelism} when the caller set one. Either kernel gives each element of C a sequence of
      * operations that depends on k alone, never on m, on the elements around it, on the transposes or on
      * the thread: stacking tangent directions into one product, or splitting it among threads, gives
      * bitwise the same numbers (the chunk-size and thread independence the tests demand).</p>
      */
     public static void gemm(boolean ta, boolean tb, double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
+        if (WARN_PLAIN && !WARNED.get() && WARNED.compareAndSet(false, true)) {
+            System.getLogger("dev.dualgrad").log(System.Logger.Level.WARNING, PLAIN_WARNING);
+        }
         ParallelGemm.gemm(PICKED, ta, tb, m, n, k, a, ao, ta ? m : k, b, bo, tb ? k : n, c, co, n);
     }
 

@@ -13,6 +13,7 @@ import java.util.Arrays;
  * A broadcasting elementwise function y = f(a, b), declared by its row kernel and its two partial
  * derivatives ∂f/∂a and ∂f/∂b (as tensor ops):
  * JVP ẏ = ȧ ⊙ ∂f/∂a + ḃ ⊙ ∂f/∂b, VJP ā = unbroadcast(ȳ ⊙ ∂f/∂a), b̄ = unbroadcast(ȳ ⊙ ∂f/∂b).
+ * Each op declares {@link #vjpReads()}: what its two partials read, per cotangent where they differ.
  */
 public abstract class BinaryOp implements Primitive, RowKernel {
     private final String name;

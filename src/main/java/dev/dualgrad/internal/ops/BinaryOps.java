@@ -22,8 +22,7 @@ public final class BinaryOps {
     private BinaryOps() {}
 
     public static final BinaryOp ADD = new BinaryOp("add") {
-        @Override public boolean vjpReadsInputs() { return false; } // linear: the VJP needs shapes only
-        @Override public boolean vjpReadsOutput() { return false; }
+        @Override public Reads vjpReads() { return Reads.NOTHING; } // linear: the VJP needs shapes only
         public void row(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int oo, int n) {
             // contiguous and scalar-broadcast rows get their own loops, which the JIT vectorises
             if (as == 1 && bs == 1) for (int i = 0; i < n; i++) y[oo + i] = a[ao + i] + b[bo + i];
@@ -47,8 +46,7 @@ public final class BinaryOps {
     };
 
     public static final BinaryOp SUB = new BinaryOp("sub") {
-        @Override public boolean vjpReadsInputs() { return false; } // linear: the VJP needs shapes only
-        @Override public boolean vjpReadsOutput() { return false; }
+        @Override public Reads vjpReads() { return Reads.NOTHING; } // linear: the VJP needs shapes only
         public void row(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int oo, int n) {
             // contiguous and scalar-broadcast rows get their own loops, which the JIT vectorises
             if (as == 1 && bs == 1) for (int i = 0; i < n; i++) y[oo + i] = a[ao + i] - b[bo + i];
@@ -72,6 +70,8 @@ public final class BinaryOps {
     };
 
     public static final BinaryOp MUL = new BinaryOp("mul") {
+        // ā = ȳ·b reads b, b̄ = ȳ·a reads a: x·w with w a constant keeps w only
+        @Override public Reads vjpReads() { return Reads.perCotangent(Reads.inputs(1), Reads.inputs(0)); }
         public void row(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int oo, int n) {
             // contiguous and scalar-broadcast rows get their own loops, which the JIT vectorises
             if (as == 1 && bs == 1) for (int i = 0; i < n; i++) y[oo + i] = a[ao + i] * b[bo + i];
@@ -84,6 +84,7 @@ public final class BinaryOps {
     };
 
     public static final BinaryOp MUL_STRONG_ZERO = new BinaryOp("mulStrongZero") {
+        @Override public Reads vjpReads() { return Reads.perCotangent(Reads.inputs(1), Reads.inputs(0)); }
         public void row(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int oo, int n) {
             if (as == 1 && bs == 1) {
                 Elementwise.mulStrongZero(a, ao, b, bo, y, oo, n); // vectorised where the Vector API is present
@@ -107,6 +108,8 @@ public final class BinaryOps {
     };
 
     public static final BinaryOp DIV = new BinaryOp("div") {
+        // ā = ȳ/b reads b; b̄ = −ȳ·y/b reads b and y; never a
+        @Override public Reads vjpReads() { return Reads.perCotangent(Reads.inputs(1), Reads.inputs(1).andOutput()); }
         public void row(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int oo, int n) {
             // contiguous and scalar-broadcast rows get their own loops, which the JIT vectorises
             if (as == 1 && bs == 1) for (int i = 0; i < n; i++) y[oo + i] = a[ao + i] / b[bo + i];
@@ -119,6 +122,8 @@ public final class BinaryOps {
     };
 
     public static final BinaryOp POW = new BinaryOp("pow") {
+        // ∂/∂a reads a and b; ∂/∂b reads a, b and y
+        @Override public Reads vjpReads() { return Reads.perCotangent(Reads.inputs(0, 1), Reads.inputs(0, 1).andOutput()); }
         public void row(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int oo, int n) {
             for (int i = 0; i < n; i++) y[oo + i] = Math.pow(a[ao + i * as], b[bo + i * bs]);
         }
@@ -131,6 +136,8 @@ public final class BinaryOps {
     };
 
     public static final BinaryOp MAXIMUM = new BinaryOp("maximum") {
+        // the masks compare a with b, and are NaN where y is
+        @Override public Reads vjpReads() { return Reads.inputs(0, 1).andOutput(); }
         public void row(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int oo, int n) {
             for (int i = 0; i < n; i++) {
                 double u = a[ao + i * as], v = b[bo + i * bs];
@@ -142,6 +149,7 @@ public final class BinaryOps {
     };
 
     public static final BinaryOp MINIMUM = new BinaryOp("minimum") {
+        @Override public Reads vjpReads() { return Reads.inputs(0, 1).andOutput(); }
         public void row(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int oo, int n) {
             for (int i = 0; i < n; i++) {
                 double u = a[ao + i * as], v = b[bo + i * bs];

@@ -14,6 +14,7 @@ public final class Comparisons {
     private abstract static class Constant extends BinaryOp {
         Constant(String name) { super(name); }
         @Override public boolean differentiable() { return false; }
+        @Override public Reads vjpReads() { return Reads.NOTHING; } // never recorded: the output is a constant
         @Override public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) { return null; }
         @Override public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] need) { return new Tensor[2]; }
     }

@@ -56,6 +56,8 @@ public final class Indexing {
 
         public String name() { return "pick"; }
 
+        public Reads vjpReads() { return Reads.NOTHING; } // scatter ȳ: shapes only
+
         public Tensor eval(Tensor[] in) {
             double[] x = Tensors.buffer(in[0]);
             int n = index.length;
@@ -86,6 +88,8 @@ public final class Indexing {
         }
 
         public String name() { return "scatter"; }
+
+        public Reads vjpReads() { return Reads.NOTHING; } // pick ȳ: shapes only
 
         public Tensor eval(Tensor[] in) {
             double[] x = Tensors.buffer(in[0]);

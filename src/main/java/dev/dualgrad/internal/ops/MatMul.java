@@ -190,9 +190,10 @@ public final class MatMul implements Primitive {
         return Tensors.adopt(c, Shape.concat(batch, new int[] {m, n}));
     }
 
+    /** Ā reads B and B̄ reads A (C only for its shape): x·W with x a constant keeps x only. */
     @Override
-    public boolean vjpReadsOutput() {
-        return false; // the rules read A and B, and only C's shape
+    public Reads vjpReads() {
+        return Reads.perCotangent(Reads.inputs(1), Reads.inputs(0));
     }
 
     public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] need) {

@@ -84,6 +84,8 @@ public final class Reductions {
 
         public String name() { return "sum"; }
 
+        public Reads vjpReads() { return Reads.NOTHING; } // x̄ = ȳ spread: x's shape only
+
         public Tensor eval(Tensor[] x) {
             return Kernels.sum(x[0], axes, Shape.reduced(x[0].shape(), axes, keepDims));
         }
@@ -107,6 +109,8 @@ public final class Reductions {
         }
 
         public String name() { return "max"; }
+
+        public Reads vjpReads() { return Reads.inputs(0).andOutput(); } // the weights compare x with y
 
         public Tensor eval(Tensor[] x) {
             return Kernels.max(x[0], axes, Shape.reduced(x[0].shape(), axes, keepDims));
@@ -144,6 +148,11 @@ public final class Reductions {
 
         public String name() {
             return kind == Kind.LOGSUMEXP ? "logsumexp" : kind == Kind.SOFTMAX ? "softmax" : "logSoftmax";
+        }
+
+        /** logsumexp: s = e^(x−y) reads x and y; softmax: y; logSoftmax: eʸ, y only. */
+        public Reads vjpReads() {
+            return kind == Kind.LOGSUMEXP ? Reads.inputs(0).andOutput() : Reads.output();
         }
 
         public Tensor eval(Tensor[] in) {

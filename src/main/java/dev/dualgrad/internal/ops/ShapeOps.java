@@ -206,6 +206,8 @@ public final class ShapeOps {
 
         public String name() { return "reshape"; }
 
+        public Reads vjpReads() { return Reads.NOTHING; } // reshape back to x's shape
+
         public Tensor eval(Tensor[] x) { return Tensors.adopt(Tensors.buffer(x[0]), shape); } // immutable data: shared, not copied
 
         public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
@@ -223,6 +225,8 @@ public final class ShapeOps {
         Permute(int[] perm) { this.perm = perm; }
 
         public String name() { return "permute"; }
+
+        public Reads vjpReads() { return Reads.NOTHING; } // the inverse permutation
 
         public Tensor eval(Tensor[] x) { return Kernels.permute(x[0], perm); }
 
@@ -252,6 +256,8 @@ public final class ShapeOps {
 
         public String name() { return "broadcastTo"; }
 
+        public Reads vjpReads() { return Reads.NOTHING; } // sum back to x's shape
+
         public Tensor eval(Tensor[] x) { return Kernels.broadcastTo(x[0], target); }
 
         public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
@@ -273,6 +279,8 @@ public final class ShapeOps {
         }
 
         public String name() { return "slice"; }
+
+        public Reads vjpReads() { return Reads.NOTHING; } // pad back to x's shape
 
         public Tensor eval(Tensor[] in) {
             int[] s = in[0].shape();
@@ -308,6 +316,8 @@ public final class ShapeOps {
 
         public String name() { return "pad"; }
 
+        public Reads vjpReads() { return Reads.NOTHING; } // slice back to x's shape
+
         public Tensor eval(Tensor[] in) {
             int[] s = in[0].shape();
             int inner = 1;
@@ -337,6 +347,8 @@ public final class ShapeOps {
         Concat(int axis) { this.axis = axis; }
 
         public String name() { return "concat"; }
+
+        public Reads vjpReads() { return Reads.NOTHING; } // slices at the parts' sizes
 
         public Tensor eval(Tensor[] in) {
             int[] s = in[0].shape();
@@ -390,6 +402,8 @@ public final class ShapeOps {
         }
 
         public String name() { return "where"; }
+
+        public Reads vjpReads() { return Reads.NOTHING; } // the mask is a constant field; a and b are read for their shapes only
 
         public Tensor eval(Tensor[] x) {
             double[] m = Tensors.buffer(Kernels.broadcastTo(mask, out));

@@ -35,20 +35,18 @@ public abstract class UnaryOp implements Primitive {
     /** Which of x and y {@link #derivative} reads; the tape keeps only those. */
     protected enum Reads { X, Y, BOTH, NEITHER }
 
-    protected Reads derivativeReads() {
-        return Reads.BOTH;
-    }
+    /** Which of x and y {@link #derivative} reads (values, not shapes): declared by every op, no default. */
+    protected abstract Reads derivativeReads();
 
+    /** The VJP ȳ ⊙ f′(x, y) reads what f′ reads. */
     @Override
-    public boolean vjpReadsInputs() {
-        Reads r = derivativeReads();
-        return r == Reads.X || r == Reads.BOTH;
-    }
-
-    @Override
-    public boolean vjpReadsOutput() {
-        Reads r = derivativeReads();
-        return r == Reads.Y || r == Reads.BOTH;
+    public final Primitive.Reads vjpReads() {
+        switch (derivativeReads()) {
+            case X: return Primitive.Reads.inputs(0);
+            case Y: return Primitive.Reads.output();
+            case BOTH: return Primitive.Reads.inputs(0).andOutput();
+            default: return Primitive.Reads.NOTHING;
+        }
     }
 
     @Override

@@ -18,7 +18,7 @@ import dev.dualgrad.internal.kernels.Elementwise;
  *   sin/cos   sin x, cos x                 cos x, −sin x
  *   tanh      tanh x                       1 − y²
  *   sigmoid   1/(1+e^−x)                   y(1 − y)
- *   relu      max(x,0)                     [x &gt; 0]                   0 at 0
+ *   relu      max(x,0)                     [y &gt; 0] (= [x &gt; 0])       0 at 0
  *   softplus  max(x,0)+log1p(e^−|x|)       sigmoid(x)
  *   pow c     x^c                          c·x^(c−1)                    0 when c = 0
  *   clamp     min(max(x,lo),hi)            [lo ≤ x ≤ hi]              1 at both ends
@@ -104,11 +104,13 @@ public final class UnaryOps {
     };
 
     public static final UnaryOp RELU = new UnaryOp("relu") {
-        @Override protected Reads derivativeReads() { return Reads.X; }
+        // Read from y, which the next layer's matmul keeps anyway: y > 0 exactly where x > 0, and y is
+        // NaN exactly where x is (the kernel maps −0 and negatives to +0).
+        @Override protected Reads derivativeReads() { return Reads.Y; }
         protected void kernel(double[] x, double[] y, int n) {
             for (int i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : (Double.isNaN(x[i]) ? x[i] : 0.0);
         }
-        protected Tensor derivative(Tensor x, Tensor y) { return nanWhereNaN(x.gt(0), x); }
+        protected Tensor derivative(Tensor x, Tensor y) { return nanWhereNaN(y.gt(0), y); }
     };
 
     public static final UnaryOp SOFTPLUS = new UnaryOp("softplus") {
@@ -131,6 +133,7 @@ public final class UnaryOps {
     /** x^c for a constant exponent c. */
     public static UnaryOp pow(double c) {
         return new UnaryOp("pow") {
+            @Override protected Reads derivativeReads() { return c == 0 || c == 1 ? Reads.NEITHER : Reads.X; }
             protected void kernel(double[] x, double[] y, int n) {
                 if (c == 2) for (int i = 0; i < n; i++) y[i] = x[i] * x[i];
                 else for (int i = 0; i < n; i++) y[i] = Math.pow(x[i], c);

@@ -29,7 +29,7 @@ public final class TapePullback implements Pullback {
 
     /**
      * Doubles this pullback keeps alive for its sweeps: the values the recorded VJP rules read (each
-     * array once). A tanh MLP keeps about one activation per layer; see {@code Primitive#vjpReadsInputs}.
+     * array once). A tanh MLP keeps about one activation per layer; see {@code Primitive#vjpReads}.
      */
     @Override
     public long retainedElements() {
