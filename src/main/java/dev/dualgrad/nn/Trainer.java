@@ -16,7 +16,7 @@ import java.util.Locale;
  * permutation {@link Dataset#permutation(int, long) permutation(n, seed + e)}, cuts it into minibatches
  * of {@link #batchSize(int) B} rows (the last one may be smaller), and for every batch computes the batch
  * loss L(θ) and its gradient ∇_θ L with respect to all parameters in one reverse sweep
- * ({@link Diff#valueAndGrad(dev.dualgrad.transforms.MultiTensorFunction, Tensor...)}), then lets the
+ * ({@code Diff.valueAndGrad}), then lets the
  * optimizer take one step. After the epoch it reports the mean batch loss and the accuracies to an
  * {@link EpochListener}.
  *
@@ -41,7 +41,7 @@ public final class Trainer {
          * The loss of one batch.
          *
          * @param params the parameters to differentiate with respect to, in the order of
-         *     {@link Module#parameters()}; pass them to {@link Module#forward(Tensor[], Tensor)}
+         *     {@link Module#parameters()}; pass them to {@code Module.forward(Tensor[], Tensor)}
          * @param x the batch's inputs, [B, ...]
          * @param labels the batch's class labels, one per row of {@code x}
          * @return the batch loss, a tensor of one element
