@@ -67,14 +67,15 @@ public final class Tour {
     static void run(List<Stop> stops, PrintStream out) {
         long t0 = System.nanoTime();
         int lines = 0;
-        out.println("dualgrad, " + stops.size() + " problems solved; each stop checks what it prints and stops the tour if a claim fails.");
+        out.println("dualgrad on " + stops.size() + (stops.size() == 1 ? " problem" : " problems")
+                + "; each stop checks what it prints, and a claim that fails stops the tour.");
         lines++;
         for (int i = 0; i < stops.size(); i++) {
             out.println();
             lines += 1 + runStop(stops.get(i), (i + 1) + "/" + stops.size(), out);
         }
         out.println();
-        out.printf(Locale.ROOT, "all %d held, in %.1f s%n", stops.size(), (System.nanoTime() - t0) / 1e9);
+        out.printf(Locale.ROOT, "every claim held (%d %s, %.1f s)%n", stops.size(), stops.size() == 1 ? "stop" : "stops", (System.nanoTime() - t0) / 1e9);
         lines += 2;
         if (lines > MAX_TOTAL_LINES) {
             throw new IllegalStateException("the tour printed " + lines + " lines; it may print at most " + MAX_TOTAL_LINES);

@@ -48,7 +48,8 @@ class ExamplesTest {
             assertTrue(body >= 1 && body <= 8, "stop " + (i + 1) + " printed " + body + " lines\n" + out);
         }
         assertEquals(List.of("", text.get(text.size() - 1)), text.subList(at, text.size()), out);
-        assertTrue(text.get(text.size() - 1).startsWith("all " + n + " held, in "), out);
+        assertTrue(text.get(0).startsWith("dualgrad on " + n + " problems; "), out);
+        assertTrue(text.get(text.size() - 1).startsWith("every claim held (" + n + " stops, "), out);
         assertTrue(text.size() <= 64, "the tour printed " + text.size() + " lines\n" + out);
         for (String l : text) assertTrue(l.codePointCount(0, l.length()) <= 120, "a line wider than 120 characters: " + l);
 
