@@ -5,7 +5,9 @@ import dev.dualgrad.Diff;
 import dev.dualgrad.internal.engine.Shape;
 import dev.dualgrad.tensor.Tensor;
 import dev.dualgrad.transforms.JacobianMode;
-import dev.dualgrad.transforms.Pullback;
+import dev.dualgrad.internal.transforms.BatchJacobians;
+import dev.dualgrad.internal.transforms.TapePullback;
+import dev.dualgrad.transforms.JacobianOptions;
 import dev.dualgrad.transforms.TensorFunction;
 import java.util.Locale;
 import org.apache.commons.math3.random.Well19937c;
@@ -36,24 +38,13 @@ public final class JacobianPenalty {
     }
 
     public static Tensor exact(TensorFunction f, Tensor x, JacobianMode mode) {
-        int b = batch("JacobianPenalty.exact", x), d = x.size() / b;
-        Pullback p = null;
-        if (mode != JacobianMode.FORWARD) {
-            p = Diff.vjp(f, x); // records f once; reverse mode sweeps this recording, AUTO also learns C from it
-            checkBatch(p.value(), b);
-            if (mode == JacobianMode.AUTO && d <= p.value().size() / b) p = null;
-        }
-        if (p == null) {
-            double[] s = new double[d * b * d];
-            for (int j = 0; j < d; j++) for (int i = 0; i < b; i++) s[(j * b + i) * d + j] = 1;
-            Tensor seeds = Tensors.adopt(s, Shape.concat(new int[] {d}, x.shape()));
-            return Diff.jvpBatched(f, x, seeds).tangent().square().sum().div(b);   // Σ over [D, B, C...]
-        }
-        int[] y = p.value().shape();
-        int c = p.value().size() / b;
-        double[] s = new double[c * b * c];
-        for (int k = 0; k < c; k++) for (int i = 0; i < b; i++) s[(k * b + i) * c + k] = 1;
-        return p.applyBatched(Tensors.adopt(s, Shape.concat(new int[] {c}, y))).square().sum().div(b); // Σ over [C, B, D...]
+        return exact(f, x, JacobianOptions.defaults().mode(mode));
+    }
+
+    public static Tensor exact(TensorFunction f, Tensor x, JacobianOptions options) {
+        int b = batch("JacobianPenalty.exact", x);
+        // [D, B, C...] by forward mode or [C, B, D...] by reverse: every entry of every J_b once
+        return BatchJacobians.probe("JacobianPenalty.exact", f, x).stack(options).square().sum().div(b);
     }
 
     /** Which product the projections use. */
@@ -85,12 +76,11 @@ public final class JacobianPenalty {
             Tensor t = Diff.jvpBatched(f, x, u).tangent();                       // [n, B, C...]
             perProjection = t.reshape(n, -1).square().sum(1).mul((double) d / b);
         } else {
-            Pullback p = Diff.vjp(f, x);
-            checkBatch(p.value(), b);
+            TapePullback p = BatchJacobians.probe("JacobianPenalty.projected", f, x).pullback();
             int[] y = p.value().shape();
             int c = p.value().size() / b;
             Tensor v = sphere(n, b, c, seed).reshape(Shape.concat(new int[] {n}, y));
-            Tensor g = p.applyBatched(v);                                        // [n, B, D...]
+            Tensor g = p.sweepBatched(v)[0];                                     // [n, B, D...]
             perProjection = g.reshape(n, -1).square().sum(1).mul((double) c / b);
         }
         double[] e = Tensors.buffer(perProjection);
@@ -123,12 +113,5 @@ public final class JacobianPenalty {
             throw new IllegalArgumentException(op + ": x must be a non-empty batch [B, D...], got shape " + java.util.Arrays.toString(x.shape()));
         }
         return x.dim(0);
-    }
-
-    private static void checkBatch(Tensor y, int b) {
-        if (y.rank() == 0 || y.dim(0) != b) {
-            throw new IllegalArgumentException("JacobianPenalty: f maps a batch of " + b + " to shape " + java.util.Arrays.toString(y.shape())
-                    + "; the output must keep the batch axis first");
-        }
     }
 }
