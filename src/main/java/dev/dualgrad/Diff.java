@@ -2,7 +2,7 @@ package dev.dualgrad;
 
 import dev.dualgrad.tensor.Tensor;
 import dev.dualgrad.internal.transforms.BatchJacobians;
-import dev.dualgrad.internal.transforms.Check;
+import dev.dualgrad.internal.transforms.GradChecker;
 import dev.dualgrad.transforms.CheckReport;
 import dev.dualgrad.internal.transforms.Forward;
 import dev.dualgrad.transforms.HessianResult;
@@ -374,25 +374,30 @@ public final class Diff {
     // ------------------------------------------------------------------ checking
 
     /**
-     * Compares the forward Jacobian, the reverse Jacobian and central finite differences (h = 1e-6)
-     * and reports the largest disagreement and where it is.
+     * Checks f's derivatives at x: the full forward-mode Jacobian, the full reverse-mode Jacobian and the
+     * central finite-difference Jacobian (f(x + h·e_j) − f(x − h·e_j)) / 2h, h = 1e-6, compared element by
+     * element. Forward and reverse must agree to rounding (|J_fwd − J_rev| ≤ 1e-10·max|J| + 1e-12); each
+     * must match finite differences n to |a − n| ≤ 1e-5 + 1e-3·|n|. This is the full-Jacobian part of
+     * {@code testing.GradCheck}, by the same routine and tolerances; GradCheck also checks along random
+     * directions and at second order, with tolerances of your choosing.
      *
      * @param f the function
      * @param x the point
-     * @return the three Jacobians and their worst disagreements
+     * @return the three Jacobians and, for each comparison, its worst element and where it is
      */
     public static CheckReport check(TensorFunction f, Tensor x) {
-        return Check.run(xs -> f.apply(xs[0]), new Tensor[] {x}, Check.EPS, Check.ATOL, Check.RTOL);
+        return GradChecker.check(xs -> f.apply(xs[0]), new Tensor[] {x});
     }
 
     /**
-     * Compares forward, reverse and finite-difference Jacobians for each argument.
+     * Checks f's derivatives with respect to every argument, as {@link #check(TensorFunction, Tensor)} does
+     * for one: forward, reverse and central-difference Jacobians per argument, compared element by element.
      *
      * @param f the function of several tensors
-     * @param xs the point
-     * @return the three Jacobians per argument and their worst disagreements
+     * @param xs the point, one tensor per argument
+     * @return the three Jacobians per argument and, for each comparison, its worst element and where it is
      */
     public static CheckReport check(MultiTensorFunction f, Tensor... xs) {
-        return Check.run(f, xs, Check.EPS, Check.ATOL, Check.RTOL);
+        return GradChecker.check(f, xs);
     }
 }

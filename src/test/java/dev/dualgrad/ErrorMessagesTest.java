@@ -18,7 +18,7 @@ class ErrorMessagesTest {
 
     @Test
     void vjpCotangentShapedLikeTheInputIsRefusedAndExplained() {
-        // Seed 002: the user passed a vector shaped like the parameters to a VJP.
+        // A common mistake: a vector shaped like the parameters passed to a VJP as its cotangent.
         Tensor w = Tensor.vector(0.3, -0.2);
         Tensor x = TensorRandom.seed(1).normal(100, 2);
         Pullback p = Diff.vjp(q -> x.matmul(q).sigmoid(), w);

@@ -2,16 +2,34 @@ package dev.dualgrad.losses;
 
 import dev.dualgrad.tensor.Tensor;
 
-/** How a loss combines its per-element values, as PyTorch's {@code reduction}. */
+/**
+ * How a loss combines its per-element values ℓ₁ … ℓ_K into its result, as PyTorch's {@code reduction}
+ * argument ({@code 'mean'}, {@code 'sum'}, {@code 'none'}).
+ *
+ * <p>The elementwise losses (bce, bceWithLogits, mse) reduce over every element, weights included:
+ * MEAN is (1/K)·Σ_k w_k ℓ_k. The class losses (crossEntropy and nll with integer targets) reduce over
+ * rows, and their MEAN is the weighted mean Σ_n ℓ_n / Σ_n w_{t_n} over the rows not ignored, as
+ * PyTorch's; see {@link ClassLossOptions}.</p>
+ */
 public enum Reduction {
-    /** The average (for class losses with weights: divided by the sum of the targets' weights). */
+    /**
+     * The average. For elementwise losses (1/K)·Σ_k ℓ_k; for class losses with integer targets
+     * Σ_n ℓ_n / Σ_n w_{t_n} over the rows not ignored (N when there are no weights and nothing is ignored);
+     * for soft targets Σ_n ℓ_n / N over the N rows.
+     */
     MEAN,
-    /** The sum. */
+    /** The sum Σ_k ℓ_k. */
     SUM,
-    /** No reduction: one value per element (or per sample). */
+    /** No reduction: one value per element, or per row (sample, and position for [N, C, d…] scores) for class losses. */
     NONE;
 
-    /** Applies this reduction to unweighted per-element values. */
+    /**
+     * Applies this reduction to unweighted per-element values: their mean (over all elements), their sum,
+     * or the values unchanged.
+     *
+     * @param perElement the per-element values ℓ, any shape
+     * @return a 0-d tensor for MEAN and SUM; {@code perElement} itself for NONE
+     */
     public Tensor apply(Tensor perElement) {
         switch (this) {
             case MEAN: return perElement.mean();

@@ -4,93 +4,234 @@ import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.Diff;
 import dev.dualgrad.internal.engine.Shape;
 import dev.dualgrad.tensor.Tensor;
-import dev.dualgrad.transforms.JacobianMode;
-import dev.dualgrad.transforms.Pullback;
+import dev.dualgrad.internal.transforms.BatchJacobians;
+import dev.dualgrad.internal.transforms.TapePullback;
+import dev.dualgrad.transforms.JacobianOptions;
 import dev.dualgrad.transforms.TensorFunction;
 import java.util.Locale;
 import org.apache.commons.math3.random.Well19937c;
 
 /**
- * Penalties on the input Jacobian of a network applied per sample, f: x [B, D] ↦ y [B, C], for
- * training losses such as CE + λ·penalty (seed 001). Both are tensors computed with the engine's ops,
- * so {@code Diff.grad} of a loss that contains them differentiates through the Jacobian computation
- * (reverse over forward, or reverse over reverse), in one backward sweep over the pass.
+ * Penalties on the input Jacobian of a network applied per sample, f: x [B, D...] ↦ y [B, C...], for
+ * training losses such as CE + λ·penalty (seed 001): the mean squared Frobenius norm
+ * <pre>
+ *   P(x) = (1/B)·Σ_b ‖J_b‖²_F = (1/B)·Σ_b Σ_{c,d} (∂y[b, c]/∂x[b, d])²,   J_b = ∂f(x)[b]/∂x[b]
+ * </pre>
+ * exactly ({@link #exact}) or estimated from random projections ({@link #projected}). Both are tensors
+ * computed with the engine's ops, so {@code Diff.grad} of a loss that contains them differentiates
+ * through the Jacobian computation (reverse over forward, or reverse over reverse), in one backward
+ * sweep over the pass.
  *
  * <ul>
- *   <li>{@link #exact}: (1/B)·Σ_b ‖J_b‖²_F, J_b = ∂f(x)_b/∂x_b. Forward mode seeds the D input
- *       features on every sample at once (one pass with D tangents); reverse mode seeds the C outputs
- *       (one sweep with C cotangents). AUTO takes the smaller of D and C.</li>
- *   <li>{@link #projected}: the random-projection estimator of Hoffman, Roberts and Yaida (2019),
- *       ‖J‖²_F = C·E‖vᵀJ‖² for v uniform on the unit sphere of ℝ^C (VJP variant), or D·E‖Ju‖² for u
- *       uniform on the sphere of ℝ^D (JVP variant), averaged over n projections drawn independently
- *       per sample. Unbiased, seeded, with its variance.</li>
+ *   <li>{@link #exact}: forward mode seeds each of the D input features on every sample at once (D
+ *       tangents, in chunks); reverse mode seeds the C outputs (C cotangents, in chunks). The mode and
+ *       chunk are chosen as {@code Diff.batchJacobian} chooses them, from {@link JacobianOptions}.</li>
+ *   <li>{@link #projected}: the random-projection estimator of Hoffman, Roberts and Yaida (2019). For v
+ *       uniform on the unit sphere of ℝ^C, E[v vᵀ] = I/C, so ‖J‖²_F = tr(J Jᵀ) = C·E‖vᵀJ‖² (VJP variant);
+ *       likewise ‖J‖²_F = D·E‖J u‖² for u uniform on the sphere of ℝ^D (JVP variant). Each projection
+ *       draws its own v (or u) for every sample; the estimate averages n projections. Unbiased, seeded,
+ *       with its variance; set by {@link ProjectionOptions}.</li>
  * </ul>
- * Both assume f treats samples independently (as {@code Diff.batchJacobian} does).
+ * Both assume f treats samples independently (as {@code Diff.batchJacobian} does), and neither checks it.
+ *
+ * <pre>{@code
+ * Tensor p = JacobianPenalty.exact(net::forward, x);                                   // AUTO mode
+ * Tensor q = JacobianPenalty.exact(net::forward, x, JacobianOptions.defaults().mode(JacobianMode.REVERSE));
+ * JacobianPenalty.Estimate e = JacobianPenalty.projected(net::forward, x,
+ *         JacobianPenalty.ProjectionOptions.defaults().projections(4).seed(17).variant(JacobianPenalty.Projection.JVP));
+ * }</pre>
  */
 public final class JacobianPenalty {
     private JacobianPenalty() {}
 
-    /** The exact mean squared Frobenius norm of the per-sample input Jacobians; the mode is chosen from D and C. */
+    /**
+     * The exact penalty P(x) = (1/B)·Σ_b ‖J_b‖²_F, the mode chosen from D and C (forward when D ≤ C) and the
+     * chunk from the default memory budget.
+     *
+     * @param f a network applied per sample, [B, D...] ↦ [B, C...]
+     * @param x the batch, [B, D...] with B ≥ 1
+     * @return P(x), a differentiable scalar
+     * @throws IllegalArgumentException when x has no batch axis or an empty one, or f(x) does not keep the batch axis first
+     */
     public static Tensor exact(TensorFunction f, Tensor x) {
-        return exact(f, x, JacobianMode.AUTO);
+        return exact(f, x, JacobianOptions.defaults());
     }
 
-    public static Tensor exact(TensorFunction f, Tensor x, JacobianMode mode) {
-        int b = batch("JacobianPenalty.exact", x), d = x.size() / b;
-        Pullback p = null;
-        if (mode != JacobianMode.FORWARD) {
-            p = Diff.vjp(f, x); // records f once; reverse mode sweeps this recording, AUTO also learns C from it
-            checkBatch(p.value(), b);
-            if (mode == JacobianMode.AUTO && d <= p.value().size() / b) p = null;
-        }
-        if (p == null) {
-            double[] s = new double[d * b * d];
-            for (int j = 0; j < d; j++) for (int i = 0; i < b; i++) s[(j * b + i) * d + j] = 1;
-            Tensor seeds = Tensors.adopt(s, Shape.concat(new int[] {d}, x.shape()));
-            return Diff.jvpBatched(f, x, seeds).tangent().square().sum().div(b);   // Σ over [D, B, C...]
-        }
-        int[] y = p.value().shape();
-        int c = p.value().size() / b;
-        double[] s = new double[c * b * c];
-        for (int k = 0; k < c; k++) for (int i = 0; i < b; i++) s[(k * b + i) * c + k] = 1;
-        return p.applyBatched(Tensors.adopt(s, Shape.concat(new int[] {c}, y))).square().sum().div(b); // Σ over [C, B, D...]
+    /**
+     * The exact penalty P(x) = (1/B)·Σ_b ‖J_b‖²_F, computed as {@code options} say. It reads the mode, the
+     * chunk size (directions per pass) and the memory budget; {@link JacobianOptions#verify} and
+     * {@link JacobianOptions#checkIndependence} do not apply here. The value does not depend on the mode
+     * or the chunk beyond rounding.
+     *
+     * @param f a network applied per sample, [B, D...] ↦ [B, C...]
+     * @param x the batch, [B, D...] with B ≥ 1
+     * @param options the mode, chunk size and memory budget
+     * @return P(x), a differentiable scalar
+     * @throws IllegalArgumentException when x has no batch axis or an empty one, or f(x) does not keep the batch axis first
+     */
+    public static Tensor exact(TensorFunction f, Tensor x, JacobianOptions options) {
+        int b = batch("JacobianPenalty.exact", x);
+        // [D, B, C...] by forward mode or [C, B, D...] by reverse: every entry of every J_b once
+        return BatchJacobians.probe("JacobianPenalty.exact", f, x).stack(options).square().sum().div(b);
     }
 
     /** Which product the projections use. */
     public enum Projection {
-        /** vᵀJ with v on the sphere of ℝ^C: n cotangents in one reverse sweep. */
+        /** vᵀJ_b with v on the sphere of ℝ^C: n cotangents in one reverse sweep; P ≈ (C/B)·Σ_b ‖vᵀJ_b‖². */
         VJP,
-        /** J·u with u on the sphere of ℝ^D: n tangents in one forward pass. */
+        /** J_b·u with u on the sphere of ℝ^D: n tangents in one forward pass; P ≈ (D/B)·Σ_b ‖J_b u‖². */
         JVP
     }
 
     /**
-     * An estimate: the value (differentiable), the sample variance of the n single-projection estimates,
-     * and the standard error of their mean, √(variance / n).
+     * How {@link #projected} estimates: the number of projections n, the seed of their random directions,
+     * and the variant ({@link Projection#VJP} or {@link Projection#JVP}). Immutable: each setter returns a
+     * copy. Defaults: one projection (as Hoffman, Roberts and Yaida train with), seed 0, VJP.
+     */
+    public static final class ProjectionOptions {
+        private final int projections;
+        private final long seed;
+        private final Projection variant;
+
+        private ProjectionOptions(int projections, long seed, Projection variant) {
+            this.projections = projections;
+            this.seed = seed;
+            this.variant = variant;
+        }
+
+        /**
+         * One projection, seed 0, the VJP variant.
+         *
+         * @return the default options
+         */
+        public static ProjectionOptions defaults() {
+            return new ProjectionOptions(1, 0, Projection.VJP);
+        }
+
+        /**
+         * The number n of projections averaged; all n share one pass (n tangents or cotangents per sample).
+         *
+         * @param n at least 1; with n = 1 the variance and standard error are NaN
+         * @return a copy with n projections
+         * @throws IllegalArgumentException when n &lt; 1
+         */
+        public ProjectionOptions projections(int n) {
+            if (n < 1) throw new IllegalArgumentException("JacobianPenalty.projected: needs at least one projection, got " + n);
+            return new ProjectionOptions(n, seed, variant);
+        }
+
+        /**
+         * The seed of the random directions: the same seed gives the same directions, so the estimate is a
+         * smooth function of x and of f's parameters.
+         *
+         * @param s any seed
+         * @return a copy with seed s
+         */
+        public ProjectionOptions seed(long s) {
+            return new ProjectionOptions(projections, s, variant);
+        }
+
+        /**
+         * Which product the projections use.
+         *
+         * @param v {@link Projection#VJP} (one reverse sweep, directions in ℝ^C) or {@link Projection#JVP}
+         *          (one forward pass, directions in ℝ^D)
+         * @return a copy with variant v
+         * @throws IllegalArgumentException when v is null
+         */
+        public ProjectionOptions variant(Projection v) {
+            if (v == null) throw new IllegalArgumentException("JacobianPenalty.projected: the variant must not be null");
+            return new ProjectionOptions(projections, seed, v);
+        }
+
+        /**
+         * The number of projections.
+         *
+         * @return n
+         */
+        public int projections() {
+            return projections;
+        }
+
+        /**
+         * The seed of the random directions.
+         *
+         * @return the seed
+         */
+        public long seed() {
+            return seed;
+        }
+
+        /**
+         * Which product the projections use.
+         *
+         * @return VJP or JVP
+         */
+        public Projection variant() {
+            return variant;
+        }
+    }
+
+    /**
+     * An estimate of P(x) from n projections: the mean of the n single-projection estimates Pᵣ (each
+     * unbiased), their sample variance s² = Σᵣ (Pᵣ − P̄)² / (n − 1), and the standard error of the mean,
+     * √(s² / n).
+     *
+     * @param value the estimate P̄ = (1/n)·Σᵣ Pᵣ, a differentiable scalar
+     * @param variance s², NaN when n = 1
+     * @param standardError √(s² / n), NaN when n = 1
+     * @param projections n
      */
     public record Estimate(Tensor value, double variance, double standardError, int projections) {
+        /**
+         * The estimate with its standard error, as "value ± error (n = … projections)".
+         *
+         * @return the text
+         */
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "%.6g ± %.3g (n = %d projections)", value.item(), standardError, projections);
         }
     }
 
-    /** The Hoffman–Roberts–Yaida estimate of (1/B)·Σ_b ‖J_b‖²_F from n projections. */
-    public static Estimate projected(TensorFunction f, Tensor x, int n, long seed, Projection kind) {
-        if (n < 1) throw new IllegalArgumentException("JacobianPenalty.projected: needs at least one projection, got " + n);
+    /**
+     * The Hoffman–Roberts–Yaida estimate of P(x) = (1/B)·Σ_b ‖J_b‖²_F from one projection (seed 0, VJP).
+     *
+     * @param f a network applied per sample, [B, D...] ↦ [B, C...]
+     * @param x the batch, [B, D...] with B ≥ 1
+     * @return the estimate (its variance is NaN with one projection)
+     * @throws IllegalArgumentException when x has no batch axis or an empty one, or f(x) does not keep the batch axis first
+     */
+    public static Estimate projected(TensorFunction f, Tensor x) {
+        return projected(f, x, ProjectionOptions.defaults());
+    }
+
+    /**
+     * The Hoffman–Roberts–Yaida estimate of P(x) = (1/B)·Σ_b ‖J_b‖²_F. Projection r draws, for every sample
+     * b, a direction v_{r,b} uniform on the unit sphere (of ℝ^C for VJP, of ℝ^D for JVP) and gives
+     * Pᵣ = (C/B)·Σ_b ‖v_{r,b}ᵀJ_b‖² (VJP) or Pᵣ = (D/B)·Σ_b ‖J_b v_{r,b}‖² (JVP), with E[Pᵣ] = P(x).
+     *
+     * @param f a network applied per sample, [B, D...] ↦ [B, C...]
+     * @param x the batch, [B, D...] with B ≥ 1
+     * @param options the number of projections, their seed and the variant
+     * @return the mean of the n estimates Pᵣ, their variance and standard error
+     * @throws IllegalArgumentException when x has no batch axis or an empty one, or f(x) does not keep the batch axis first
+     */
+    public static Estimate projected(TensorFunction f, Tensor x, ProjectionOptions options) {
+        int n = options.projections();
+        long seed = options.seed();
         int b = batch("JacobianPenalty.projected", x), d = x.size() / b;
         Tensor perProjection; // [n]: each entry an unbiased estimate
-        if (kind == Projection.JVP) {
+        if (options.variant() == Projection.JVP) {
             Tensor u = sphere(n, b, d, seed).reshape(Shape.concat(new int[] {n}, x.shape()));
             Tensor t = Diff.jvpBatched(f, x, u).tangent();                       // [n, B, C...]
             perProjection = t.reshape(n, -1).square().sum(1).mul((double) d / b);
         } else {
-            Pullback p = Diff.vjp(f, x);
-            checkBatch(p.value(), b);
+            TapePullback p = BatchJacobians.probe("JacobianPenalty.projected", f, x).pullback();
             int[] y = p.value().shape();
             int c = p.value().size() / b;
             Tensor v = sphere(n, b, c, seed).reshape(Shape.concat(new int[] {n}, y));
-            Tensor g = p.applyBatched(v);                                        // [n, B, D...]
+            Tensor g = p.sweepBatched(v)[0];                                     // [n, B, D...]
             perProjection = g.reshape(n, -1).square().sum(1).mul((double) c / b);
         }
         double[] e = Tensors.buffer(perProjection);
@@ -123,12 +264,5 @@ public final class JacobianPenalty {
             throw new IllegalArgumentException(op + ": x must be a non-empty batch [B, D...], got shape " + java.util.Arrays.toString(x.shape()));
         }
         return x.dim(0);
-    }
-
-    private static void checkBatch(Tensor y, int b) {
-        if (y.rank() == 0 || y.dim(0) != b) {
-            throw new IllegalArgumentException("JacobianPenalty: f maps a batch of " + b + " to shape " + java.util.Arrays.toString(y.shape())
-                    + "; the output must keep the batch axis first");
-        }
     }
 }

@@ -17,16 +17,25 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The parameter file format, big-endian (Java's DataOutputStream):
+ * Named parameter tensors in a small binary file: what {@code Module.save} writes and
+ * {@code Module.load} reads. Big-endian throughout (Java's {@link DataOutputStream}):
  * <pre>
- *   8 bytes   magic "DUALGRAD"
- *   int       format version (1)
- *   int       number of parameters P
- *   P times:  UTF name (2-byte length + modified UTF-8), int rank R, R ints (the shape),
- *             then size(shape) doubles (row-major)
- *   long      the count of doubles written, as a check that the file is whole
+ *   8 bytes   the magic "DUALGRAD" (US-ASCII)
+ *   int       the format version, 1
+ *   int       P, the number of parameters
+ *   P times:  the name (writeUTF: an unsigned 2-byte length, then the name in modified UTF-8),
+ *             int R, the rank; R ints, the shape;
+ *             then size(shape) = ∏ shape doubles, the values in row-major order
+ *   long      the total count of doubles written, Σ size(shape), as a check that the file is whole
  * </pre>
- * Writing goes to a temporary file that is then moved in place, so a crash never leaves half a file.
+ * A file thus takes 24 + Σ (2 + |name| + 4 + 4R + 8·size) bytes. The order of the entries is the map's
+ * order ({@link Module#parameters()} order for a module). This is not PyTorch's format, though the names
+ * are those of its {@code state_dict()}.
+ *
+ * <p>Writing goes to a sibling file with the suffix ".tmp" that is then renamed over the target, so an
+ * interrupted write leaves the previous file (and perhaps a stale ".tmp"), never a half-written one.
+ * Reading checks the magic, the version, plausible counts and ranks (at most 10⁶ parameters of rank at
+ * most 32), the closing count, and that nothing follows it, and names the problem in its IOException.</p>
  */
 public final class ParameterFile {
     private static final byte[] MAGIC = "DUALGRAD".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -34,6 +43,14 @@ public final class ParameterFile {
 
     private ParameterFile() {}
 
+    /**
+     * Writes the tensors to a file in this format, replacing any file of that name.
+     *
+     * @param file the file to write; its directory must exist
+     * @param params the tensors by name, written in the map's iteration order
+     * @throws IOException if the file cannot be written (including a name longer than 65,535 bytes of modified
+     *     UTF-8, which writeUTF refuses)
+     */
     public static void write(Path file, Map<String, Tensor> params) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (OutputStream os = Files.newOutputStream(tmp); DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os))) {
@@ -54,6 +71,15 @@ public final class ParameterFile {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /**
+     * Reads a file written by {@link #write}.
+     *
+     * @param file the file to read
+     * @return the tensors by name, in the file's order
+     * @throws IOException if the file cannot be read, is not a dualgrad parameter file, has another format
+     *     version, is truncated, or is corrupt (implausible counts, a closing count that does not match, or
+     *     bytes after the end); the message says which
+     */
     public static Map<String, Tensor> read(Path file) throws IOException {
         try (InputStream is = Files.newInputStream(file); DataInputStream in = new DataInputStream(new BufferedInputStream(is))) {
             byte[] magic = new byte[MAGIC.length];

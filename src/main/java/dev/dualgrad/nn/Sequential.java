@@ -5,18 +5,38 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Modules applied in order; parameters are named "index.name" ("0.weight", "2.bias"), as in PyTorch. */
+/**
+ * Modules applied in order, y = f_{k−1}(… f₁(f₀(x))), as PyTorch's {@code nn.Sequential}. Parameters are
+ * named "index.name" after the layer's position ("0.weight", "2.bias"; nested: "1.0.weight"), the names
+ * PyTorch's {@code state_dict()} gives them, in layer order.
+ */
 public class Sequential extends Module {
     private final List<Module> layers;
 
+    /**
+     * The layers, applied in the given order.
+     *
+     * @param layers the modules; none may be null
+     * @throws NullPointerException if a layer is null
+     */
     public Sequential(Module... layers) {
         this.layers = List.of(layers);
     }
 
+    /**
+     * The layers.
+     *
+     * @return the layers in order, an unmodifiable list
+     */
     public List<Module> layers() {
         return layers;
     }
 
+    /**
+     * Every layer's parameters, prefixed with the layer's index.
+     *
+     * @return "i.name" → tensor, layer by layer in order, each layer's own order within
+     */
     @Override
     public Map<String, Tensor> parameters() {
         Map<String, Tensor> m = new LinkedHashMap<>();
@@ -26,6 +46,13 @@ public class Sequential extends Module {
         return m;
     }
 
+    /**
+     * The layers in order, layer i with the entries of {@code params} named "i.…" (prefix removed).
+     *
+     * @param params the parameters by their "i.name" names, e.g. from {@code bind(Tensor[])}
+     * @param x the input of layer 0
+     * @return the output of the last layer (x itself when there are no layers)
+     */
     @Override
     public Tensor forward(Map<String, Tensor> params, Tensor x) {
         Tensor y = x;
@@ -47,6 +74,11 @@ public class Sequential extends Module {
         return m;
     }
 
+    /**
+     * The class name and the layers, e.g. {@code Mlp(Linear(64 → 64), tanh, Linear(64 → 10))}.
+     *
+     * @return the description
+     */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder(getClass().getSimpleName()).append('(');

@@ -5,8 +5,15 @@ import dev.dualgrad.tensor.Tensor;
 import dev.dualgrad.transforms.PerArgument;
 
 /**
- * Stochastic gradient descent with momentum and weight decay, as PyTorch's SGD:
- * d = g + λ·p; b = d on the first step, then b = μ·b + d; p ← p − lr·b (Nesterov: p ← p − lr·(d + μ·b)).
+ * Stochastic gradient descent with momentum and weight decay, with PyTorch's semantics
+ * ({@code torch.optim.SGD}, dampening 0). Each parameter θ with gradient g is updated elementwise by
+ * <pre>
+ *   d = g + λ·θ                          (L2 weight decay λ)
+ *   b = d on the first step, then b ← μ·b + d       (momentum buffer, when μ &gt; 0)
+ *   θ ← θ − lr·b                         (heavy ball; Nesterov: θ ← θ − lr·(d + μ·b))
+ * </pre>
+ * and with μ = 0 simply θ ← θ − lr·d. The buffers are kept per parameter element for the one module this
+ * optimizer steps.
  */
 public final class Sgd implements Optimizer {
     private final double lr, momentum, weightDecay;
@@ -14,10 +21,25 @@ public final class Sgd implements Optimizer {
     private final OptimizerState state = new OptimizerState();
     private boolean started;
 
+    /**
+     * Plain gradient descent, θ ← θ − lr·g: no momentum, no weight decay.
+     *
+     * @param lr the learning rate, &gt; 0
+     * @throws IllegalArgumentException if lr is not positive
+     */
     public Sgd(double lr) {
         this(lr, 0, 0, false);
     }
 
+    /**
+     * SGD with every hyperparameter given.
+     *
+     * @param lr the learning rate, &gt; 0
+     * @param momentum μ, in [0, 1); 0 turns momentum off
+     * @param weightDecay λ, the L2 penalty's coefficient, ≥ 0
+     * @param nesterov whether to use Nesterov momentum (needs μ &gt; 0)
+     * @throws IllegalArgumentException if a value lies outside its range, or Nesterov is asked for without momentum
+     */
     public Sgd(double lr, double momentum, double weightDecay, boolean nesterov) {
         if (!(lr > 0)) throw new IllegalArgumentException("Sgd: learning rate must be positive, got " + lr);
         if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("Sgd: momentum must lie in [0, 1), got " + momentum);
@@ -29,6 +51,14 @@ public final class Sgd implements Optimizer {
         this.nesterov = nesterov;
     }
 
+    /**
+     * One SGD step (the update in the class description), replacing the module's parameters.
+     *
+     * @param m the module; the first call ties this optimizer's momentum buffers to it
+     * @param gradients ∂L/∂θ for each parameter, in the order of {@link Module#parameters()}
+     * @throws IllegalArgumentException when the gradients do not match the parameters in number or shape
+     * @throws IllegalStateException when this optimizer already stepped another module
+     */
     @Override
     public void step(Module m, PerArgument gradients) {
         Tensor[] grads = gradients.toArray();

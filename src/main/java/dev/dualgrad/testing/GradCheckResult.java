@@ -1,5 +1,7 @@
 package dev.dualgrad.testing;
 
+import dev.dualgrad.internal.transforms.GradChecker;
+import dev.dualgrad.internal.transforms.Tolerances;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -10,18 +12,31 @@ import java.util.Locale;
  */
 public final class GradCheckResult {
     /**
-     * The worst element of one check: which argument (−1 when the check concerns the output as a whole),
-     * its index, the analytic and reference values, and the allowed difference there.
+     * The worst element of one check: the one with the largest |analytic − reference| / tolerance.
+     *
+     * @param argument which argument the element belongs to; −1 when the check concerns the output as a
+     *                 whole (the JVP along a direction, or one inner product per direction)
+     * @param index the element's index in the compared tensor (for a per-direction check, the direction)
+     * @param analytic the value by automatic differentiation
+     * @param reference the value it was compared with (finite differences, or the other mode)
+     * @param tolerance the allowed |analytic − reference| there
      */
     public record Worst(int argument, int[] index, double analytic, double reference, double tolerance) {
-        /** |analytic − reference| / tolerance: above 1 is a failure; NaN on one side only counts as infinite. */
+        /**
+         * How far the element is off, in tolerances.
+         *
+         * @return |analytic − reference| / tolerance: above 1 is a failure; equal values and two NaNs give 0,
+         *         a NaN on one side only gives +∞
+         */
         public double excess() {
-            if (Double.isNaN(analytic) && Double.isNaN(reference)) return 0;
-            if (Double.isNaN(analytic) || Double.isNaN(reference)) return Double.POSITIVE_INFINITY;
-            if (analytic == reference) return 0;
-            return Math.abs(analytic - reference) / tolerance;
+            return Tolerances.excess(analytic, reference, tolerance);
         }
 
+        /**
+         * The element, its two values, their difference and the tolerance.
+         *
+         * @return one line of text
+         */
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "%sindex %s: analytic %.12g, reference %.12g, |difference| %.3g, tolerance %.3g",
@@ -30,12 +45,34 @@ public final class GradCheckResult {
         }
     }
 
-    /** One check: its name, how it compared, and its worst element (null when nothing was compared). */
+    /**
+     * One check.
+     *
+     * @param name what was checked
+     * @param reference what it was compared against
+     * @param worst its worst element, or null when nothing was compared
+     */
     public record Check(String name, String reference, Worst worst) {
+        static Check of(GradChecker.Finding f) {
+            GradChecker.Worst w = f.worst();
+            return new Check(f.name(), f.reference(),
+                    w == null ? null : new Worst(w.argument(), w.index(), w.value(), w.reference(), w.tolerance()));
+        }
+
+        /**
+         * Whether every element was within its tolerance.
+         *
+         * @return true when nothing was compared or the worst element's {@link Worst#excess()} is at most 1
+         */
         public boolean passed() {
             return worst == null || worst.excess() <= 1;
         }
 
+        /**
+         * The verdict ("ok" or "FAIL"), the name, the reference and the worst element.
+         *
+         * @return one or two lines of text
+         */
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "  %s %s (against %s)%s", passed() ? "ok  " : "FAIL", name, reference,
@@ -51,25 +88,49 @@ public final class GradCheckResult {
         this.checks = List.copyOf(checks);
     }
 
+    /**
+     * Every check that ran, in the order {@link GradCheck} documents.
+     *
+     * @return an unmodifiable list
+     */
     public List<Check> checks() {
         return checks;
     }
 
+    /**
+     * Whether every check passed.
+     *
+     * @return true when no check failed
+     */
     public boolean passed() {
         return checks.stream().allMatch(Check::passed);
     }
 
-    /** The first failing check, or null. */
+    /**
+     * The first failing check.
+     *
+     * @return that check, or null when all passed
+     */
     public Check firstFailure() {
         return checks.stream().filter(c -> !c.passed()).findFirst().orElse(null);
     }
 
-    /** Throws an AssertionError with the full report unless every check passed. */
+    /**
+     * Throws unless every check passed, for use in tests.
+     *
+     * @return this result, when every check passed
+     * @throws AssertionError with the full report ({@link #toString()}), when a check failed
+     */
     public GradCheckResult assertPassed() {
         if (!passed()) throw new AssertionError(toString());
         return this;
     }
 
+    /**
+     * The subject (input shapes and settings), the verdict, and every check with its worst element.
+     *
+     * @return a multi-line report
+     */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("GradCheck of ").append(subject).append(passed() ? ": passed" : ": FAILED");

@@ -59,6 +59,24 @@ class GradCheckTest {
         assertTrue(e.getMessage().contains("FAIL") && e.getMessage().contains("analytic") && e.getMessage().contains("tolerance"), e.getMessage());
     }
 
+    /** The full-Jacobian comparison holds both modes against finite differences, as Diff.check does, and names the same element. */
+    @Test
+    void theFullJacobianCheckIsDiffChecksAndCatchesAWrongForwardRuleToo() {
+        Tensor x = TensorRandom.seed(6).normal(4);
+        GradCheckResult r = GradCheck.of(WRONG_JVP::apply, x).run();
+        GradCheckResult.Check full = r.checks().stream().filter(c -> c.name().startsWith("forward and reverse Jacobians")).findFirst().orElseThrow();
+        assertFalse(full.passed(), r.toString());
+        dev.dualgrad.transforms.CheckReport c = Diff.check(WRONG_JVP::apply, x);
+        assertFalse(c.passed(), c.toString());
+        String element = "Jacobian element " + java.util.Arrays.toString(full.worst().index()) + ": forward";
+        assertTrue(c.toString().contains("off by") && c.toString().contains(element), c + "\n" + r);
+        // the element: diagonal, where x² (and so the 1% error of 3.03x² against 3x²) is largest
+        int k = full.worst().index()[0];
+        for (int i = 0; i < 4; i++) assertTrue(Math.abs(x.get(i)) <= Math.abs(x.get(k)), r.toString());
+        assertEquals(k, full.worst().index()[1]);
+        assertEquals(3.03 * x.get(k) * x.get(k), full.worst().analytic(), 1e-12);
+    }
+
     @Test
     void aWrongVjpRuleIsCaught() {
         GradCheckResult r = GradCheck.of(WRONG_VJP::apply, TensorRandom.seed(7).normal(4)).run();

@@ -472,7 +472,7 @@ class BatchJacobianProgramsTest {
                 }
                 String what = "JacobianPenalty.exact(" + e.getKey() + ", " + mode + ")";
                 try {
-                    double got = JacobianPenalty.exact(e.getValue(), p.x, mode).item();
+                    double got = JacobianPenalty.exact(e.getValue(), p.x, JacobianOptions.defaults().mode(mode)).item();
                     if (!(Math.abs(got - penalty) <= ROUNDING * Math.max(1, penalty))) {
                         failed.add(String.format(Locale.ROOT, "%s is %.17g but (1/B)·Σ‖J_b‖² of the per-sample Jacobians is %.17g", what, got, penalty));
                     }

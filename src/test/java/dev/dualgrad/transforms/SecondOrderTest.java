@@ -118,17 +118,21 @@ class SecondOrderTest {
         Tensor x = TensorRandom.seed(8).normal(4, 5);
         // the penalty equals the mean squared norm of batchJacobian's per-sample Jacobians, in both modes
         double ref = Diff.batchJacobian(net::forward, x).square().sum().item() / 4;
-        assertEquals(ref, JacobianPenalty.exact(net::forward, x, JacobianMode.FORWARD).item(), 1e-12 * ref);
-        assertEquals(ref, JacobianPenalty.exact(net::forward, x, JacobianMode.REVERSE).item(), 1e-12 * ref);
+        assertEquals(ref, JacobianPenalty.exact(net::forward, x, JacobianOptions.defaults().mode(JacobianMode.FORWARD)).item(), 1e-12 * ref);
+        assertEquals(ref, JacobianPenalty.exact(net::forward, x, JacobianOptions.defaults().mode(JacobianMode.REVERSE)).item(), 1e-12 * ref);
         // its gradient w.r.t. every parameter against finite differences, both modes inside
         for (JacobianMode mode : new JacobianMode[] {JacobianMode.FORWARD, JacobianMode.REVERSE}) {
-            CheckReport r = Diff.check(ps -> JacobianPenalty.exact(z -> net.forward(ps, z), x, mode), net.parameterArray());
+            CheckReport r = Diff.check(ps -> JacobianPenalty.exact(z -> net.forward(ps, z), x, JacobianOptions.defaults().mode(mode)), net.parameterArray());
             assertTrue(r.passed(), mode + ": " + r);
         }
         // and of the training loss CE + λ·penalty
         int[] t = {0, 2, 1, 2};
         Diff.check(ps -> Loss.crossEntropy(net.forward(ps, x), t).add(JacobianPenalty.exact(z -> net.forward(ps, z), x).mul(0.01)),
                 net.parameterArray()).assertPassed();
+    }
+
+    static JacobianPenalty.ProjectionOptions projections(int n, long seed, JacobianPenalty.Projection variant) {
+        return JacobianPenalty.ProjectionOptions.defaults().projections(n).seed(seed).variant(variant);
     }
 
     @Test
@@ -140,7 +144,7 @@ class SecondOrderTest {
             int runs = 400;
             double sum = 0, sumSq = 0;
             for (int s = 0; s < runs; s++) {
-                JacobianPenalty.Estimate e = JacobianPenalty.projected(net::forward, x, 2, 1000L * s + 17, kind);
+                JacobianPenalty.Estimate e = JacobianPenalty.projected(net::forward, x, projections(2, 1000L * s + 17, kind));
                 double v = e.value().item();
                 sum += v;
                 sumSq += v * v;
@@ -149,13 +153,13 @@ class SecondOrderTest {
             double mean = sum / runs, sd = Math.sqrt((sumSq / runs - mean * mean) / runs);
             assertTrue(Math.abs(mean - exact) < 4 * sd, kind + ": mean " + mean + " vs exact " + exact + " (se " + sd + ")");
             // the same seed gives the same estimate; more projections shrink the error
-            assertEquals(JacobianPenalty.projected(net::forward, x, 3, 5, kind).value().item(),
-                    JacobianPenalty.projected(net::forward, x, 3, 5, kind).value().item(), 0);
-            JacobianPenalty.Estimate many = JacobianPenalty.projected(net::forward, x, 400, 6, kind);
+            assertEquals(JacobianPenalty.projected(net::forward, x, projections(3, 5, kind)).value().item(),
+                    JacobianPenalty.projected(net::forward, x, projections(3, 5, kind)).value().item(), 0);
+            JacobianPenalty.Estimate many = JacobianPenalty.projected(net::forward, x, projections(400, 6, kind));
             assertTrue(Math.abs(many.value().item() - exact) < 5 * many.standardError(), kind + " " + many + " vs " + exact);
         }
         // its gradient w.r.t. parameters is the gradient of the estimate (same seed, so a smooth function)
-        Diff.check(ps -> JacobianPenalty.projected(z -> net.forward(ps, z), x, 3, 11, JacobianPenalty.Projection.VJP).value(),
+        Diff.check(ps -> JacobianPenalty.projected(z -> net.forward(ps, z), x, projections(3, 11, JacobianPenalty.Projection.VJP)).value(),
                 net.parameterArray()).assertPassed();
     }
 }

@@ -18,7 +18,7 @@ import java.util.Arrays;
  * smoothing ε over C classes, the per-row loss is
  * ℓₙ = (1 − ε)·(−w_{tₙ} ŷ_{n,tₙ}) + (ε/C)·(−Σ_c w_c ŷ_{n,c}) for n ∈ V, and 0 otherwise; MEAN divides
  * Σℓₙ by Σ_{n∈V} w_{tₙ}. Its gradient is ∂ℓₙ/∂x_{n,c} = w-weighted (softmax_c − target_c), which is
- * what seed 003 asked about.</p>
+ * why CE and NLL on raw scores have different gradients (see the CrossEntropyVersusNll example).</p>
  */
 public final class ClassLosses {
     private ClassLosses() {}

@@ -9,29 +9,64 @@ import dev.dualgrad.tensor.TensorRandom;
 import java.util.Locale;
 
 /**
- * The dot-product test between the modes: for random u (shaped like the output) and v (like the
- * inputs), ⟨u, J·v⟩ from one forward pass must equal ⟨uᵀJ, v⟩ from one reverse sweep, and both must
- * equal uᵀJv from an assembled Jacobian. No finite differences are involved, so a disagreement means a
- * wrong rule, not a step size.
+ * The dot-product test between the modes: for u shaped like the output and v like the inputs,
+ * ⟨u, J·v⟩ from one forward pass must equal ⟨uᵀJ, v⟩ from one reverse sweep to rounding
+ * ({@link Tolerances#dotProduct}). No finite differences are involved, so a disagreement means a wrong
+ * rule, not a step size. The gradient checker runs it along random directions; {@code JacobianOptions.verify}
+ * runs it once and also compares uᵀJv from the assembled Jacobian.
  */
 public final class DotProductCheck {
-    /** Relative tolerance against Σ|u||J||v|: rounding only. */
-    public static final double TOLERANCE = 1e-9;
-
     private DotProductCheck() {}
 
+    /**
+     * One dot-product test.
+     *
+     * @param jv J·v, shaped like the output
+     * @param ujt uᵀJᵢ for each input i
+     * @param forward ⟨u, J·v⟩
+     * @param reverse ⟨uᵀJ, v⟩ = Σᵢ ⟨uᵀJᵢ, vᵢ⟩
+     * @param scale Σ|u_k (J·v)_k| + Σᵢ Σ|(uᵀJᵢ)_k vᵢ_k|: the size of the terms both sums add up
+     */
+    record Dot(Tensor jv, Tensor[] ujt, double forward, double reverse, double scale) {}
+
+    /** ⟨u, J·v⟩ by one forward pass and ⟨uᵀJ, v⟩ by one reverse sweep of f at xs. */
+    static Dot of(String op, MultiTensorFunction f, Tensor[] xs, Tensor u, Tensor[] v) {
+        Tensor jv = Forward.jvp(op, f, xs, v, false).tangent();
+        Tensor[] ujt = Reverse.vjp(op, f, xs).sweep(u);
+        double[] ud = Tensors.buffer(u), a = Tensors.buffer(jv);
+        double fwd = 0, rev = 0, scale = 0;
+        for (int i = 0; i < xs.length; i++) {
+            double[] g = Tensors.buffer(ujt[i]), vd = Tensors.buffer(v[i]);
+            for (int k = 0; k < vd.length; k++) {
+                double t = g[k] * vd[k];
+                rev += t;
+                scale += Math.abs(t);
+            }
+        }
+        for (int k = 0; k < a.length; k++) {
+            double t = ud[k] * a[k];
+            fwd += t;
+            scale += Math.abs(t);
+        }
+        return new Dot(jv, ujt, fwd, rev, scale);
+    }
+
+    /**
+     * {@code JacobianOptions.verify}: for random u and v, ⟨u, J·v⟩ (forward pass), ⟨uᵀJ, v⟩ (reverse sweep)
+     * and uᵀJv from the assembled Jacobian must agree to {@link Tolerances#dotProduct} of all their terms.
+     *
+     * @throws IllegalStateException when they do not
+     */
     static void verify(String op, MultiTensorFunction f, Tensor[] xs, JacobianResult r) {
         Tensor[] x = Jacobians.detached(xs);
         Tensor y = f.apply(x);
         Tensor u = TensorRandom.seed(0x5eed).normal(y.shape());
         Tensor[] v = new Tensor[x.length];
         for (int i = 0; i < x.length; i++) v[i] = TensorRandom.seed(0x5eed + 1 + i).normal(x[i].shape());
-        double fwd = dot(u, Forward.jvp(op, f, x, v, false).tangent());
-        Tensor[] pulled = Reverse.vjp(op, f, x).sweep(u);
-        double rev = 0, mat = 0, scale = 0;
+        Dot dot = of(op, f, x, u, v);
+        double mat = 0, scale = dot.scale();
         double[] ud = Tensors.buffer(u);
         for (int i = 0; i < x.length; i++) {
-            rev += dot(pulled[i], v[i]);
             double[] j = Tensors.buffer(r.get(i)), vd = Tensors.buffer(v[i]);
             int n = vd.length;
             for (int a = 0; a < ud.length; a++) {
@@ -42,19 +77,12 @@ public final class DotProductCheck {
                 }
             }
         }
-        double tol = TOLERANCE * (scale + Math.abs(fwd) + Double.MIN_NORMAL);
+        double tol = Tolerances.dotProduct(scale), fwd = dot.forward(), rev = dot.reverse();
         if (!(Math.abs(fwd - rev) <= tol && Math.abs(fwd - mat) <= tol)) {
             throw new IllegalStateException(String.format(Locale.ROOT,
                     "%s: verify failed: ⟨u, J·v⟩ by a forward pass = %.17g, ⟨uᵀJ, v⟩ by a reverse sweep = %.17g, uᵀJv from the %s-mode"
                             + " Jacobian = %.17g; they must agree to %.3g. A forward or reverse rule of some op in f is wrong"
                             + " (Diff.check(f, x) shows where).", op, fwd, rev, r.plan().mode(), mat, tol));
         }
-    }
-
-    static double dot(Tensor a, Tensor b) {
-        double[] x = Tensors.buffer(a), y = Tensors.buffer(b);
-        double s = 0;
-        for (int i = 0; i < x.length; i++) s += x[i] * y[i];
-        return s;
     }
 }

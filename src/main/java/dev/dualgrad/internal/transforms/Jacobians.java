@@ -1,13 +1,11 @@
 package dev.dualgrad.internal.transforms;
 
-import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.transforms.JacobianMode;
 import dev.dualgrad.transforms.JacobianOptions;
 import dev.dualgrad.transforms.JacobianPlan;
 import dev.dualgrad.transforms.JacobianResult;
 import dev.dualgrad.transforms.PerArgument;
 import dev.dualgrad.transforms.MultiTensorFunction;
-import dev.dualgrad.transforms.Pullback;
 import dev.dualgrad.transforms.ValueAndTangent;
 
 import dev.dualgrad.internal.engine.Shape;
@@ -48,9 +46,9 @@ public final class Jacobians {
         int chunk = c.chunk;
         long dirs = mode == JacobianMode.FORWARD ? n : m;
         String why = c.why;
-        Tensor[] jac = mode == JacobianMode.FORWARD ? forward(f, xs, n, chunk) : reverse(probe == null ? Reverse.vjp("jacobian", f, xs) : probe, xs, chunk);
+        Tensor[] jac = mode == JacobianMode.FORWARD ? forward(f, xs, chunk) : reverse(probe == null ? Reverse.vjp("jacobian", f, xs) : probe, xs, chunk);
         if (m < 0) m = jac.length == 0 ? 0 : Shape.size(Shape.prefix(jac[0].shape(), jac[0].rank() - xs[0].rank()));
-        int passes = dirs == 0 ? 0 : (int) ((dirs + chunk - 1) / chunk);
+        int passes = Sweeps.passes(dirs, chunk);
         JacobianPlan plan = new JacobianPlan(mode, n, m, chunk, passes,
                 perDirection < 0 ? -1 : 8 * perDirection * Math.min(chunk, Math.max(dirs, 1)), why);
         JacobianResult r = new JacobianResult(PerArgument.of(jac), plan);
@@ -61,6 +59,17 @@ public final class Jacobians {
     /** A mode, a chunk size and the reasons, from the sizes, the options and the memory of one direction. */
     record Choice(JacobianMode mode, int chunk, String why) {}
 
+    /**
+     * The one place where a Jacobian-like transform ({@code jacobian}, {@code batchJacobian},
+     * {@code JacobianPenalty.exact}) picks its mode and chunk. AUTO takes forward mode when n ≤ m (n column
+     * passes against m row sweeps), reverse otherwise; a requested chunk size is kept, else the chunk is
+     * the directions whose tangents fit the memory budget, budget / (8·perDirection), at least 1 and at
+     * most all of them.
+     *
+     * @param n the input directions (columns)
+     * @param m the output directions (rows)
+     * @param perDirection doubles one direction's tangents or cotangents take
+     */
     static Choice choose(JacobianOptions o, long n, long m, long perDirection, String inName, String outName) {
         JacobianMode mode = o.mode();
         String why;
@@ -88,55 +97,46 @@ public final class Jacobians {
         return new Choice(mode, chunk, why);
     }
 
-    /** Columns: seeds e_j for j in [j0, j0+k) across all inputs; each pass gives [k, ...y.shape]. */
-    private static Tensor[] forward(MultiTensorFunction f, Tensor[] xs, long n, int chunk) {
-        int[] offsets = new int[xs.length + 1];
-        for (int i = 0; i < xs.length; i++) offsets[i + 1] = offsets[i] + xs[i].size();
-        int passes = (int) ((n + chunk - 1) / chunk);
-        Tensor[] cols = new Tensor[passes];
-        int[] yShape = null;
-        for (int p = 0; p < passes; p++) {
-            int j0 = p * chunk, k = (int) Math.min(chunk, n - j0);
-            Tensor[] seeds = new Tensor[xs.length];
-            for (int i = 0; i < xs.length; i++) {
-                int lo = Math.max(j0, offsets[i]), hi = Math.min(j0 + k, offsets[i + 1]);
-                if (lo >= hi) continue; // this input is not perturbed in this chunk: no tangent at all
-                int size = xs[i].size();
-                double[] d = new double[k * size];
-                for (int j = lo; j < hi; j++) d[(j - j0) * size + (j - offsets[i])] = 1;
-                seeds[i] = Tensors.adopt(d, Shape.concat(new int[] {k}, xs[i].shape()));
-            }
+    /** Hessian columns per pass when the caller does not choose. */
+    static final int HESSIAN_CHUNK = 128;
+
+    /**
+     * The options of {@code hessian}, the Jacobian of the gradient: AUTO is forward mode (H is n×n, so
+     * forward is what {@link #choose} would take, and forward over reverse with a chunk size set needs no
+     * probe recording), and without a chunk size min(n, {@value #HESSIAN_CHUNK}) columns go in one pass.
+     */
+    static JacobianOptions forHessian(JacobianOptions options, int n) {
+        JacobianOptions o = options.mode() == JacobianMode.AUTO ? options.mode(JacobianMode.FORWARD) : options;
+        return o.chunkSize() == 0 ? o.chunkSize(Math.max(1, Math.min(n, HESSIAN_CHUNK))) : o;
+    }
+
+    /** Columns J·e_j, j over all inputs' elements laid end to end; each pass gives [k, ...y.shape]. */
+    private static Tensor[] forward(MultiTensorFunction f, Tensor[] xs, int chunk) {
+        int[][] shapes = new int[xs.length][];
+        for (int i = 0; i < xs.length; i++) shapes[i] = xs[i].shape();
+        int[][] yShape = {null};
+        Tensor[] cols = Sweeps.sweep(Sweeps.Space.of(shapes), chunk, (seeds, k) -> {
             ValueAndTangent r = Forward.jvp("jacobian", f, xs, seeds, true);
-            yShape = r.value().shape();
-            cols[p] = r.tangent().reshape(k, -1);
-        }
-        if (yShape == null) yShape = f.apply(detached(xs)).shape();
-        int m = Shape.size(yShape);
-        Tensor all = passes == 0 ? Tensor.zeros(0, m) : Tensor.concat(0, cols); // [n, m]
+            yShape[0] = r.value().shape();
+            return new Tensor[] {r.tangent().reshape(k, -1)};
+        });
+        if (yShape[0] == null) yShape[0] = f.apply(detached(xs)).shape();
+        Tensor all = cols == null ? Tensor.zeros(0, Shape.size(yShape[0])) : cols[0]; // [n, m]
         Tensor jt = all.transpose(); // [m, n]
         Tensor[] out = new Tensor[xs.length];
-        for (int i = 0; i < xs.length; i++) {
-            out[i] = jt.slice(1, offsets[i], offsets[i + 1]).reshape(Shape.concat(yShape, xs[i].shape()));
+        for (int i = 0, offset = 0; i < xs.length; offset += xs[i].size(), i++) {
+            out[i] = jt.slice(1, offset, offset + xs[i].size()).reshape(Shape.concat(yShape[0], xs[i].shape()));
         }
         return out;
     }
 
-    /** Rows: seeds e_i for i in [i0, i0+c) of the output; each sweep gives [c, ...x.shape] per input. */
+    /** Rows e_iᵀJ, i over the output's elements; each sweep gives [c, ...x.shape] per input. */
     private static Tensor[] reverse(TapePullback p, Tensor[] xs, int chunk) {
         int[] yShape = p.value().shape();
-        int m = Shape.size(yShape);
-        int passes = (m + chunk - 1) / chunk;
-        Tensor[][] rows = new Tensor[xs.length][passes];
-        for (int q = 0; q < passes; q++) {
-            int i0 = q * chunk, c = Math.min(chunk, m - i0);
-            double[] d = new double[c * m];
-            for (int i = 0; i < c; i++) d[i * m + i0 + i] = 1;
-            Tensor[] g = p.sweepBatched(Tensors.adopt(d, Shape.concat(new int[] {c}, yShape)));
-            for (int i = 0; i < xs.length; i++) rows[i][q] = g[i];
-        }
+        Tensor[] rows = Sweeps.sweep(Sweeps.Space.of(yShape), chunk, (seeds, c) -> p.sweepBatched(seeds[0]));
         Tensor[] out = new Tensor[xs.length];
         for (int i = 0; i < xs.length; i++) {
-            Tensor all = passes == 0 ? Tensor.zeros(Shape.concat(new int[] {0}, xs[i].shape())) : Tensor.concat(0, rows[i]);
+            Tensor all = rows == null ? Tensor.zeros(Shape.concat(new int[] {0}, xs[i].shape())) : rows[i];
             out[i] = all.reshape(Shape.concat(yShape, xs[i].shape()));
         }
         return out;

@@ -2,7 +2,6 @@ package dev.dualgrad.internal.transforms;
 
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.transforms.HessianResult;
-import dev.dualgrad.transforms.JacobianMode;
 import dev.dualgrad.transforms.JacobianOptions;
 import dev.dualgrad.transforms.JacobianResult;
 import dev.dualgrad.transforms.TensorFunction;
@@ -17,9 +16,6 @@ import dev.dualgrad.tensor.Tensor;
  */
 public final class SecondOrder {
     private SecondOrder() {}
-
-    /** Directions per pass when the caller does not choose. */
-    static final int DEFAULT_CHUNK = 128;
 
     /** H·v = d/dε ∇f(x + εv) at 0, v shaped like x. */
     public static Tensor hvp(TensorFunction f, Tensor x, Tensor v) {
@@ -39,9 +35,7 @@ public final class SecondOrder {
 
     /** The Hessian, shaped x.shape + x.shape, columns H·e_j in chunks of directions. */
     public static HessianResult hessian(TensorFunction f, Tensor x, JacobianOptions options) {
-        JacobianOptions o = options.mode() == JacobianMode.AUTO ? options.mode(JacobianMode.FORWARD) : options;
-        if (o.chunkSize() == 0) o = o.chunkSize(Math.max(1, Math.min(x.size(), DEFAULT_CHUNK)));
-        JacobianResult r = Jacobians.jacobian(xs -> gradient("hessian", f, xs[0]), o, new Tensor[] {x});
+        JacobianResult r = Jacobians.jacobian(xs -> gradient("hessian", f, xs[0]), Jacobians.forHessian(options, x.size()), new Tensor[] {x});
         Tensor h = r.jacobian();
         int n = x.size();
         double[] d = Tensors.buffer(h);
