@@ -1,11 +1,13 @@
 package dev.dualgrad.consumer;
 
 import dev.dualgrad.Diff;
+import dev.dualgrad.tensor.Backend;
 import dev.dualgrad.tensor.Tensor;
 import java.util.Arrays;
 
 /**
- * A gradient and a Jacobian with hand-worked values, and what the module system lets a user see.
+ * A gradient and a Jacobian with hand-worked values, what the module system lets a user see, and the
+ * kernel that runs.
  * Exits with an exception (so a non-zero status) when a value or a check is wrong.
  */
 public final class Main {
@@ -69,9 +71,8 @@ public final class Main {
         check("jacobian", j, new int[] {2, 3}, 2, 0, 12, 0, -4, 6);
         check("matmul gradient", ga, new int[] {2, 3}, 0, 2, 3, 0, 2, 3);
         System.out.println("engine not exported: " + engineEncapsulation());
-        boolean vector = Tensor.class.getModule().getLayer().findModule("jdk.incubator.vector").isPresent();
-        if (!vector) throw new AssertionError("jdk.incubator.vector was not resolved");
-        System.out.println("jdk.incubator.vector resolved; java was started with "
+        if (!Backend.usesVectorApi()) throw new AssertionError("the matrix kernel is " + Backend.matmulKernel());
+        System.out.println("matrix kernel: " + Backend.matmulKernel() + "; java was started with "
                 + ProcessHandle.current().info().arguments().map(Arrays::toString).orElse("(arguments unknown)"));
         System.out.println("consumer on the module path: all checks passed");
     }
