@@ -14,7 +14,7 @@ import org.apache.commons.math3.random.Well19937c;
  * splits are seeded, so they are the same on every run and every machine.</p>
  *
  * @param x the inputs, [N, ...]; the tensor is immutable
- * @param labels the class label of each row, N of them; held as given, not copied (do not change it afterwards)
+ * @param labels the class label of each row, N of them; copied in, and {@link #labels()} returns a copy
  */
 public record Dataset(Tensor x, int[] labels) {
     /**
@@ -30,6 +30,17 @@ public record Dataset(Tensor x, int[] labels) {
             throw new IllegalArgumentException("Dataset: " + labels.length + " labels for inputs of shape " + Arrays.toString(x.shape())
                     + "; give one label per row");
         }
+        labels = labels.clone(); // a record would otherwise share the caller's array, and hand out its own
+    }
+
+    /**
+     * The class labels.
+     *
+     * @return a new array: the label of each row, N of them
+     */
+    @Override
+    public int[] labels() {
+        return labels.clone();
     }
 
     /**

@@ -18,31 +18,74 @@ import java.util.Map;
  * }</pre>
  */
 public abstract class Module {
-    /** The parameters, by name, in a stable order (a copy of the map; the tensors are immutable). */
+    /** For subclasses: a module has no state of its own here; its parameters live in the subclass. */
+    protected Module() {}
+
+    /**
+     * The parameters, by name, in a stable order.
+     *
+     * @return a new map each call (the tensors are immutable, so sharing them is safe)
+     */
     public abstract Map<String, Tensor> parameters();
 
-    /** f(params, x): the forward function with the given parameters in place of the module's own. */
+    /**
+     * f(params, x): the forward function with the given parameters in place of the module's own, so that
+     * it can be differentiated with respect to them.
+     *
+     * @param params a map with the names and shapes of {@link #parameters()}
+     * @param x the input
+     * @return the output
+     * @throws IllegalArgumentException when x has the wrong shape
+     */
     public abstract Tensor forward(Map<String, Tensor> params, Tensor x);
 
-    /** Replaces the parameters; called only with a validated map (same names and shapes). */
+    /**
+     * Replaces the parameters. Called only by {@link #setParameters(Map)} and {@link #load}, with a map
+     * already checked to hold exactly the module's names and shapes, as constants.
+     *
+     * @param params the new parameters
+     */
     protected abstract void assign(Map<String, Tensor> params);
 
-    /** f(x) with the module's own parameters. */
+    /**
+     * f(x) with the module's own parameters.
+     *
+     * @param x the input
+     * @return the output
+     */
     public Tensor forward(Tensor x) {
         return forward(parameters(), x);
     }
 
-    /** The parameters as an array, in the order of {@link #parameters()}. */
+    /**
+     * The parameters as an array, in the order of {@link #parameters()}: the arguments to differentiate
+     * in {@code Diff.grad(ps -> loss(model.forward(ps, x)), model.parameterArray())}.
+     *
+     * @return a new array
+     */
     public Tensor[] parameterArray() {
         return parameters().values().toArray(new Tensor[0]);
     }
 
-    /** Functional call with parameters given as an array in the order of {@link #parameters()}. */
+    /**
+     * Functional call with the parameters given as an array in the order of {@link #parameters()}.
+     *
+     * @param params one tensor per parameter, each of its shape
+     * @param x the input
+     * @return the output
+     * @throws IllegalArgumentException when the count or a shape is wrong
+     */
     public Tensor forward(Tensor[] params, Tensor x) {
         return forward(bind(params), x);
     }
 
-    /** Names the given tensors in the order of {@link #parameters()}, checking count and shapes. */
+    /**
+     * Names the given tensors in the order of {@link #parameters()}, checking count and shapes.
+     *
+     * @param params one tensor per parameter
+     * @return the named map
+     * @throws IllegalArgumentException naming the first wrong count or shape
+     */
     public Map<String, Tensor> bind(Tensor[] params) {
         Map<String, Tensor> own = parameters();
         if (params.length != own.size()) {
@@ -58,7 +101,13 @@ public abstract class Module {
         return m;
     }
 
-    /** Replaces every parameter (all or nothing): the names and shapes must match exactly. */
+    /**
+     * Replaces every parameter, all or nothing: the names and shapes must match exactly. The tensors
+     * are taken as constants (detached).
+     *
+     * @param params the new parameters, by name
+     * @throws IllegalArgumentException when a name is missing or extra, or a shape differs; the module is then unchanged
+     */
     public void setParameters(Map<String, Tensor> params) {
         Map<String, Tensor> own = parameters();
         if (!own.keySet().equals(params.keySet())) {
@@ -74,18 +123,29 @@ public abstract class Module {
         assign(m);
     }
 
+    /**
+     * Replaces every parameter, given in the order of {@link #parameters()}.
+     *
+     * @param params one tensor per parameter
+     * @throws IllegalArgumentException when the count or a shape is wrong; the module is then unchanged
+     */
     public void setParameters(Tensor[] params) {
         setParameters(bind(params));
     }
 
-    /** Total number of scalar parameters. */
+    /** @return the total number of scalar parameters */
     public long parameterCount() {
         long n = 0;
         for (Tensor t : parameters().values()) n += t.size();
         return n;
     }
 
-    /** Writes the parameters to a file in the format of {@link ParameterFile}. */
+    /**
+     * Writes the parameters to a file in the format of {@link ParameterFile}.
+     *
+     * @param file where to write
+     * @throws IOException when the file cannot be written
+     */
     public void save(Path file) throws IOException {
         ParameterFile.write(file, parameters());
     }
@@ -93,6 +153,9 @@ public abstract class Module {
     /**
      * Reads parameters from a file written by {@link #save}. A truncated or mismatched file throws an
      * IOException naming the problem, and leaves the module unchanged.
+     *
+     * @param file a file written by {@link #save}
+     * @throws IOException when the file cannot be read, is truncated or foreign, or holds other names or shapes
      */
     public void load(Path file) throws IOException {
         Map<String, Tensor> read = ParameterFile.read(file);

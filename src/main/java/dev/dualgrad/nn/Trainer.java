@@ -307,9 +307,9 @@ public final class Trainer {
      * @return the accuracy, in [0, 1]
      */
     public static double accuracy(Module model, Dataset d) {
-        int[] pred = model.forward(d.x()).argmax();
+        int[] pred = model.forward(d.x()).argmax(), labels = d.labels();
         int ok = 0;
-        for (int i = 0; i < pred.length; i++) if (pred[i] == d.labels()[i]) ok++;
+        for (int i = 0; i < pred.length; i++) if (pred[i] == labels[i]) ok++;
         return (double) ok / pred.length;
     }
 }

@@ -28,12 +28,25 @@ public final class Parallelism {
     private static volatile ForkJoinPool global;
     private static final ThreadLocal<ForkJoinPool> SCOPED = new ThreadLocal<>();
 
-    /** Sets the pool used by every thread that has no {@link #with} scope; null means single-threaded. */
+    /**
+     * Sets the pool used by every thread that has no {@link #with} scope.
+     *
+     * @param pool the pool, or null for single-threaded products
+     */
     public static void use(ForkJoinPool pool) {
         global = pool;
     }
 
-    /** Runs {@code body} on this thread with {@code pool} for its large products, then restores the previous one. */
+    /**
+     * Runs {@code body} on this thread with {@code pool} for its large products, then restores the
+     * previous one (also when the body throws). The results are bitwise those of one thread.
+     *
+     * @param <T> the body's result type
+     * @param pool the pool to split large products over
+     * @param body the computation
+     * @return what the body returned
+     * @throws NullPointerException when pool is null
+     */
     public static <T> T with(ForkJoinPool pool, Supplier<T> body) {
         Objects.requireNonNull(pool, "pool");
         ForkJoinPool before = SCOPED.get();
@@ -46,7 +59,7 @@ public final class Parallelism {
         }
     }
 
-    /** The pool in effect on this thread, or null. */
+    /** @return the pool in effect on this thread (its {@link #with} scope, else the one set by {@link #use}), or null */
     public static ForkJoinPool current() {
         ForkJoinPool p = SCOPED.get();
         return p != null ? p : global;

@@ -23,6 +23,25 @@ public final class GradCheckResult {
      */
     public record Worst(int argument, int[] index, double analytic, double reference, double tolerance) {
         /**
+         * Copies the index, so that the record holds its own.
+         *
+         * @param argument the argument's position
+         * @param index the element's index within that argument's Jacobian or cotangent
+         * @param analytic the value by automatic differentiation
+         * @param reference the value it was compared with
+         * @param tolerance the allowed |analytic − reference| there
+         */
+        public Worst {
+            index = index == null ? null : index.clone();
+        }
+
+        /** @return a copy of the element's index */
+        @Override
+        public int[] index() {
+            return index == null ? null : index.clone();
+        }
+
+        /**
          * How far the element is off, in tolerances.
          *
          * @return |analytic − reference| / tolerance: above 1 is a failure; equal values and two NaNs give 0,

@@ -20,12 +20,20 @@ import net.jqwik.api.Arbitrary;
 public final class TensorArbitraries {
     private TensorArbitraries() {}
 
-    /** Tensors of rank 0..3, axes of size 1..4, values in [−2, 2]; configure with the fluent setters. */
+    /** @return tensors of rank 0..3, axes of size 1..4, values in [−2, 2]; configure them with the fluent setters */
     public static TensorArbitrary tensors() {
         return new TensorArbitrary();
     }
 
-    /** {@code count} tensors sharing one generated shape, each drawn from {@code values} with that shape. */
+    /**
+     * {@code count} tensors sharing one generated shape (rank 0..3, sizes 1..4), each drawn from
+     * {@code values} with that shape: inputs for elementwise ops of several arguments.
+     *
+     * @param count how many tensors, at least 1
+     * @param values the value configuration (its shape settings are replaced)
+     * @return arrays of count tensors
+     * @throws IllegalArgumentException when count &lt; 1
+     */
     public static Arbitrary<Tensor[]> sameShape(int count, TensorArbitrary values) {
         if (count < 1) throw new IllegalArgumentException("sameShape: count must be ≥ 1, got " + count);
         return Arbitraries.integers().between(0, 3).flatMap(r -> Arbitraries.integers().between(1, 4).array(int[].class).ofSize(r))
@@ -35,6 +43,9 @@ public final class TensorArbitraries {
     /**
      * Two tensors whose shapes broadcast against each other: a full shape of rank 1..3, and a second
      * shape that drops leading axes and sets some axes to 1, in random order of the two.
+     *
+     * @param values the value configuration (its shape settings are replaced)
+     * @return arrays of two tensors
      */
     public static Arbitrary<Tensor[]> broadcastablePair(TensorArbitrary values) {
         return Arbitraries.integers().between(1, 3)
@@ -52,7 +63,13 @@ public final class TensorArbitraries {
                                 })));
     }
 
-    /** A matrix pair [m, k], [k, n] with every size in 1..maxDim, for matmul. */
+    /**
+     * A matrix pair [m, k], [k, n] with every size in 1..maxDim, for matmul.
+     *
+     * @param maxDim the largest size, at least 1
+     * @param values the value configuration (its shape settings are replaced)
+     * @return arrays of the two matrices
+     */
     public static Arbitrary<Tensor[]> matmulPair(int maxDim, TensorArbitrary values) {
         Arbitrary<Integer> d = Arbitraries.integers().between(1, maxDim);
         return net.jqwik.api.Combinators.combine(d, d, d).flatAs((m, k, n) ->

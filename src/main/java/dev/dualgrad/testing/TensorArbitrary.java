@@ -23,8 +23,8 @@ import net.jqwik.api.arbitraries.ArbitraryDecorator;
  * }</pre>
  */
 public final class TensorArbitrary extends ArbitraryDecorator<Tensor> {
-    /** Extreme values mixed in by {@link #withSpecialValues()}. */
-    public static final double[] SPECIAL_VALUES = {0.0, -0.0, 1e-308, -1e-308, 709.78, -709.78, 745, -745, 1e4, -1e4,
+    /** Extreme values mixed in by {@link #withSpecialValues()}; private, since an array field could be written. */
+    private static final double[] SPECIAL_VALUES = {0.0, -0.0, 1e-308, -1e-308, 709.78, -709.78, 745, -745, 1e4, -1e4,
         Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.NaN};
 
     private int[] fixedShape;
@@ -36,7 +36,23 @@ public final class TensorArbitrary extends ArbitraryDecorator<Tensor> {
 
     TensorArbitrary() {}
 
-    /** Always this shape. */
+    /**
+     * The extreme values that {@link #withSpecialValues()} mixes in: ±0, ±1e-308, ±709.78 (near exp's
+     * overflow), ±745 (exp's underflow to 0), ±1e4, ±∞ and NaN.
+     *
+     * @return a new array holding them
+     */
+    public static double[] specialValues() {
+        return SPECIAL_VALUES.clone();
+    }
+
+    /**
+     * Always this shape.
+     *
+     * @param shape the dimensions; none for 0-d tensors
+     * @return a copy of this generator with the shape fixed
+     * @throws IllegalArgumentException when a dimension is negative
+     */
     public TensorArbitrary shape(int... shape) {
         Shape.size(shape); // validates
         TensorArbitrary c = typedClone();
@@ -44,7 +60,14 @@ public final class TensorArbitrary extends ArbitraryDecorator<Tensor> {
         return c;
     }
 
-    /** Ranks between min and max inclusive (default 0..3). */
+    /**
+     * Ranks between min and max inclusive (default 0..3).
+     *
+     * @param min the smallest rank, at least 0
+     * @param max the largest rank, at least min
+     * @return a copy of this generator with those ranks (and no fixed shape)
+     * @throws IllegalArgumentException when min &lt; 0 or max &lt; min
+     */
     public TensorArbitrary rank(int min, int max) {
         if (min < 0 || max < min) throw new IllegalArgumentException("TensorArbitrary.rank: need 0 ≤ min ≤ max, got " + min + ", " + max);
         TensorArbitrary c = typedClone();
@@ -54,7 +77,14 @@ public final class TensorArbitrary extends ArbitraryDecorator<Tensor> {
         return c;
     }
 
-    /** Sizes of each axis between min and max inclusive (default 1..4). */
+    /**
+     * Sizes of each axis between min and max inclusive (default 1..4).
+     *
+     * @param min the smallest size, at least 0
+     * @param max the largest size, at least min
+     * @return a copy of this generator with those sizes (and no fixed shape)
+     * @throws IllegalArgumentException when min &lt; 0 or max &lt; min
+     */
     public TensorArbitrary dims(int min, int max) {
         if (min < 0 || max < min) throw new IllegalArgumentException("TensorArbitrary.dims: need 0 ≤ min ≤ max, got " + min + ", " + max);
         TensorArbitrary c = typedClone();
@@ -64,7 +94,14 @@ public final class TensorArbitrary extends ArbitraryDecorator<Tensor> {
         return c;
     }
 
-    /** Values uniform-ish in [lo, hi] (jqwik's doubles, which shrink towards the value nearest 0). */
+    /**
+     * Values in [lo, hi] (jqwik's doubles, which shrink towards the value nearest 0).
+     *
+     * @param lo the smallest value
+     * @param hi the largest value, at least lo
+     * @return a copy of this generator with that range
+     * @throws IllegalArgumentException when a bound is infinite or NaN, or hi &lt; lo
+     */
     public TensorArbitrary between(double lo, double hi) {
         if (!(lo <= hi) || Double.isInfinite(lo) || Double.isInfinite(hi)) {
             throw new IllegalArgumentException("TensorArbitrary.between: need finite lo ≤ hi, got " + lo + ", " + hi);
@@ -75,22 +112,30 @@ public final class TensorArbitrary extends ArbitraryDecorator<Tensor> {
         return c;
     }
 
-    /** Real values in [−2, 2] (the default). */
+    /** @return a copy of this generator with values in [−2, 2] (the default) */
     public TensorArbitrary real() {
         return between(-2, 2);
     }
 
-    /** Positive values in [0.2, 3]: the domain of log, sqrt and negative powers. */
+    /** @return a copy of this generator with values in [0.2, 3]: the domain of log, sqrt and negative powers */
     public TensorArbitrary positive() {
         return between(0.2, 3);
     }
 
-    /** Values in [0.05, 0.95]: inside the open unit interval (probabilities, BCE). */
+    /** @return a copy of this generator with values in [0.05, 0.95], inside the open unit interval (probabilities, BCE) */
     public TensorArbitrary unitInterval() {
         return between(0.05, 0.95);
     }
 
-    /** Keeps every value at least {@code margin} away from each kink (relu at 0, clamp bounds). */
+    /**
+     * Keeps every value at least {@code margin} away from each kink (relu at 0, clamp's bounds), where
+     * finite differences would straddle a jump in the derivative.
+     *
+     * @param margin the smallest distance to a kink, positive
+     * @param kinks the points to stay away from
+     * @return a copy of this generator with the filter
+     * @throws IllegalArgumentException when margin is not positive
+     */
     public TensorArbitrary awayFrom(double margin, double... kinks) {
         if (!(margin > 0)) throw new IllegalArgumentException("TensorArbitrary.awayFrom: margin must be positive, got " + margin);
         TensorArbitrary c = typedClone();
@@ -99,13 +144,14 @@ public final class TensorArbitrary extends ArbitraryDecorator<Tensor> {
         return c;
     }
 
-    /** Mixes in the extreme values of {@link #SPECIAL_VALUES} (±0, ±1e-308, ±709.78, ±745, ±1e4, ±∞, NaN). */
+    /** @return a copy of this generator that mixes in the extreme values of {@link #specialValues()}, one value in five */
     public TensorArbitrary withSpecialValues() {
         TensorArbitrary c = typedClone();
         c.special = true;
         return c;
     }
 
+    /** @return the configured generator: a shape first, then values for it, so failures shrink to small shapes */
     @Override
     protected Arbitrary<Tensor> arbitrary() {
         Arbitrary<int[]> shapes = fixedShape != null ? Arbitraries.just(fixedShape)

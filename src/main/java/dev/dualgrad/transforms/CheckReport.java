@@ -68,28 +68,28 @@ public final class CheckReport {
     /**
      * The Jacobians by forward mode.
      *
-     * @return one per argument, shaped f(x).shape followed by that argument's shape (a copy of the array)
+     * @return one per argument, shaped f(x).shape followed by that argument's shape
      */
-    public Tensor[] forwardJacobians() {
-        return forward.clone();
+    public PerArgument forwardJacobians() {
+        return PerArgument.of(forward);
     }
 
     /**
      * The Jacobians by reverse mode.
      *
-     * @return one per argument, shaped like {@link #forwardJacobians()} (a copy of the array)
+     * @return one per argument, shaped like {@link #forwardJacobians()}
      */
-    public Tensor[] reverseJacobians() {
-        return reverse.clone();
+    public PerArgument reverseJacobians() {
+        return PerArgument.of(reverse);
     }
 
     /**
      * The Jacobians by finite differences.
      *
-     * @return one per argument, shaped like {@link #forwardJacobians()} (a copy of the array)
+     * @return one per argument, shaped like {@link #forwardJacobians()}
      */
-    public Tensor[] numericJacobians() {
-        return numeric.clone();
+    public PerArgument numericJacobians() {
+        return PerArgument.of(numeric);
     }
 
     private static double excess(GradChecker.Finding f) {

@@ -10,12 +10,14 @@ import dev.dualgrad.tensor.Tensor;
  * uᵀJ ∈ ℝⁿ for a cotangent u ∈ ℝᵐ, computed by one backward sweep of the tape recorded once for f(x).</p>
  */
 public interface Pullback {
-    /** f(x), computed while recording. */
+    /** @return f(x), computed while recording */
     Tensor value();
 
     /**
      * Doubles this pullback keeps alive for its sweeps: the values the recorded VJP rules read (each
      * array once). A tanh MLP keeps about one activation per layer.
+     *
+     * @return the number of doubles retained
      */
     long retainedElements();
 

@@ -38,10 +38,9 @@ class CheckReportAndPlanTest {
         String s = c.toString();
         assertTrue(s.startsWith("check passed"), s);
         assertTrue(s.contains("forward = reverse to rounding") && s.contains("within tolerance (worst 0.00 of it)"), s);
-        assertArrayEquals(J, Tensors.buffer(c.forwardJacobians()[0]), 0);
-        assertNotSame(c.forwardJacobians(), c.forwardJacobians());
-        assertArrayEquals(J, Tensors.buffer(c.reverseJacobians()[0]), 0);
-        assertArrayEquals(J, Tensors.buffer(c.numericJacobians()[0]), 0);
+        assertArrayEquals(J, Tensors.buffer(c.forwardJacobians().get(0)), 0);
+        assertArrayEquals(J, Tensors.buffer(c.reverseJacobians().get(0)), 0);
+        assertArrayEquals(J, Tensors.buffer(c.numericJacobians().get(0)), 0);
     }
 
     @Test
