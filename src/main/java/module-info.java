@@ -26,4 +26,8 @@ module dev.dualgrad {
     exports dev.dualgrad.tensor;
     exports dev.dualgrad.testing;
     exports dev.dualgrad.transforms;
+
+    // No "provides net.jqwik.api.providers.ArbitraryProvider": jqwik is optional, and a provides clause whose
+    // service type is absent fails the boot layer ("does not read a module that exports ..."). So a bare
+    // @ForAll Tensor relies on META-INF/services, i.e. on the class path, where jqwik tests run anyway.
 }
