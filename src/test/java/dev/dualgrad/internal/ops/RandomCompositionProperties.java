@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.dualgrad.Diff;
 import dev.dualgrad.internal.engine.Shape;
 import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.testsupport.ReductionGaps;
 import dev.dualgrad.tensor.TensorRandom;
 import dev.dualgrad.transforms.JacobianMode;
 import dev.dualgrad.transforms.JacobianOptions;
@@ -325,27 +326,7 @@ class RandomCompositionProperties {
         boolean[] red = new boolean[s.length];
         if (axes == null) Arrays.fill(red, true);
         else for (int ax : axes) red[ax < 0 ? ax + s.length : ax] = true;
-        Map<Integer, double[]> top = new HashMap<>(); // group → {largest, second}
-        double[] d = Tensors.buffer(x);
-        int[] idx = new int[s.length];
-        for (int flat = 0; flat < d.length; flat++) {
-            int rem = flat, key = 0;
-            for (int i = s.length - 1; i >= 0; i--) {
-                idx[i] = rem % s[i];
-                rem /= s[i];
-            }
-            for (int i = 0; i < s.length; i++) key = key * (s[i] + 1) + (red[i] ? s[i] : idx[i]);
-            double[] t = top.computeIfAbsent(key, k -> new double[] {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY});
-            if (d[flat] > t[0]) {
-                t[1] = t[0];
-                t[0] = d[flat];
-            } else if (d[flat] > t[1]) {
-                t[1] = d[flat];
-            }
-        }
-        double gap = Double.POSITIVE_INFINITY;
-        for (double[] t : top.values()) if (t[1] != Double.NEGATIVE_INFINITY) gap = Math.min(gap, t[0] - t[1]);
-        return gap;
+        return ReductionGaps.topGap(x, red);
     }
 
     // ------------------------------------------------------------------ the checks
