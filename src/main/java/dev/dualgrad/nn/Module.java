@@ -141,21 +141,26 @@ public abstract class Module {
     }
 
     /**
-     * Writes the parameters to a file in the format of {@link ParameterFile}.
+     * Writes the parameters to a file in the format of {@link ParameterFile}, atomically: the file is replaced
+     * whole or not at all, so a reader, a crash or a concurrent save never sees a missing, partial or mixed
+     * file (see {@link ParameterFile#write}).
      *
-     * @param file where to write
-     * @throws IOException when the file cannot be written
+     * @param file where to write; its directory must exist
+     * @throws IOException when the file cannot be written, or the path is a directory (never replaced); the
+     *     previous file is then in place
      */
     public void save(Path file) throws IOException {
         ParameterFile.write(file, parameters());
     }
 
     /**
-     * Reads parameters from a file written by {@link #save}. A truncated or mismatched file throws an
-     * IOException naming the problem, and leaves the module unchanged.
+     * Reads parameters from a file written by {@link #save}. The file is checked whole (its checksum, every
+     * declared size, no name twice) before anything changes: a truncated, corrupt, foreign or mismatched file
+     * throws an IOException naming the problem and leaves the module unchanged.
      *
      * @param file a file written by {@link #save}
-     * @throws IOException when the file cannot be read, is truncated or foreign, or holds other names or shapes
+     * @throws IOException when the file cannot be read, is truncated, corrupt (checksum, sizes, a duplicate
+     *     name), foreign or of an unsupported format version, or holds other names or shapes than the module
      */
     public void load(Path file) throws IOException {
         Map<String, Tensor> read = ParameterFile.read(file);
