@@ -46,7 +46,9 @@ public abstract class BinaryOp implements Primitive, RowKernel {
 
     @Override
     public Tensor eval(Tensor[] x) {
-        return Kernels.broadcast(this, x[0], x[1], Shape.broadcast(name, x[0].shape(), x[1].shape()));
+        int[] out = Shape.broadcast(name, x[0].shape(), x[1].shape());
+        Shape.size(name, out); // a broadcast result may hold more than 2³¹ − 1 elements: refused by name
+        return Kernels.broadcast(this, x[0], x[1], out);
     }
 
     @Override

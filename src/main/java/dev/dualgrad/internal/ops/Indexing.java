@@ -28,6 +28,8 @@ public final class Indexing {
 
     public static Tensor scatter(Tensor x, int[] index, int classes) {
         if (x.rank() < 1) throw new IllegalArgumentException("scatter: needs a tensor of shape [..., N], got a scalar");
+        if (classes < 0) throw new IllegalArgumentException("scatter: classes must not be negative, got " + classes);
+        Shape.size("scatter", Shape.concat(x.shape(), new int[] {classes}));
         check("scatter", index, x.dim(-1), classes, x.shape());
         return Dispatch.apply(new Scatter(index.clone(), classes), x);
     }
@@ -61,7 +63,7 @@ public final class Indexing {
         public Tensor eval(Tensor[] in) {
             double[] x = Tensors.buffer(in[0]);
             int n = index.length;
-            double[] y = new double[x.length / classes];
+            double[] y = new double[Shape.size(Shape.prefix(in[0].shape(), in[0].rank() - 1))]; // not x.length / classes: C may be 0
             for (int b = 0; b < y.length; b += n) {
                 for (int i = 0; i < n; i++) y[b + i] = x[(b + i) * classes + index[i]];
             }
@@ -94,7 +96,7 @@ public final class Indexing {
         public Tensor eval(Tensor[] in) {
             double[] x = Tensors.buffer(in[0]);
             int n = index.length;
-            double[] y = new double[x.length * classes];
+            double[] y = new double[Shape.size("scatter", Shape.concat(in[0].shape(), new int[] {classes}))];
             for (int b = 0; b < x.length; b += n) {
                 for (int i = 0; i < n; i++) y[(b + i) * classes + index[i]] = x[b + i];
             }

@@ -116,6 +116,8 @@ public final class MatMul implements Primitive {
         int m = sa[sa.length - (ta ? 1 : 2)], k = sa[sa.length - (ta ? 2 : 1)], n = sb[sb.length - (tb ? 2 : 1)];
         int[] ba = Shape.prefix(sa, sa.length - 2), bb = Shape.prefix(sb, sb.length - 2);
         double[] ad = Tensors.buffer(a), bd = Tensors.buffer(b);
+        // The result's size, exactly: m·n of a 50,000 × 50,000 outer product is past 2³¹ − 1 and must not wrap.
+        Shape.size(name(), Shape.concat(Shape.broadcast("matmul (batch axes)", ba, bb), new int[] {m, n}));
         if (strongZero && !(allFinite(ad) && allFinite(bd))) return strongZeroProduct(a, b, m, k, n);
         if (bb.length == 0 && !ta) {
             // B is one matrix: fold every batch axis of A into its rows, one large product.
