@@ -1,5 +1,6 @@
 package dev.dualgrad.data;
 
+import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.tensor.Tensor;
 import java.util.Arrays;
@@ -26,6 +27,8 @@ public record Dataset(Tensor x, int[] labels) {
      * @throws NullPointerException if x or labels is null
      */
     public Dataset {
+        Args.nonNull(x, "Dataset", "x");
+        Args.nonNull(labels, "Dataset", "labels");
         if (x.rank() == 0 || x.dim(0) != labels.length) {
             throw new IllegalArgumentException("Dataset: " + labels.length + " labels for inputs of shape " + Arrays.toString(x.shape())
                     + "; give one label per row");
@@ -61,6 +64,7 @@ public record Dataset(Tensor x, int[] labels) {
      * @throws ArrayIndexOutOfBoundsException if an index lies outside [0, N)
      */
     public Dataset rows(int[] index) {
+        Args.nonNull(index, "Dataset.rows", "index");
         int[] s = x.shape();
         int row = x.size() / Math.max(1, s[0]);
         double[] src = Tensors.buffer(x);

@@ -1,5 +1,6 @@
 package dev.dualgrad.tensor;
 
+import dev.dualgrad.internal.engine.Args;
 import java.util.Objects;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Supplier;
@@ -48,6 +49,8 @@ public final class Parallelism {
      * @throws NullPointerException when pool is null
      */
     public static <T> T with(ForkJoinPool pool, Supplier<T> body) {
+        Args.nonNull(pool, "Parallelism.with", "pool");
+        Args.nonNull(body, "Parallelism.with", "body");
         Objects.requireNonNull(pool, "pool");
         ForkJoinPool before = SCOPED.get();
         SCOPED.set(pool);

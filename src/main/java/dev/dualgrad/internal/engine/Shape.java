@@ -26,6 +26,7 @@ public final class Shape {
 
     /** {@link #size(int[])}, the message naming {@code op} (none when it is null). */
     public static int size(String op, int[] shape) {
+        Args.nonNull(shape, op == null ? "shape" : op, "shape");
         boolean empty = false;
         for (int d : shape) {
             if (d < 0) throw new IllegalArgumentException(prefix(op) + "shape " + str(shape) + " has a negative dimension (" + d + ")");
@@ -143,6 +144,7 @@ public final class Shape {
      * is empty too: a rule that re-applies the list to a batched tangent must not reduce its batch axes.
      */
     public static int[] axes(String op, int[] axes, int[] shape) {
+        Args.nonNull(axes, op, "axes");
         boolean[] seen = new boolean[shape.length];
         for (int a : axes) {
             int n = axis(op, a, shape);

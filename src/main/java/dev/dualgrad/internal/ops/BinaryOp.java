@@ -1,5 +1,6 @@
 package dev.dualgrad.internal.ops;
 
+import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.internal.engine.Dispatch;
 import dev.dualgrad.internal.kernels.Kernels;
@@ -28,6 +29,9 @@ public abstract class BinaryOp implements Primitive, RowKernel {
     }
 
     public Tensor apply(Tensor a, Tensor b) {
+        // Tensor's binary methods name their operand o (a.add(o)); the receiver cannot be null there.
+        Args.nonNull(a, name, "the left operand");
+        Args.nonNull(b, name, "o");
         return Dispatch.apply(this, a, b);
     }
 

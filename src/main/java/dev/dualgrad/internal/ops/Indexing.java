@@ -1,5 +1,6 @@
 package dev.dualgrad.internal.ops;
 
+import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.internal.engine.Dispatch;
 import dev.dualgrad.internal.engine.Primitive;
@@ -19,6 +20,7 @@ public final class Indexing {
     private Indexing() {}
 
     public static Tensor pick(Tensor x, int[] index) {
+        Args.nonNull(index, "pick", "index");
         if (x.rank() < 2) {
             throw new IllegalArgumentException("pick: needs a tensor of shape [..., N, C], got " + Shape.str(x.shape()));
         }
@@ -27,6 +29,7 @@ public final class Indexing {
     }
 
     public static Tensor scatter(Tensor x, int[] index, int classes) {
+        Args.nonNull(index, "scatter", "index");
         if (x.rank() < 1) throw new IllegalArgumentException("scatter: needs a tensor of shape [..., N], got a scalar");
         if (classes < 0) throw new IllegalArgumentException("scatter: classes must not be negative, got " + classes);
         Shape.size("scatter", Shape.concat(x.shape(), new int[] {classes}));

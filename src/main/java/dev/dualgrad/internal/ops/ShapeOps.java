@@ -1,5 +1,6 @@
 package dev.dualgrad.internal.ops;
 
+import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.internal.engine.Dispatch;
 import dev.dualgrad.internal.kernels.Kernels;
@@ -30,6 +31,7 @@ public final class ShapeOps {
     // ----------------------------------------------------------------- public entry points, with validation
 
     public static Tensor reshape(Tensor x, int[] newShape) {
+        Args.nonNull(newShape, "reshape", "newShape");
         int[] s = newShape.clone();
         int infer = -1;
         long known = 1;
@@ -85,6 +87,7 @@ public final class ShapeOps {
     }
 
     public static Tensor permute(Tensor x, int[] perm) {
+        Args.nonNull(perm, "permute", "perm");
         int r = x.rank();
         if (perm.length != r) {
             throw new IllegalArgumentException("permute: " + Shape.str(perm) + " has " + perm.length + " axes but the tensor has rank "
@@ -113,6 +116,7 @@ public final class ShapeOps {
     }
 
     public static Tensor broadcastTo(Tensor x, int[] target) {
+        Args.nonNull(target, "broadcastTo", "target");
         Shape.size("broadcastTo", target); // refuses negative sizes and more than 2³¹ − 1 elements before any work
         if (!Shape.broadcastsTo(x.shape(), target)) {
             throw new IllegalArgumentException("broadcastTo: shape " + Shape.str(x.shape()) + " cannot be broadcast to "
@@ -160,6 +164,7 @@ public final class ShapeOps {
     }
 
     public static Tensor concat(int axis, Tensor... parts) {
+        Args.nonNullEntries(parts, "concat", "parts");
         if (parts.length == 0) throw new IllegalArgumentException("concat: needs at least one tensor");
         int[] s0 = parts[0].shape();
         int a = Shape.axis("concat", axis, s0);
@@ -182,6 +187,7 @@ public final class ShapeOps {
     }
 
     public static Tensor stack(int axis, Tensor... parts) {
+        Args.nonNullEntries(parts, "stack", "parts");
         if (parts.length == 0) throw new IllegalArgumentException("stack: needs at least one tensor");
         int[] s0 = parts[0].shape();
         Tensor[] u = new Tensor[parts.length];
@@ -197,6 +203,9 @@ public final class ShapeOps {
     }
 
     public static Tensor where(Tensor mask, Tensor a, Tensor b) {
+        Args.nonNull(mask, "where", "mask");
+        Args.nonNull(a, "where", "a");
+        Args.nonNull(b, "where", "b");
         int[] out = Shape.broadcast("where", Shape.broadcast("where", mask.shape(), a.shape()), b.shape());
         return Dispatch.apply(new Where(mask.detach(), out), a, b);
     }
