@@ -61,7 +61,7 @@ public record Dataset(Tensor x, int[] labels) {
      *
      * @param index row indices, each in [0, N)
      * @return a new data set of {@code index.length} rows
-     * @throws ArrayIndexOutOfBoundsException if an index lies outside [0, N)
+     * @throws IndexOutOfBoundsException naming the first index that lies outside [0, N)
      */
     public Dataset rows(int[] index) {
         Args.nonNull(index, "Dataset.rows", "index");
@@ -70,6 +70,12 @@ public record Dataset(Tensor x, int[] labels) {
         double[] src = Tensors.buffer(x);
         double[] d = new double[index.length * row];
         int[] l = new int[index.length];
+        for (int i = 0; i < index.length; i++) {
+            if (index[i] < 0 || index[i] >= labels.length) {
+                throw new IndexOutOfBoundsException("Dataset.rows: index[" + i + "] = " + index[i] + " is not a row of this data set of "
+                        + labels.length + " rows; indices must lie in [0, " + labels.length + ")");
+            }
+        }
         for (int i = 0; i < index.length; i++) {
             System.arraycopy(src, index[i] * row, d, i * row, row);
             l[i] = labels[index[i]];

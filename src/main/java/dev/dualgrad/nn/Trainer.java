@@ -273,11 +273,15 @@ public final class Trainer {
      * @return one report per epoch, in order (the same reports the listener received)
      * @throws IllegalStateException if a batch loss is not finite (NaN or infinite); the message names the
      *     epoch and the batch, and the model keeps the parameters of the last finite step
-     * @throws IllegalArgumentException if the loss is not a one-element tensor, or the gradients do not fit
-     *     the parameters
+     * @throws IllegalArgumentException if train has no rows, the loss is not a one-element tensor, or the
+     *     gradients do not fit the parameters (an empty test set is allowed: its accuracy is NaN)
      */
     public List<EpochReport> fit(Dataset train, Dataset test) {
         Args.nonNull(train, "Trainer.fit", "train");
+        if (train.size() == 0) {
+            throw new IllegalArgumentException("Trainer.fit: train has no rows; there is nothing to fit (the mean batch loss and the "
+                    + "training accuracy would be 0/0)");
+        }
         List<EpochReport> history = new ArrayList<>();
         for (int e = 1; e <= epochs; e++) {
             long t0 = System.nanoTime();

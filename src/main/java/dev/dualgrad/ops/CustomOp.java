@@ -485,6 +485,8 @@ public final class CustomOp {
 
     private static Tensor join(Tensor[] parts, int[] prefix, int[] shape) {
         if (prefix.length == 0) return parts[0];
+        // zero directions (or cotangents): nothing to stack, the result is empty of the batched shape
+        if (parts.length == 0) return Tensor.zeros(Shape.concat(prefix, shape));
         return Tensor.stack(0, parts).reshape(Shape.concat(prefix, shape));
     }
 
