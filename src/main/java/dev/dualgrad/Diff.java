@@ -1,5 +1,6 @@
 package dev.dualgrad;
 
+import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.tensor.Tensor;
 import dev.dualgrad.internal.transforms.BatchJacobians;
 import dev.dualgrad.internal.transforms.GradChecker;
@@ -46,8 +47,12 @@ public final class Diff {
      * @param v the tangent, shaped like x
      * @return f(x) and J·v (shaped like f(x))
      * @throws IllegalArgumentException when v is not shaped like x
+     * @throws NullPointerException naming the parameter when f, x or v is null (a null v is not a zero tangent)
      */
     public static ValueAndTangent jvp(TensorFunction f, Tensor x, Tensor v) {
+        Args.nonNull(f, "jvp", "f");
+        Args.nonNull(x, "jvp", "x");
+        Args.nonNull(v, "jvp", "v");
         return Forward.jvp("jvp", xs -> f.apply(xs[0]), new Tensor[] {x}, new Tensor[] {v}, false);
     }
 
@@ -56,10 +61,13 @@ public final class Diff {
      *
      * @param f the function of several tensors
      * @param xs the point, one tensor per argument
-     * @param vs the tangents, vᵢ shaped like xᵢ
+     * @param vs the tangents, vᵢ shaped like xᵢ; a null entry holds that argument fixed (a zero tangent)
      * @return f(x) and Σᵢ (∂f/∂xᵢ)·vᵢ
      */
     public static ValueAndTangent jvp(MultiTensorFunction f, Tensor[] xs, Tensor[] vs) {
+        Args.nonNull(f, "jvp", "f");
+        Args.nonNullEntries(xs, "jvp", "xs");
+        Args.nonNull(vs, "jvp", "vs"); // a null entry holds that argument fixed (a zero tangent, never allocated)
         return Forward.jvp("jvp", f, xs, vs, false);
     }
 
@@ -72,6 +80,9 @@ public final class Diff {
      * @return f(x) and the k products J·v[i] stacked, shaped [k, ...f(x).shape]
      */
     public static ValueAndTangent jvpBatched(TensorFunction f, Tensor x, Tensor v) {
+        Args.nonNull(f, "jvpBatched", "f");
+        Args.nonNull(x, "jvpBatched", "x");
+        Args.nonNull(v, "jvpBatched", "v");
         return Forward.jvp("jvpBatched", xs -> f.apply(xs[0]), new Tensor[] {x}, new Tensor[] {v}, true);
     }
 
@@ -80,10 +91,13 @@ public final class Diff {
      *
      * @param f the function of several tensors
      * @param xs the point
-     * @param vs for each argument, k tangents shaped [k, ...xᵢ.shape]
+     * @param vs for each argument, k tangents shaped [k, ...xᵢ.shape]; a null entry holds that argument fixed
      * @return f(x) and Σᵢ Jᵢ·vᵢ[j] for each direction j, shaped [k, ...f(x).shape]
      */
     public static ValueAndTangent jvpBatched(MultiTensorFunction f, Tensor[] xs, Tensor[] vs) {
+        Args.nonNull(f, "jvpBatched", "f");
+        Args.nonNullEntries(xs, "jvpBatched", "xs");
+        Args.nonNull(vs, "jvpBatched", "vs"); // a null entry holds that argument fixed
         return Forward.jvp("jvpBatched", f, xs, vs, true);
     }
 
@@ -97,6 +111,9 @@ public final class Diff {
      * @throws IllegalArgumentException when f(x) has more than one element
      */
     public static double directionalDerivative(TensorFunction f, Tensor x, Tensor v) {
+        Args.nonNull(f, "directionalDerivative", "f");
+        Args.nonNull(x, "directionalDerivative", "x");
+        Args.nonNull(v, "directionalDerivative", "v");
         ValueAndTangent r = jvp(f, x, v);
         if (r.value().size() != 1) {
             throw new IllegalArgumentException("directionalDerivative: f must return a scalar but returned shape "
@@ -115,6 +132,8 @@ public final class Diff {
      * @return f(x) and the pullback, which takes u shaped like f(x)
      */
     public static Pullback vjp(TensorFunction f, Tensor x) {
+        Args.nonNull(f, "vjp", "f");
+        Args.nonNull(x, "vjp", "x");
         return Reverse.vjp("vjp", xs -> f.apply(xs[0]), new Tensor[] {x});
     }
 
@@ -126,6 +145,8 @@ public final class Diff {
      * @return f(x) and the pullback; {@link Pullback#applyAll} gives one cotangent per argument
      */
     public static Pullback vjp(MultiTensorFunction f, Tensor... xs) {
+        Args.nonNull(f, "vjp", "f");
+        Args.nonNullEntries(xs, "vjp", "xs");
         return Reverse.vjp("vjp", f, xs);
     }
 
@@ -138,6 +159,8 @@ public final class Diff {
      * @throws IllegalArgumentException when f(x) has more than one element
      */
     public static Tensor grad(TensorFunction f, Tensor x) {
+        Args.nonNull(f, "grad", "f");
+        Args.nonNull(x, "grad", "x");
         return valueAndGrad(f, x).grad();
     }
 
@@ -149,6 +172,8 @@ public final class Diff {
      * @return ∂f/∂xᵢ for each argument, shaped like xᵢ
      */
     public static PerArgument grad(MultiTensorFunction f, Tensor... xs) {
+        Args.nonNull(f, "grad", "f");
+        Args.nonNullEntries(xs, "grad", "xs");
         return Reverse.valueAndGrad("grad", f, xs).grads();
     }
 
@@ -160,6 +185,8 @@ public final class Diff {
      * @return f(x) and ∇f(x)
      */
     public static ValueAndGrad valueAndGrad(TensorFunction f, Tensor x) {
+        Args.nonNull(f, "valueAndGrad", "f");
+        Args.nonNull(x, "valueAndGrad", "x");
         return Reverse.valueAndGrad("grad", xs -> f.apply(xs[0]), new Tensor[] {x});
     }
 
@@ -171,6 +198,8 @@ public final class Diff {
      * @return f(x) and ∂f/∂xᵢ for each argument
      */
     public static ValueAndGrad valueAndGrad(MultiTensorFunction f, Tensor... xs) {
+        Args.nonNull(f, "valueAndGrad", "f");
+        Args.nonNullEntries(xs, "valueAndGrad", "xs");
         return Reverse.valueAndGrad("grad", f, xs);
     }
 
@@ -186,6 +215,8 @@ public final class Diff {
      * @return J
      */
     public static Tensor jacobian(TensorFunction f, Tensor x) {
+        Args.nonNull(f, "jacobian", "f");
+        Args.nonNull(x, "jacobian", "x");
         return jacobian(f, x, JacobianOptions.defaults());
     }
 
@@ -198,6 +229,9 @@ public final class Diff {
      * @return J, shaped f(x).shape followed by x.shape
      */
     public static Tensor jacobian(TensorFunction f, Tensor x, JacobianOptions options) {
+        Args.nonNull(f, "jacobian", "f");
+        Args.nonNull(x, "jacobian", "x");
+        Args.nonNull(options, "jacobian", "options");
         return jacobianWithPlan(f, x, options).jacobian();
     }
 
@@ -209,6 +243,8 @@ public final class Diff {
      * @return ∂f/∂xᵢ for each argument, shaped f(x).shape followed by xᵢ.shape
      */
     public static PerArgument jacobian(MultiTensorFunction f, Tensor... xs) {
+        Args.nonNull(f, "jacobian", "f");
+        Args.nonNullEntries(xs, "jacobian", "xs");
         return jacobian(f, xs, JacobianOptions.defaults());
     }
 
@@ -221,6 +257,9 @@ public final class Diff {
      * @return ∂f/∂xᵢ for each argument
      */
     public static PerArgument jacobian(MultiTensorFunction f, Tensor[] xs, JacobianOptions options) {
+        Args.nonNull(f, "jacobian", "f");
+        Args.nonNullEntries(xs, "jacobian", "xs");
+        Args.nonNull(options, "jacobian", "options");
         return jacobianWithPlan(f, xs, options).jacobians();
     }
 
@@ -232,6 +271,8 @@ public final class Diff {
      * @return J and its plan
      */
     public static JacobianResult jacobianWithPlan(TensorFunction f, Tensor x) {
+        Args.nonNull(f, "jacobianWithPlan", "f");
+        Args.nonNull(x, "jacobianWithPlan", "x");
         return jacobianWithPlan(f, x, JacobianOptions.defaults());
     }
 
@@ -244,6 +285,9 @@ public final class Diff {
      * @return J and its plan
      */
     public static JacobianResult jacobianWithPlan(TensorFunction f, Tensor x, JacobianOptions options) {
+        Args.nonNull(f, "jacobianWithPlan", "f");
+        Args.nonNull(x, "jacobianWithPlan", "x");
+        Args.nonNull(options, "jacobianWithPlan", "options");
         return Jacobians.jacobian(xs -> f.apply(xs[0]), options, new Tensor[] {x});
     }
 
@@ -256,6 +300,9 @@ public final class Diff {
      * @return the Jacobians and their plan
      */
     public static JacobianResult jacobianWithPlan(MultiTensorFunction f, Tensor[] xs, JacobianOptions options) {
+        Args.nonNull(f, "jacobianWithPlan", "f");
+        Args.nonNullEntries(xs, "jacobianWithPlan", "xs");
+        Args.nonNull(options, "jacobianWithPlan", "options");
         return Jacobians.jacobian(f, options, xs);
     }
 
@@ -271,6 +318,9 @@ public final class Diff {
      * @return H·v, shaped like x
      */
     public static Tensor hvp(TensorFunction f, Tensor x, Tensor v) {
+        Args.nonNull(f, "hvp", "f");
+        Args.nonNull(x, "hvp", "x");
+        Args.nonNull(v, "hvp", "v");
         return SecondOrder.hvp(f, x, v);
     }
 
@@ -283,6 +333,8 @@ public final class Diff {
      * @return H, as computed (not symmetrised)
      */
     public static Tensor hessian(TensorFunction f, Tensor x) {
+        Args.nonNull(f, "hessian", "f");
+        Args.nonNull(x, "hessian", "x");
         return hessian(f, x, JacobianOptions.defaults());
     }
 
@@ -295,6 +347,9 @@ public final class Diff {
      * @return H, shaped x.shape + x.shape
      */
     public static Tensor hessian(TensorFunction f, Tensor x, JacobianOptions options) {
+        Args.nonNull(f, "hessian", "f");
+        Args.nonNull(x, "hessian", "x");
+        Args.nonNull(options, "hessian", "options");
         return hessianWithCheck(f, x, options).hessian();
     }
 
@@ -306,6 +361,8 @@ public final class Diff {
      * @return H, its asymmetry and the plan
      */
     public static HessianResult hessianWithCheck(TensorFunction f, Tensor x) {
+        Args.nonNull(f, "hessianWithCheck", "f");
+        Args.nonNull(x, "hessianWithCheck", "x");
         return hessianWithCheck(f, x, JacobianOptions.defaults());
     }
 
@@ -318,6 +375,9 @@ public final class Diff {
      * @return H, its asymmetry and the plan
      */
     public static HessianResult hessianWithCheck(TensorFunction f, Tensor x, JacobianOptions options) {
+        Args.nonNull(f, "hessianWithCheck", "f");
+        Args.nonNull(x, "hessianWithCheck", "x");
+        Args.nonNull(options, "hessianWithCheck", "options");
         return SecondOrder.hessian(f, x, options);
     }
 
@@ -333,6 +393,8 @@ public final class Diff {
      * @return J, [B, C..., D...]
      */
     public static Tensor batchJacobian(TensorFunction f, Tensor x) {
+        Args.nonNull(f, "batchJacobian", "f");
+        Args.nonNull(x, "batchJacobian", "x");
         return batchJacobian(f, x, JacobianOptions.defaults());
     }
 
@@ -345,6 +407,9 @@ public final class Diff {
      * @return J, [B, C..., D...]
      */
     public static Tensor batchJacobian(TensorFunction f, Tensor x, JacobianOptions options) {
+        Args.nonNull(f, "batchJacobian", "f");
+        Args.nonNull(x, "batchJacobian", "x");
+        Args.nonNull(options, "batchJacobian", "options");
         return batchJacobianWithPlan(f, x, options).jacobian();
     }
 
@@ -356,6 +421,8 @@ public final class Diff {
      * @return J and its plan
      */
     public static JacobianResult batchJacobianWithPlan(TensorFunction f, Tensor x) {
+        Args.nonNull(f, "batchJacobianWithPlan", "f");
+        Args.nonNull(x, "batchJacobianWithPlan", "x");
         return batchJacobianWithPlan(f, x, JacobianOptions.defaults());
     }
 
@@ -368,6 +435,9 @@ public final class Diff {
      * @return J and its plan
      */
     public static JacobianResult batchJacobianWithPlan(TensorFunction f, Tensor x, JacobianOptions options) {
+        Args.nonNull(f, "batchJacobianWithPlan", "f");
+        Args.nonNull(x, "batchJacobianWithPlan", "x");
+        Args.nonNull(options, "batchJacobianWithPlan", "options");
         return BatchJacobians.batchJacobian(f, x, options);
     }
 
@@ -386,6 +456,8 @@ public final class Diff {
      * @return the three Jacobians and, for each comparison, its worst element and where it is
      */
     public static CheckReport check(TensorFunction f, Tensor x) {
+        Args.nonNull(f, "check", "f");
+        Args.nonNull(x, "check", "x");
         return GradChecker.check(xs -> f.apply(xs[0]), new Tensor[] {x});
     }
 
@@ -398,6 +470,8 @@ public final class Diff {
      * @return the three Jacobians per argument and, for each comparison, its worst element and where it is
      */
     public static CheckReport check(MultiTensorFunction f, Tensor... xs) {
+        Args.nonNull(f, "check", "f");
+        Args.nonNullEntries(xs, "check", "xs");
         return GradChecker.check(f, xs);
     }
 }

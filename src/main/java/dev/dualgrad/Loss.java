@@ -1,5 +1,6 @@
 package dev.dualgrad;
 
+import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.internal.losses.BinaryLosses;
 import dev.dualgrad.losses.ClassLossOptions;
 import dev.dualgrad.internal.losses.ClassLosses;
@@ -53,6 +54,8 @@ public final class Loss {
      *     or a target lies outside [0, C)
      */
     public static Tensor crossEntropy(Tensor logits, int[] targets) {
+        Args.nonNull(logits, "Loss.crossEntropy", "logits");
+        Args.nonNull(targets, "Loss.crossEntropy", "targets");
         return ClassLosses.crossEntropy(logits, targets, ClassLossOptions.defaults());
     }
 
@@ -70,6 +73,9 @@ public final class Loss {
      *     a target is neither in [0, C) nor the ignore index, or the weights do not have C elements
      */
     public static Tensor crossEntropy(Tensor logits, int[] targets, ClassLossOptions options) {
+        Args.nonNull(logits, "Loss.crossEntropy", "logits");
+        Args.nonNull(targets, "Loss.crossEntropy", "targets");
+        Args.nonNull(options, "Loss.crossEntropy", "options");
         return ClassLosses.crossEntropy(logits, targets, options);
     }
 
@@ -86,6 +92,8 @@ public final class Loss {
      * @throws IllegalArgumentException if the shapes differ or logits is a scalar
      */
     public static Tensor crossEntropy(Tensor logits, Tensor targetProbabilities) {
+        Args.nonNull(logits, "Loss.crossEntropy", "logits");
+        Args.nonNull(targetProbabilities, "Loss.crossEntropy", "targetProbabilities");
         return ClassLosses.crossEntropy(logits, targetProbabilities, ClassLossOptions.defaults());
     }
 
@@ -102,6 +110,9 @@ public final class Loss {
      *     do not have C elements
      */
     public static Tensor crossEntropy(Tensor logits, Tensor targetProbabilities, ClassLossOptions options) {
+        Args.nonNull(logits, "Loss.crossEntropy", "logits");
+        Args.nonNull(targetProbabilities, "Loss.crossEntropy", "targetProbabilities");
+        Args.nonNull(options, "Loss.crossEntropy", "options");
         return ClassLosses.crossEntropy(logits, targetProbabilities, options);
     }
 
@@ -119,6 +130,8 @@ public final class Loss {
      *     or a target lies outside [0, C)
      */
     public static Tensor nll(Tensor logProbabilities, int[] targets) {
+        Args.nonNull(logProbabilities, "Loss.nll", "logProbabilities");
+        Args.nonNull(targets, "Loss.nll", "targets");
         return ClassLosses.nll(logProbabilities, targets, ClassLossOptions.defaults());
     }
 
@@ -135,6 +148,9 @@ public final class Loss {
      *     have C elements
      */
     public static Tensor nll(Tensor logProbabilities, int[] targets, ClassLossOptions options) {
+        Args.nonNull(logProbabilities, "Loss.nll", "logProbabilities");
+        Args.nonNull(targets, "Loss.nll", "targets");
+        Args.nonNull(options, "Loss.nll", "options");
         return ClassLosses.nll(logProbabilities, targets, options);
     }
 
@@ -152,6 +168,8 @@ public final class Loss {
      *     scores use {@link #bceWithLogits(Tensor, Tensor)})
      */
     public static Tensor bce(Tensor p, Tensor y) {
+        Args.nonNull(p, "Loss.bce", "p");
+        Args.nonNull(y, "Loss.bce", "y");
         return BinaryLosses.bce(p, y, null, Reduction.MEAN);
     }
 
@@ -165,6 +183,9 @@ public final class Loss {
      * @throws IllegalArgumentException if the shapes differ or an element of p lies outside [0, 1]
      */
     public static Tensor bce(Tensor p, Tensor y, Reduction reduction) {
+        Args.nonNull(p, "Loss.bce", "p");
+        Args.nonNull(y, "Loss.bce", "y");
+        Args.nonNull(reduction, "Loss.bce", "reduction");
         return BinaryLosses.bce(p, y, null, reduction);
     }
 
@@ -181,6 +202,9 @@ public final class Loss {
      *     shape, or an element of p lies outside [0, 1]
      */
     public static Tensor bce(Tensor p, Tensor y, Tensor weight, Reduction reduction) {
+        Args.nonNull(p, "Loss.bce", "p");
+        Args.nonNull(y, "Loss.bce", "y");
+        Args.nonNull(reduction, "Loss.bce", "reduction");
         return BinaryLosses.bce(p, y, weight, reduction);
     }
 
@@ -196,6 +220,8 @@ public final class Loss {
      * @throws IllegalArgumentException if the shapes differ
      */
     public static Tensor bceWithLogits(Tensor z, Tensor y) {
+        Args.nonNull(z, "Loss.bceWithLogits", "z");
+        Args.nonNull(y, "Loss.bceWithLogits", "y");
         return BinaryLosses.bceWithLogits(z, y, null, null, Reduction.MEAN);
     }
 
@@ -210,6 +236,9 @@ public final class Loss {
      * @throws IllegalArgumentException if the shapes differ
      */
     public static Tensor bceWithLogits(Tensor z, Tensor y, Reduction reduction) {
+        Args.nonNull(z, "Loss.bceWithLogits", "z");
+        Args.nonNull(y, "Loss.bceWithLogits", "y");
+        Args.nonNull(reduction, "Loss.bceWithLogits", "reduction");
         return BinaryLosses.bceWithLogits(z, y, null, null, reduction);
     }
 
@@ -228,6 +257,9 @@ public final class Loss {
      * @throws IllegalArgumentException if the shapes of z and y differ or a weight does not broadcast to z's shape
      */
     public static Tensor bceWithLogits(Tensor z, Tensor y, Tensor weight, Tensor posWeight, Reduction reduction) {
+        Args.nonNull(z, "Loss.bceWithLogits", "z");
+        Args.nonNull(y, "Loss.bceWithLogits", "y");
+        Args.nonNull(reduction, "Loss.bceWithLogits", "reduction");
         return BinaryLosses.bceWithLogits(z, y, weight, posWeight, reduction);
     }
 
@@ -242,6 +274,8 @@ public final class Loss {
      * @throws IllegalArgumentException if the shapes differ
      */
     public static Tensor mse(Tensor x, Tensor y) {
+        Args.nonNull(x, "Loss.mse", "x");
+        Args.nonNull(y, "Loss.mse", "y");
         return BinaryLosses.mse(x, y, Reduction.MEAN);
     }
 
@@ -255,6 +289,9 @@ public final class Loss {
      * @throws IllegalArgumentException if the shapes differ
      */
     public static Tensor mse(Tensor x, Tensor y, Reduction reduction) {
+        Args.nonNull(x, "Loss.mse", "x");
+        Args.nonNull(y, "Loss.mse", "y");
+        Args.nonNull(reduction, "Loss.mse", "reduction");
         return BinaryLosses.mse(x, y, reduction);
     }
 }

@@ -1,5 +1,6 @@
 package dev.dualgrad.data;
 
+import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.tensor.Tensor;
 import java.util.Arrays;
@@ -26,6 +27,8 @@ public record Dataset(Tensor x, int[] labels) {
      * @throws NullPointerException if x or labels is null
      */
     public Dataset {
+        Args.nonNull(x, "Dataset", "x");
+        Args.nonNull(labels, "Dataset", "labels");
         if (x.rank() == 0 || x.dim(0) != labels.length) {
             throw new IllegalArgumentException("Dataset: " + labels.length + " labels for inputs of shape " + Arrays.toString(x.shape())
                     + "; give one label per row");
@@ -58,14 +61,21 @@ public record Dataset(Tensor x, int[] labels) {
      *
      * @param index row indices, each in [0, N)
      * @return a new data set of {@code index.length} rows
-     * @throws ArrayIndexOutOfBoundsException if an index lies outside [0, N)
+     * @throws IndexOutOfBoundsException naming the first index that lies outside [0, N)
      */
     public Dataset rows(int[] index) {
+        Args.nonNull(index, "Dataset.rows", "index");
         int[] s = x.shape();
         int row = x.size() / Math.max(1, s[0]);
         double[] src = Tensors.buffer(x);
         double[] d = new double[index.length * row];
         int[] l = new int[index.length];
+        for (int i = 0; i < index.length; i++) {
+            if (index[i] < 0 || index[i] >= labels.length) {
+                throw new IndexOutOfBoundsException("Dataset.rows: index[" + i + "] = " + index[i] + " is not a row of this data set of "
+                        + labels.length + " rows; indices must lie in [0, " + labels.length + ")");
+            }
+        }
         for (int i = 0; i < index.length; i++) {
             System.arraycopy(src, index[i] * row, d, i * row, row);
             l[i] = labels[index[i]];

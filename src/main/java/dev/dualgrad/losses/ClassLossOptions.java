@@ -60,7 +60,7 @@ public final class ClassLossOptions {
      * @throws IllegalArgumentException if r is null
      */
     public ClassLossOptions reduction(Reduction r) {
-        if (r == null) throw new IllegalArgumentException("reduction must not be null");
+        if (r == null) throw new IllegalArgumentException("ClassLossOptions.reduction: r is null (the reduction must not be null)");
         return new ClassLossOptions(r, weight, ignoreIndex, ignoreIndexSet, labelSmoothing);
     }
 

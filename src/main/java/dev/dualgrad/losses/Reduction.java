@@ -1,5 +1,6 @@
 package dev.dualgrad.losses;
 
+import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.tensor.Tensor;
 
 /**
@@ -31,6 +32,7 @@ public enum Reduction {
      * @return a 0-d tensor for MEAN and SUM; {@code perElement} itself for NONE
      */
     public Tensor apply(Tensor perElement) {
+        Args.nonNull(perElement, "Reduction." + name(), "perElement");
         switch (this) {
             case MEAN: return perElement.mean();
             case SUM: return perElement.sum();

@@ -1,5 +1,6 @@
 package dev.dualgrad.nn;
 
+import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.tensor.Tensor;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -33,8 +34,8 @@ public final class Activation extends Module {
      * @param f the function applied to the whole input
      */
     public Activation(String name, UnaryOperator<Tensor> f) {
-        this.name = name;
-        this.f = f;
+        this.name = Args.nonNull(name, "Activation", "name");
+        this.f = Args.nonNull(f, "Activation", "f");
     }
 
     /**
@@ -56,6 +57,7 @@ public final class Activation extends Module {
      */
     @Override
     public Tensor forward(Map<String, Tensor> params, Tensor x) {
+        Args.nonNull(x, name, "x");
         return f.apply(x);
     }
 

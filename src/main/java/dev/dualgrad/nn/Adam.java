@@ -1,5 +1,6 @@
 package dev.dualgrad.nn;
 
+import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.tensor.Tensor;
 import dev.dualgrad.transforms.PerArgument;
@@ -64,6 +65,8 @@ public final class Adam implements Optimizer {
      */
     @Override
     public void step(Module module, PerArgument gradients) {
+        Args.nonNull(module, "Adam.step", "module");
+        Args.nonNull(gradients, "Adam.step", "gradients");
         Tensor[] grads = gradients.toArray();
         double[][] p = state.begin("Adam", module, grads, 2);
         t++;

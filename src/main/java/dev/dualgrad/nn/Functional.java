@@ -1,5 +1,6 @@
 package dev.dualgrad.nn;
 
+import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.tensor.Tensor;
 import java.util.Arrays;
 
@@ -19,6 +20,8 @@ public final class Functional {
      * @throws IllegalArgumentException when W is not 2-d or x's last axis is not W's second
      */
     public static Tensor linear(Tensor x, Tensor weight) {
+        Args.nonNull(x, "Functional.linear", "x");
+        Args.nonNull(weight, "Functional.linear", "weight");
         if (weight.rank() != 2) {
             throw new IllegalArgumentException("linear: the weight must be [out, in], got shape " + Arrays.toString(weight.shape()));
         }
@@ -40,6 +43,9 @@ public final class Functional {
      * @throws IllegalArgumentException when the shapes do not match
      */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        Args.nonNull(x, "Functional.linear", "x");
+        Args.nonNull(weight, "Functional.linear", "weight");
+        Args.nonNull(bias, "Functional.linear", "bias");
         Tensor y = linear(x, weight);
         if (bias.rank() != 1 || bias.dim(0) != weight.dim(0)) {
             throw new IllegalArgumentException("linear: the bias must be [" + weight.dim(0) + "] for a weight of shape "

@@ -1,5 +1,6 @@
 package dev.dualgrad.nn;
 
+import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.Diff;
 import dev.dualgrad.internal.engine.Shape;
@@ -54,6 +55,8 @@ public final class JacobianPenalty {
      * @throws IllegalArgumentException when x has no batch axis or an empty one, or f(x) does not keep the batch axis first
      */
     public static Tensor exact(TensorFunction f, Tensor x) {
+        Args.nonNull(f, "JacobianPenalty.exact", "f");
+        Args.nonNull(x, "JacobianPenalty.exact", "x");
         return exact(f, x, JacobianOptions.defaults());
     }
 
@@ -70,6 +73,9 @@ public final class JacobianPenalty {
      * @throws IllegalArgumentException when x has no batch axis or an empty one, or f(x) does not keep the batch axis first
      */
     public static Tensor exact(TensorFunction f, Tensor x, JacobianOptions options) {
+        Args.nonNull(f, "JacobianPenalty.exact", "f");
+        Args.nonNull(x, "JacobianPenalty.exact", "x");
+        Args.nonNull(options, "JacobianPenalty.exact", "options");
         int b = batch("JacobianPenalty.exact", x);
         // [D, B, C...] by forward mode or [C, B, D...] by reverse: every entry of every J_b once
         return BatchJacobians.probe("JacobianPenalty.exact", f, x).stack(options).square().sum().div(b);
@@ -140,7 +146,7 @@ public final class JacobianPenalty {
          * @throws IllegalArgumentException when v is null
          */
         public ProjectionOptions variant(Projection v) {
-            if (v == null) throw new IllegalArgumentException("JacobianPenalty.projected: the variant must not be null");
+            if (v == null) throw new IllegalArgumentException("ProjectionOptions.variant: v is null (the variant must not be null)");
             return new ProjectionOptions(projections, seed, v);
         }
 
@@ -203,6 +209,8 @@ public final class JacobianPenalty {
      * @throws IllegalArgumentException when x has no batch axis or an empty one, or f(x) does not keep the batch axis first
      */
     public static Estimate projected(TensorFunction f, Tensor x) {
+        Args.nonNull(f, "JacobianPenalty.projected", "f");
+        Args.nonNull(x, "JacobianPenalty.projected", "x");
         return projected(f, x, ProjectionOptions.defaults());
     }
 
@@ -218,6 +226,9 @@ public final class JacobianPenalty {
      * @throws IllegalArgumentException when x has no batch axis or an empty one, or f(x) does not keep the batch axis first
      */
     public static Estimate projected(TensorFunction f, Tensor x, ProjectionOptions options) {
+        Args.nonNull(f, "JacobianPenalty.projected", "f");
+        Args.nonNull(x, "JacobianPenalty.projected", "x");
+        Args.nonNull(options, "JacobianPenalty.projected", "options");
         int n = options.projections();
         long seed = options.seed();
         int b = batch("JacobianPenalty.projected", x), d = x.size() / b;

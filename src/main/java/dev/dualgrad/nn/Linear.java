@@ -1,5 +1,6 @@
 package dev.dualgrad.nn;
 
+import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.tensor.Tensor;
 import dev.dualgrad.tensor.TensorRandom;
 import java.util.Arrays;
@@ -66,6 +67,7 @@ public final class Linear extends Module {
      * @throws IllegalArgumentException when W is not 2-d with positive sizes or b is not [out]
      */
     public static Linear of(Tensor weight, Tensor bias) {
+        Args.nonNull(weight, "Linear.of", "weight");
         if (weight.rank() != 2 || weight.dim(0) == 0 || weight.dim(1) == 0) {
             throw new IllegalArgumentException("Linear.of: the weight must be [out, in] with positive sizes, got " + Arrays.toString(weight.shape()));
         }
@@ -84,6 +86,7 @@ public final class Linear extends Module {
      * @return the layer
      */
     public static Linear of(Tensor weight) {
+        Args.nonNull(weight, "Linear.of", "weight");
         return of(weight, null);
     }
 
@@ -108,6 +111,8 @@ public final class Linear extends Module {
     /** {@inheritDoc} Parameters "weight" [out, in] and, with a bias, "bias" [out]. */
     @Override
     public Tensor forward(Map<String, Tensor> params, Tensor x) {
+        Args.nonNull(params, "Linear.forward", "params");
+        Args.nonNull(x, "Linear.forward", "x");
         if (x.rank() == 0 || x.dim(-1) != in) {
             throw new IllegalArgumentException("Linear(" + in + " → " + out + "): the input has shape " + Arrays.toString(x.shape())
                     + " but its last axis must have size " + in);

@@ -1,5 +1,6 @@
 package dev.dualgrad.nn;
 
+import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.tensor.Tensor;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -35,6 +36,7 @@ public final class Mlp extends Sequential {
      * @throws IllegalArgumentException when fewer than two sizes are given or one is not positive
      */
     public static Builder of(int... sizes) {
+        Args.nonNull(sizes, "Mlp.of", "sizes");
         return new Builder(sizes, Activation.TANH, 0);
     }
 
@@ -57,7 +59,7 @@ public final class Mlp extends Sequential {
             for (int s : sizes) {
                 if (s <= 0) throw new IllegalArgumentException("Mlp.of: layer sizes must be positive, got " + Arrays.toString(sizes));
             }
-            if (activation == null) throw new IllegalArgumentException("Mlp: the activation must not be null");
+            if (activation == null) throw new IllegalArgumentException("Mlp.activation: a is null (the activation must not be null)");
             this.sizes = sizes.clone();
             this.activation = activation;
             this.seed = seed;
@@ -70,6 +72,7 @@ public final class Mlp extends Sequential {
          * @return the architecture with that activation
          */
         public Builder activation(Activation a) {
+            Args.nonNull(a, "Mlp.activation", "a");
             return new Builder(sizes, a, seed);
         }
 
@@ -117,6 +120,7 @@ public final class Mlp extends Sequential {
          * @throws IllegalArgumentException naming the first missing, extra or misshapen parameter
          */
         public Mlp build(Map<String, Tensor> parameters) {
+            Args.nonNull(parameters, "Mlp.build", "parameters");
             Mlp net = build();
             Map<String, Tensor> own = net.parameters();
             if (!own.keySet().equals(parameters.keySet())) {

@@ -1,5 +1,6 @@
 package dev.dualgrad.nn;
 
+import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -54,6 +55,7 @@ public abstract class Module {
      * @return the output
      */
     public Tensor forward(Tensor x) {
+        Args.nonNull(x, "Module.forward", "x");
         return forward(parameters(), x);
     }
 
@@ -76,6 +78,8 @@ public abstract class Module {
      * @throws IllegalArgumentException when the count or a shape is wrong
      */
     public Tensor forward(Tensor[] params, Tensor x) {
+        Args.nonNull(params, "Module.forward", "params");
+        Args.nonNull(x, "Module.forward", "x");
         return forward(bind(params), x);
     }
 
@@ -87,6 +91,7 @@ public abstract class Module {
      * @throws IllegalArgumentException naming the first wrong count or shape
      */
     public Map<String, Tensor> bind(Tensor[] params) {
+        Args.nonNull(params, "Module.bind", "params");
         Map<String, Tensor> own = parameters();
         if (params.length != own.size()) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": " + params.length + " parameter tensors given for "
@@ -109,6 +114,7 @@ public abstract class Module {
      * @throws IllegalArgumentException when a name is missing or extra, or a shape differs; the module is then unchanged
      */
     public void setParameters(Map<String, Tensor> params) {
+        Args.nonNull(params, "Module.setParameters", "params");
         Map<String, Tensor> own = parameters();
         if (!own.keySet().equals(params.keySet())) {
             throw new IllegalArgumentException(getClass().getSimpleName() + ": parameters " + params.keySet() + " do not match the module's "
@@ -130,6 +136,7 @@ public abstract class Module {
      * @throws IllegalArgumentException when the count or a shape is wrong; the module is then unchanged
      */
     public void setParameters(Tensor[] params) {
+        Args.nonNull(params, "Module.setParameters", "params");
         setParameters(bind(params));
     }
 

@@ -1,5 +1,6 @@
 package dev.dualgrad.nn;
 
+import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.tensor.Tensor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +21,7 @@ public class Sequential extends Module {
      * @throws NullPointerException if a layer is null
      */
     public Sequential(Module... layers) {
-        this.layers = List.of(layers);
+        this.layers = List.of(Args.nonNullEntries(layers, "Sequential", "layers"));
     }
 
     /**
@@ -55,6 +56,8 @@ public class Sequential extends Module {
      */
     @Override
     public Tensor forward(Map<String, Tensor> params, Tensor x) {
+        Args.nonNull(params, "Sequential.forward", "params");
+        Args.nonNull(x, "Sequential.forward", "x");
         Tensor y = x;
         for (int i = 0; i < layers.size(); i++) y = layers.get(i).forward(sub(params, i), y);
         return y;

@@ -1,5 +1,6 @@
 package dev.dualgrad.nn;
 
+import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.tensor.Tensor;
 import dev.dualgrad.transforms.PerArgument;
@@ -61,6 +62,8 @@ public final class Sgd implements Optimizer {
      */
     @Override
     public void step(Module m, PerArgument gradients) {
+        Args.nonNull(m, "Sgd.step", "m");
+        Args.nonNull(gradients, "Sgd.step", "gradients");
         Tensor[] grads = gradients.toArray();
         double[][] p = state.begin("Sgd", m, grads, 1);
         for (int i = 0; i < p.length; i++) {

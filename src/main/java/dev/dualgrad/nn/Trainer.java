@@ -1,5 +1,6 @@
 package dev.dualgrad.nn;
 
+import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.Diff;
 import dev.dualgrad.Loss;
 import dev.dualgrad.data.Dataset;
@@ -105,6 +106,7 @@ public final class Trainer {
          * @return the listener
          */
         static EpochListener printingTo(PrintStream out) {
+            Args.nonNull(out, "printingTo", "out");
             return r -> out.println(r.line());
         }
 
@@ -118,6 +120,7 @@ public final class Trainer {
          * @throws IllegalArgumentException if n &lt; 1
          */
         static EpochListener printingEvery(int n, PrintStream out) {
+            Args.nonNull(out, "printingEvery", "out");
             if (n < 1) throw new IllegalArgumentException("printingEvery: n must be ≥ 1, got " + n);
             return r -> {
                 if (r.epoch() % n == 0 || r.epoch() == r.epochs()) out.println(r.line());
@@ -138,6 +141,7 @@ public final class Trainer {
          * @throws IllegalArgumentException if n &lt; 1
          */
         static EpochListener progressLine(int n, PrintStream out) {
+            Args.nonNull(out, "progressLine", "out");
             if (n < 1) throw new IllegalArgumentException("progressLine: n must be ≥ 1, got " + n);
             return new EpochListener() {
                 private boolean started;
@@ -165,7 +169,7 @@ public final class Trainer {
          * @throws IllegalArgumentException if next is null
          */
         default EpochListener andThen(EpochListener next) {
-            if (next == null) throw new IllegalArgumentException("andThen: the next listener must not be null");
+            if (next == null) throw new IllegalArgumentException("andThen: next is null (the next listener must not be null)");
             return r -> {
                 onEpoch(r);
                 next.onEpoch(r);
@@ -196,7 +200,7 @@ public final class Trainer {
      * @throws IllegalArgumentException if model or optimizer is null
      */
     public static Trainer of(Module model, Optimizer optimizer) {
-        if (model == null || optimizer == null) throw new IllegalArgumentException("Trainer: model and optimizer must not be null");
+        if (model == null || optimizer == null) throw new IllegalArgumentException("Trainer.of: " + (model == null ? "model" : "optimizer") + " is null");
         return new Trainer(model, optimizer);
     }
 
@@ -208,7 +212,7 @@ public final class Trainer {
      * @throws IllegalArgumentException if l is null
      */
     public Trainer loss(BatchLoss l) {
-        if (l == null) throw new IllegalArgumentException("Trainer: the loss must not be null");
+        if (l == null) throw new IllegalArgumentException("Trainer.loss: l is null (the loss must not be null)");
         this.loss = l;
         return this;
     }
@@ -269,10 +273,15 @@ public final class Trainer {
      * @return one report per epoch, in order (the same reports the listener received)
      * @throws IllegalStateException if a batch loss is not finite (NaN or infinite); the message names the
      *     epoch and the batch, and the model keeps the parameters of the last finite step
-     * @throws IllegalArgumentException if the loss is not a one-element tensor, or the gradients do not fit
-     *     the parameters
+     * @throws IllegalArgumentException if train has no rows, the loss is not a one-element tensor, or the
+     *     gradients do not fit the parameters (an empty test set is allowed: its accuracy is NaN)
      */
     public List<EpochReport> fit(Dataset train, Dataset test) {
+        Args.nonNull(train, "Trainer.fit", "train");
+        if (train.size() == 0) {
+            throw new IllegalArgumentException("Trainer.fit: train has no rows; there is nothing to fit (the mean batch loss and the "
+                    + "training accuracy would be 0/0)");
+        }
         List<EpochReport> history = new ArrayList<>();
         for (int e = 1; e <= epochs; e++) {
             long t0 = System.nanoTime();
@@ -307,6 +316,8 @@ public final class Trainer {
      * @return the accuracy, in [0, 1]
      */
     public static double accuracy(Module model, Dataset d) {
+        Args.nonNull(model, "Trainer.accuracy", "model");
+        Args.nonNull(d, "Trainer.accuracy", "d");
         int[] pred = model.forward(d.x()).argmax(), labels = d.labels();
         int ok = 0;
         for (int i = 0; i < pred.length; i++) if (pred[i] == labels[i]) ok++;

@@ -1,5 +1,6 @@
 package dev.dualgrad.ops;
 
+import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.internal.engine.Dispatch;
 import dev.dualgrad.internal.engine.Primitive;
 import dev.dualgrad.internal.engine.Shape;
@@ -199,10 +200,11 @@ public final class CustomOp {
      *         null, the wrong number of cotangents, a wrong shape, or reads a value its declaration said it does not
      */
     public Tensor apply(Tensor... xs) {
+        Args.nonNull(xs, name, "xs");
         if (xs.length != arity) {
             throw new IllegalArgumentException(name + ": takes " + arity + " argument" + (arity == 1 ? "" : "s") + ", got " + xs.length);
         }
-        for (int i = 0; i < xs.length; i++) if (xs[i] == null) throw new IllegalArgumentException(name + ": argument " + i + " is null");
+        for (int i = 0; i < xs.length; i++) if (xs[i] == null) throw new IllegalArgumentException(name + ": argument " + i + " (xs[" + i + "]) is null");
         return Dispatch.apply(primitive, xs);
     }
 
@@ -255,7 +257,7 @@ public final class CustomOp {
          * @throws NullPointerException when f is null
          */
         public Builder primal(Primal f) {
-            this.primal = Objects.requireNonNull(f, () -> "CustomOp " + name + ": primal(null)");
+            this.primal = Objects.requireNonNull(f, () -> "CustomOp " + name + ": primal(f): f is null");
             return this;
         }
 
@@ -267,7 +269,7 @@ public final class CustomOp {
          * @throws NullPointerException when rule is null
          */
         public Builder jvp(JvpRule rule) {
-            this.jvp = Objects.requireNonNull(rule, () -> "CustomOp " + name + ": jvp(null)");
+            this.jvp = Objects.requireNonNull(rule, () -> "CustomOp " + name + ": jvp(rule): rule is null");
             return this;
         }
 
@@ -279,7 +281,7 @@ public final class CustomOp {
          * @throws NullPointerException when rule is null
          */
         public Builder vjp(VjpRule rule) {
-            this.vjp = Objects.requireNonNull(rule, () -> "CustomOp " + name + ": vjp(null)");
+            this.vjp = Objects.requireNonNull(rule, () -> "CustomOp " + name + ": vjp(rule): rule is null");
             return this;
         }
 
@@ -294,7 +296,7 @@ public final class CustomOp {
          * @throws NullPointerException when r is null
          */
         public Builder vjpReads(VjpReads r) {
-            this.reads = Objects.requireNonNull(r, () -> "CustomOp " + name + ": vjpReads(null)");
+            this.reads = Objects.requireNonNull(r, () -> "CustomOp " + name + ": vjpReads(r): r is null");
             return this;
         }
 
@@ -360,7 +362,7 @@ public final class CustomOp {
          * @throws NullPointerException when f is null
          */
         public LinearBuilder primal(Primal f) {
-            this.primal = Objects.requireNonNull(f, () -> "CustomOp " + name + ": primal(null)");
+            this.primal = Objects.requireNonNull(f, () -> "CustomOp " + name + ": primal(f): f is null");
             return this;
         }
 
@@ -372,7 +374,7 @@ public final class CustomOp {
          * @throws NullPointerException when a is null
          */
         public LinearBuilder adjoint(Adjoint a) {
-            this.adjoint = Objects.requireNonNull(a, () -> "CustomOp " + name + ": adjoint(null)");
+            this.adjoint = Objects.requireNonNull(a, () -> "CustomOp " + name + ": adjoint(a): a is null");
             return this;
         }
 
@@ -483,6 +485,8 @@ public final class CustomOp {
 
     private static Tensor join(Tensor[] parts, int[] prefix, int[] shape) {
         if (prefix.length == 0) return parts[0];
+        // zero directions (or cotangents): nothing to stack, the result is empty of the batched shape
+        if (parts.length == 0) return Tensor.zeros(Shape.concat(prefix, shape));
         return Tensor.stack(0, parts).reshape(Shape.concat(prefix, shape));
     }
 

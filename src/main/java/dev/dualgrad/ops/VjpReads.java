@@ -1,5 +1,6 @@
 package dev.dualgrad.ops;
 
+import dev.dualgrad.internal.engine.Args;
 import java.util.Arrays;
 import java.util.BitSet;
 
@@ -64,6 +65,7 @@ public final class VjpReads {
      * @throws IllegalArgumentException when no position is given or one is negative
      */
     public static VjpReads inputs(int... positions) {
+        Args.nonNull(positions, "VjpReads.inputs", "positions");
         if (positions.length == 0) {
             throw new IllegalArgumentException("VjpReads.inputs: give at least one argument position; for none use VjpReads.nothing()");
         }
@@ -140,6 +142,7 @@ public final class VjpReads {
      */
     @Override
     public boolean equals(Object o) {
+        Args.nonNull(o, "VjpReads.equals", "o");
         return o instanceof VjpReads r && r.allInputs == allInputs && r.output == output && r.inputs.equals(inputs);
     }
 

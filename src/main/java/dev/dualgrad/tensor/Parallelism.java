@@ -1,6 +1,6 @@
 package dev.dualgrad.tensor;
 
-import java.util.Objects;
+import dev.dualgrad.internal.engine.Args;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Supplier;
 
@@ -32,8 +32,10 @@ public final class Parallelism {
      * Sets the pool used by every thread that has no {@link #with} scope.
      *
      * @param pool the pool, or null for single-threaded products
+     * @throws IllegalArgumentException when the pool is shut down (it could run no product)
      */
     public static void use(ForkJoinPool pool) {
+        if (pool != null) running(pool, "use");
         global = pool;
     }
 
@@ -46,9 +48,12 @@ public final class Parallelism {
      * @param body the computation
      * @return what the body returned
      * @throws NullPointerException when pool is null
+     * @throws IllegalArgumentException when the pool is shut down
      */
     public static <T> T with(ForkJoinPool pool, Supplier<T> body) {
-        Objects.requireNonNull(pool, "pool");
+        Args.nonNull(pool, "Parallelism.with", "pool");
+        Args.nonNull(body, "Parallelism.with", "body");
+        running(pool, "with");
         ForkJoinPool before = SCOPED.get();
         SCOPED.set(pool);
         try {
@@ -63,5 +68,12 @@ public final class Parallelism {
     public static ForkJoinPool current() {
         ForkJoinPool p = SCOPED.get();
         return p != null ? p : global;
+    }
+
+    private static void running(ForkJoinPool pool, String op) {
+        if (pool.isShutdown()) {
+            throw new IllegalArgumentException("Parallelism." + op + ": pool is shut down and would reject every product; "
+                    + "give a running pool, or null (use) for single-threaded products");
+        }
     }
 }

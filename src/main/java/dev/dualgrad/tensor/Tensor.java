@@ -1,5 +1,6 @@
 package dev.dualgrad.tensor;
 
+import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.internal.engine.Level;
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.internal.engine.Shape;
@@ -54,6 +55,7 @@ public final class Tensor {
      * @throws IllegalArgumentException when the count does not fill the shape or a dimension is negative
      */
     public static Tensor of(double[] data, int... shape) {
+        Args.nonNull(data, "Tensor.of", "data");
         int n = Shape.size(shape);
         if (data.length != n) {
             throw new IllegalArgumentException("Tensor.of: " + data.length + " values do not fill shape " + Shape.str(shape)
@@ -70,6 +72,7 @@ public final class Tensor {
      * @throws IllegalArgumentException naming the first row whose length differs
      */
     public static Tensor of(double[][] rows) {
+        Args.nonNullEntries(rows, "Tensor.of", "rows");
         int m = rows.length;
         int n = m == 0 ? 0 : rows[0].length;
         double[] d = new double[m * n];
@@ -90,6 +93,7 @@ public final class Tensor {
      * @throws IllegalArgumentException naming the first ragged position
      */
     public static Tensor of(double[][][] values) {
+        Args.nonNull(values, "Tensor.of", "values");
         return fromArray(values);
     }
 
@@ -105,7 +109,7 @@ public final class Tensor {
      * @throws NullPointerException when it or any sub-array is null
      */
     public static Tensor fromArray(Object nested) {
-        java.util.Objects.requireNonNull(nested, "fromArray: the array is null");
+        Args.nonNull(nested, "fromArray", "nested");
         java.util.List<Integer> dims = new java.util.ArrayList<>();
         Object o = nested;
         while (o instanceof Object[]) {
@@ -158,6 +162,7 @@ public final class Tensor {
      * @return a new tensor [values.length]
      */
     public static Tensor vector(double... values) {
+        Args.nonNull(values, "Tensor.vector", "values");
         return of(values, values.length);
     }
 
@@ -179,6 +184,7 @@ public final class Tensor {
      * @throws IllegalArgumentException when a dimension is negative or the size exceeds 2³¹ − 1
      */
     public static Tensor zeros(int... shape) {
+        Args.nonNull(shape, "Tensor.zeros", "shape");
         return new Tensor(shape.clone(), new double[Shape.size(shape)], null, null, null, -1);
     }
 
@@ -480,11 +486,11 @@ public final class Tensor {
     /**
      * this^e elementwise, with broadcasting: ∂/∂this = e·this^(e−1) (0 where e = 0), ∂/∂e = this^e·log(this).
      *
-     * @param e the exponent
+     * @param o the exponent e
      * @return the result, shaped as the two shapes broadcast
      * @throws IllegalArgumentException when the shapes do not broadcast
      */
-    public Tensor pow(Tensor e) { return BinaryOps.POW.apply(this, e); }
+    public Tensor pow(Tensor o) { return BinaryOps.POW.apply(this, o); }
     /**
      * this^c for a constant exponent: the derivative is c·this^(c−1), and 0 for c = 0.
      *

@@ -1,5 +1,6 @@
 package dev.dualgrad.tensor;
 
+import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.internal.engine.Shape;
 import dev.dualgrad.internal.engine.Tensors;
 import org.apache.commons.math3.random.Well19937c;
@@ -39,6 +40,7 @@ public final class TensorRandom {
      * @throws IllegalArgumentException when a dimension is negative or the size exceeds 2³¹ − 1
      */
     public Tensor normal(int... shape) {
+        Args.nonNull(shape, "TensorRandom.normal", "shape");
         double[] d = new double[Shape.size(shape)];
         for (int i = 0; i < d.length; i++) d[i] = rng.nextGaussian();
         return Tensors.adopt(d, shape.clone());
@@ -54,6 +56,7 @@ public final class TensorRandom {
      * @throws IllegalArgumentException when lo ≥ hi, a bound is not finite, or the shape is invalid
      */
     public Tensor uniform(double lo, double hi, int... shape) {
+        Args.nonNull(shape, "TensorRandom.uniform", "shape");
         if (!(lo < hi) || !Double.isFinite(lo) || !Double.isFinite(hi)) {
             throw new IllegalArgumentException("uniform: the interval [" + lo + ", " + hi + ") must be finite and non-empty (lo < hi)");
         }

@@ -1,5 +1,6 @@
 package dev.dualgrad.testing;
 
+import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.internal.transforms.GradChecker;
 import dev.dualgrad.internal.transforms.Tolerances;
 import dev.dualgrad.tensor.Tensor;
@@ -83,6 +84,8 @@ public final class GradCheck {
      * @return the check, to configure or run
      */
     public static GradCheck of(TensorFunction f, Tensor x) {
+        Args.nonNull(f, "GradCheck.of", "f");
+        Args.nonNull(x, "GradCheck.of", "x");
         return new GradCheck(a -> f.apply(a[0]), new Tensor[] {x});
     }
 
@@ -95,6 +98,8 @@ public final class GradCheck {
      * @throws IllegalArgumentException when no input is given
      */
     public static GradCheck of(MultiTensorFunction f, Tensor... xs) {
+        Args.nonNull(f, "GradCheck.of", "f");
+        Args.nonNull(xs, "GradCheck.of", "xs");
         return new GradCheck(f, xs);
     }
 
@@ -144,6 +149,7 @@ public final class GradCheck {
      * @return this check
      */
     public GradCheck stencil(Stencil s) {
+        Args.nonNull(s, "GradCheck.stencil", "s");
         this.stencil = s;
         return this;
     }

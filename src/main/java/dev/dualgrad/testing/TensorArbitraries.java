@@ -1,5 +1,6 @@
 package dev.dualgrad.testing;
 
+import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.tensor.Tensor;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -35,6 +36,7 @@ public final class TensorArbitraries {
      * @throws IllegalArgumentException when count &lt; 1
      */
     public static Arbitrary<Tensor[]> sameShape(int count, TensorArbitrary values) {
+        Args.nonNull(values, "TensorArbitraries.sameShape", "values");
         if (count < 1) throw new IllegalArgumentException("sameShape: count must be ≥ 1, got " + count);
         return Arbitraries.integers().between(0, 3).flatMap(r -> Arbitraries.integers().between(1, 4).array(int[].class).ofSize(r))
                 .flatMap(shape -> values.shape(shape).array(Tensor[].class).ofSize(count));
@@ -48,6 +50,7 @@ public final class TensorArbitraries {
      * @return arrays of two tensors
      */
     public static Arbitrary<Tensor[]> broadcastablePair(TensorArbitrary values) {
+        Args.nonNull(values, "TensorArbitraries.broadcastablePair", "values");
         return Arbitraries.integers().between(1, 3)
                 .flatMap(r -> Arbitraries.integers().between(1, 4).array(int[].class).ofSize(r))
                 .flatMap(full -> Arbitraries.integers().between(0, full.length)
@@ -71,6 +74,7 @@ public final class TensorArbitraries {
      * @return arrays of the two matrices
      */
     public static Arbitrary<Tensor[]> matmulPair(int maxDim, TensorArbitrary values) {
+        Args.nonNull(values, "TensorArbitraries.matmulPair", "values");
         Arbitrary<Integer> d = Arbitraries.integers().between(1, maxDim);
         return net.jqwik.api.Combinators.combine(d, d, d).flatAs((m, k, n) ->
                 net.jqwik.api.Combinators.combine(values.shape(m, k), values.shape(k, n)).as((a, b) -> new Tensor[] {a, b}));

@@ -1,5 +1,6 @@
 package dev.dualgrad.testing;
 
+import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.internal.engine.Shape;
 import dev.dualgrad.tensor.Tensor;
 import java.util.Arrays;
@@ -54,6 +55,7 @@ public final class TensorArbitrary extends ArbitraryDecorator<Tensor> {
      * @throws IllegalArgumentException when a dimension is negative
      */
     public TensorArbitrary shape(int... shape) {
+        Args.nonNull(shape, "TensorArbitrary.shape", "shape");
         Shape.size(shape); // validates
         TensorArbitrary c = typedClone();
         c.fixedShape = shape.clone();
@@ -137,6 +139,7 @@ public final class TensorArbitrary extends ArbitraryDecorator<Tensor> {
      * @throws IllegalArgumentException when margin is not positive
      */
     public TensorArbitrary awayFrom(double margin, double... kinks) {
+        Args.nonNull(kinks, "TensorArbitrary.awayFrom", "kinks");
         if (!(margin > 0)) throw new IllegalArgumentException("TensorArbitrary.awayFrom: margin must be positive, got " + margin);
         TensorArbitrary c = typedClone();
         c.kinks = kinks.clone();

@@ -1,5 +1,6 @@
 package dev.dualgrad.transforms;
 
+import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.internal.transforms.GradChecker;
 import dev.dualgrad.tensor.Tensor;
 import java.util.Arrays;
@@ -34,6 +35,9 @@ public final class CheckReport {
      * @param rtol the relative tolerance against finite differences
      */
     public CheckReport(Tensor[] forward, Tensor[] reverse, Tensor[] numeric, double atol, double rtol) {
+        Args.nonNull(forward, "CheckReport", "forward");
+        Args.nonNull(reverse, "CheckReport", "reverse");
+        Args.nonNull(numeric, "CheckReport", "numeric");
         this.forward = forward.clone();
         this.reverse = reverse.clone();
         this.numeric = numeric.clone();

@@ -51,7 +51,7 @@ public final class JacobianOptions {
      * @throws IllegalArgumentException when m is null
      */
     public JacobianOptions mode(JacobianMode m) {
-        if (m == null) throw new IllegalArgumentException("jacobian: mode must not be null");
+        if (m == null) throw new IllegalArgumentException("JacobianOptions.mode: m is null (the mode must not be null)");
         return new JacobianOptions(m, chunkSize, memoryBudget, verify, checkIndependence);
     }
 

@@ -1,5 +1,6 @@
 package dev.dualgrad.transforms;
 
+import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.tensor.Tensor;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -34,8 +35,7 @@ public final class PerArgument implements Iterable<Tensor> {
      * @throws NullPointerException if the array or an entry is null
      */
     public static PerArgument of(Tensor... values) {
-        Tensor[] v = values.clone();
-        for (int i = 0; i < v.length; i++) Objects.requireNonNull(v[i], () -> "PerArgument: entry is null");
+        Tensor[] v = Args.nonNullEntries(values, "PerArgument.of", "values").clone();
         return new PerArgument(v);
     }
 

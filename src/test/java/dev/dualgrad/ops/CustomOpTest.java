@@ -59,7 +59,7 @@ class CustomOpTest {
         assertThrows(IllegalArgumentException.class, () -> CustomOp.builder(" "));
         assertThrows(IllegalArgumentException.class, () -> CustomOp.linear(null));
         NullPointerException n = assertThrows(NullPointerException.class, () -> CustomOp.builder("nul").jvp(null));
-        assertEquals("CustomOp nul: jvp(null)", n.getMessage());
+        assertEquals("CustomOp nul: jvp(rule): rule is null", n.getMessage());
         assertThrows(NullPointerException.class, () -> CustomOp.builder("nul").primal(null));
         assertThrows(NullPointerException.class, () -> CustomOp.builder("nul").vjp(null));
         assertThrows(NullPointerException.class, () -> CustomOp.builder("nul").vjpReads(null));

@@ -9,15 +9,66 @@ import java.util.Arrays;
 public final class Shape {
     private Shape() {}
 
-    /** Number of elements of a tensor of this shape (1 for a scalar). */
+    /** The most elements a tensor can hold: 2³¹ − 1, the length limit of a Java array. */
+    public static final int MAX_ELEMENTS = Integer.MAX_VALUE;
+
+    /**
+     * Number of elements of a tensor of this shape (1 for a scalar), computed exactly: a shape with a
+     * size-0 axis holds 0 elements whatever its other axes, and any other product above
+     * {@link #MAX_ELEMENTS} is refused (a long product of int dimensions could itself wrap, to 0 for
+     * 65536⁴, so it is never formed past the limit).
+     *
+     * @throws IllegalArgumentException when a dimension is negative or the shape holds more than 2³¹ − 1 elements
+     */
     public static int size(int[] shape) {
+        return size(null, shape);
+    }
+
+    /** {@link #size(int[])}, the message naming {@code op} (none when it is null). */
+    public static int size(String op, int[] shape) {
+        Args.nonNull(shape, op == null ? "shape" : op, "shape");
+        boolean empty = false;
+        for (int d : shape) {
+            if (d < 0) throw new IllegalArgumentException(prefix(op) + "shape " + str(shape) + " has a negative dimension (" + d + ")");
+            empty |= d == 0;
+        }
+        if (empty) return 0;
         long n = 1;
         for (int d : shape) {
-            if (d < 0) throw new IllegalArgumentException("shape " + str(shape) + " has a negative dimension");
-            n *= d;
+            n *= d; // n ≤ 2³¹ − 1 and d ≤ 2³¹ − 1 before each step: the product fits in a long
+            if (n > MAX_ELEMENTS) throw tooLarge(op, shape);
         }
-        if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("shape " + str(shape) + " has more than 2^31-1 elements");
         return (int) n;
+    }
+
+    /** The refusal of a shape holding more than 2³¹ − 1 elements, naming the op and the limit. */
+    public static IllegalArgumentException tooLarge(String op, int[] shape) {
+        return new IllegalArgumentException(prefix(op) + "shape " + str(shape) + " holds more than 2³¹ − 1 = " + MAX_ELEMENTS
+                + " elements, the most a tensor can hold (" + exactSize(shape) + ")");
+    }
+
+    private static String prefix(String op) {
+        return op == null ? "" : op + ": ";
+    }
+
+    /** The element count as a decimal string, exact however large (for messages). */
+    private static String exactSize(int[] shape) {
+        java.math.BigInteger n = java.math.BigInteger.ONE;
+        for (int d : shape) n = n.multiply(java.math.BigInteger.valueOf(d));
+        return n + " elements";
+    }
+
+    /**
+     * One dimension from a sum (a concatenation's total, a padded length), refused when it does not fit in an int.
+     *
+     * @throws IllegalArgumentException naming {@code op} when the sum exceeds 2³¹ − 1
+     */
+    public static int dimension(String op, long sum) {
+        if (sum > MAX_ELEMENTS) {
+            throw new IllegalArgumentException(op + ": the result would have an axis of " + sum + " elements, more than 2³¹ − 1 = "
+                    + MAX_ELEMENTS + ", the most a tensor can hold");
+        }
+        return (int) sum;
     }
 
     /** Row-major strides. */
@@ -93,6 +144,7 @@ public final class Shape {
      * is empty too: a rule that re-applies the list to a batched tangent must not reduce its batch axes.
      */
     public static int[] axes(String op, int[] axes, int[] shape) {
+        Args.nonNull(axes, op, "axes");
         boolean[] seen = new boolean[shape.length];
         for (int a : axes) {
             int n = axis(op, a, shape);

@@ -1,5 +1,6 @@
 package dev.dualgrad.internal.ops;
 
+import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.internal.engine.Dispatch;
 import dev.dualgrad.internal.kernels.Kernels;
@@ -28,6 +29,9 @@ public abstract class BinaryOp implements Primitive, RowKernel {
     }
 
     public Tensor apply(Tensor a, Tensor b) {
+        // Tensor's binary methods name their operand o (a.add(o)); the receiver cannot be null there.
+        Args.nonNull(a, name, "the left operand");
+        Args.nonNull(b, name, "o");
         return Dispatch.apply(this, a, b);
     }
 
@@ -46,7 +50,9 @@ public abstract class BinaryOp implements Primitive, RowKernel {
 
     @Override
     public Tensor eval(Tensor[] x) {
-        return Kernels.broadcast(this, x[0], x[1], Shape.broadcast(name, x[0].shape(), x[1].shape()));
+        int[] out = Shape.broadcast(name, x[0].shape(), x[1].shape());
+        Shape.size(name, out); // a broadcast result may hold more than 2³¹ − 1 elements: refused by name
+        return Kernels.broadcast(this, x[0], x[1], out);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.dualgrad.internal.ops;
 
+import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.internal.engine.Dispatch;
 import dev.dualgrad.internal.engine.Primitive;
@@ -19,6 +20,7 @@ public final class Indexing {
     private Indexing() {}
 
     public static Tensor pick(Tensor x, int[] index) {
+        Args.nonNull(index, "pick", "index");
         if (x.rank() < 2) {
             throw new IllegalArgumentException("pick: needs a tensor of shape [..., N, C], got " + Shape.str(x.shape()));
         }
@@ -27,7 +29,10 @@ public final class Indexing {
     }
 
     public static Tensor scatter(Tensor x, int[] index, int classes) {
+        Args.nonNull(index, "scatter", "index");
         if (x.rank() < 1) throw new IllegalArgumentException("scatter: needs a tensor of shape [..., N], got a scalar");
+        if (classes < 0) throw new IllegalArgumentException("scatter: classes must not be negative, got " + classes);
+        Shape.size("scatter", Shape.concat(x.shape(), new int[] {classes}));
         check("scatter", index, x.dim(-1), classes, x.shape());
         return Dispatch.apply(new Scatter(index.clone(), classes), x);
     }
@@ -61,7 +66,7 @@ public final class Indexing {
         public Tensor eval(Tensor[] in) {
             double[] x = Tensors.buffer(in[0]);
             int n = index.length;
-            double[] y = new double[x.length / classes];
+            double[] y = new double[Shape.size(Shape.prefix(in[0].shape(), in[0].rank() - 1))]; // not x.length / classes: C may be 0
             for (int b = 0; b < y.length; b += n) {
                 for (int i = 0; i < n; i++) y[b + i] = x[(b + i) * classes + index[i]];
             }
@@ -94,7 +99,7 @@ public final class Indexing {
         public Tensor eval(Tensor[] in) {
             double[] x = Tensors.buffer(in[0]);
             int n = index.length;
-            double[] y = new double[x.length * classes];
+            double[] y = new double[Shape.size("scatter", Shape.concat(in[0].shape(), new int[] {classes}))];
             for (int b = 0; b < x.length; b += n) {
                 for (int i = 0; i < n; i++) y[(b + i) * classes + index[i]] = x[b + i];
             }

@@ -1,5 +1,6 @@
 package dev.dualgrad.internal.ops;
 
+import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.internal.engine.Dispatch;
 import dev.dualgrad.internal.kernels.Elementwise;
@@ -56,6 +57,7 @@ public final class MatMul implements Primitive {
 
     /** NumPy's matmul: vectors are promoted to matrices and the added axis removed afterwards. */
     public static Tensor matmul(Tensor a, Tensor b) {
+        Args.nonNull(b, "matmul", "o"); // Tensor.matmul(o)
         int[] sa = a.shape(), sb = b.shape();
         if (sa.length == 0 || sb.length == 0) {
             throw new IllegalArgumentException("matmul: operands must have rank ≥ 1, got shapes " + Shape.str(sa) + " and "
@@ -84,6 +86,7 @@ public final class MatMul implements Primitive {
      * layer is {@code matmul(x, w, false, true)}). Both operands must have rank ≥ 2; leading axes broadcast.
      */
     public static Tensor matmul(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
+        Args.nonNull(b, "matmul", "o");
         if (!transposeA && !transposeB) return matmul(a, b);
         int[] sa = a.shape(), sb = b.shape();
         if (sa.length < 2 || sb.length < 2) {
@@ -116,6 +119,8 @@ public final class MatMul implements Primitive {
         int m = sa[sa.length - (ta ? 1 : 2)], k = sa[sa.length - (ta ? 2 : 1)], n = sb[sb.length - (tb ? 2 : 1)];
         int[] ba = Shape.prefix(sa, sa.length - 2), bb = Shape.prefix(sb, sb.length - 2);
         double[] ad = Tensors.buffer(a), bd = Tensors.buffer(b);
+        // The result's size, exactly: m·n of a 50,000 × 50,000 outer product is past 2³¹ − 1 and must not wrap.
+        Shape.size(name(), Shape.concat(Shape.broadcast("matmul (batch axes)", ba, bb), new int[] {m, n}));
         if (strongZero && !(allFinite(ad) && allFinite(bd))) return strongZeroProduct(a, b, m, k, n);
         if (bb.length == 0 && !ta) {
             // B is one matrix: fold every batch axis of A into its rows, one large product.

@@ -1,5 +1,6 @@
 package dev.dualgrad.internal.ops;
 
+import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.internal.engine.Dispatch;
 import dev.dualgrad.internal.kernels.Kernels;
@@ -30,6 +31,7 @@ public final class ShapeOps {
     // ----------------------------------------------------------------- public entry points, with validation
 
     public static Tensor reshape(Tensor x, int[] newShape) {
+        Args.nonNull(newShape, "reshape", "newShape");
         int[] s = newShape.clone();
         int infer = -1;
         long known = 1;
@@ -40,7 +42,7 @@ public final class ShapeOps {
             } else if (s[i] < 0) {
                 throw new IllegalArgumentException("reshape: negative dimension in " + Shape.str(newShape));
             } else {
-                known *= s[i];
+                known = Math.min(known * s[i], (long) Shape.MAX_ELEMENTS + 1); // saturated: never wraps, and still too many for any tensor
             }
         }
         if (infer >= 0) {
@@ -50,7 +52,7 @@ public final class ShapeOps {
             }
             s[infer] = (int) (x.size() / known);
         }
-        if (Shape.size(s) != x.size()) {
+        if (Shape.size("reshape", s) != x.size()) {
             throw new IllegalArgumentException("reshape: shape " + Shape.str(x.shape()) + " (" + x.size() + " elements) cannot become "
                     + Shape.str(newShape) + " (" + Shape.size(s) + " elements)");
         }
@@ -85,6 +87,7 @@ public final class ShapeOps {
     }
 
     public static Tensor permute(Tensor x, int[] perm) {
+        Args.nonNull(perm, "permute", "perm");
         int r = x.rank();
         if (perm.length != r) {
             throw new IllegalArgumentException("permute: " + Shape.str(perm) + " has " + perm.length + " axes but the tensor has rank "
@@ -113,6 +116,8 @@ public final class ShapeOps {
     }
 
     public static Tensor broadcastTo(Tensor x, int[] target) {
+        Args.nonNull(target, "broadcastTo", "target");
+        Shape.size("broadcastTo", target); // refuses negative sizes and more than 2³¹ − 1 elements before any work
         if (!Shape.broadcastsTo(x.shape(), target)) {
             throw new IllegalArgumentException("broadcastTo: shape " + Shape.str(x.shape()) + " cannot be broadcast to "
                     + Shape.str(target) + "; aligned on the right, each size must equal the target's or be 1.");
@@ -141,6 +146,9 @@ public final class ShapeOps {
             throw new IllegalArgumentException("pad: the padding (" + before + ", " + after + ") must not be negative; use slice to cut");
         }
         if (before == 0 && after == 0) return x;
+        int[] out = x.shape();
+        out[a] = Shape.dimension("pad", (long) before + out[a] + after);
+        Shape.size("pad", out);
         return Dispatch.apply(new Pad(a, before, after), x);
     }
 
@@ -156,6 +164,7 @@ public final class ShapeOps {
     }
 
     public static Tensor concat(int axis, Tensor... parts) {
+        Args.nonNullEntries(parts, "concat", "parts");
         if (parts.length == 0) throw new IllegalArgumentException("concat: needs at least one tensor");
         int[] s0 = parts[0].shape();
         int a = Shape.axis("concat", axis, s0);
@@ -169,10 +178,16 @@ public final class ShapeOps {
             }
         }
         if (parts.length == 1) return parts[0];
+        long sum = 0;
+        for (Tensor t : parts) sum += t.dim(a);
+        int[] out = s0.clone();
+        out[a] = Shape.dimension("concat", sum);
+        Shape.size("concat", out);
         return Dispatch.apply(new Concat(a), parts);
     }
 
     public static Tensor stack(int axis, Tensor... parts) {
+        Args.nonNullEntries(parts, "stack", "parts");
         if (parts.length == 0) throw new IllegalArgumentException("stack: needs at least one tensor");
         int[] s0 = parts[0].shape();
         Tensor[] u = new Tensor[parts.length];
@@ -188,6 +203,9 @@ public final class ShapeOps {
     }
 
     public static Tensor where(Tensor mask, Tensor a, Tensor b) {
+        Args.nonNull(mask, "where", "mask");
+        Args.nonNull(a, "where", "a");
+        Args.nonNull(b, "where", "b");
         int[] out = Shape.broadcast("where", Shape.broadcast("where", mask.shape(), a.shape()), b.shape());
         return Dispatch.apply(new Where(mask.detach(), out), a, b);
     }
@@ -323,12 +341,12 @@ public final class ShapeOps {
             int inner = 1;
             for (int i = axis + 1; i < s.length; i++) inner *= s[i];
             int outer = Shape.size(Shape.prefix(s, axis));
-            int len = s[axis], total = before + len + after;
+            int len = s[axis], total = Shape.dimension("pad", (long) before + len + after);
             double[] x = Tensors.buffer(in[0]);
-            double[] y = new double[outer * total * inner];
-            for (int o = 0; o < outer; o++) System.arraycopy(x, o * len * inner, y, (o * total + before) * inner, len * inner);
             int[] out = s.clone();
             out[axis] = total;
+            double[] y = new double[Shape.size("pad", out)]; // checked: a batched tangent's prefix may push it past 2³¹ − 1
+            if (y.length > 0) for (int o = 0; o < outer; o++) System.arraycopy(x, o * len * inner, y, (o * total + before) * inner, len * inner);
             return Tensors.adopt(y, out);
         }
 
@@ -355,18 +373,19 @@ public final class ShapeOps {
             int inner = 1;
             for (int i = axis + 1; i < s.length; i++) inner *= s[i];
             int outer = Shape.size(Shape.prefix(s, axis));
-            int total = 0;
-            for (Tensor t : in) total += t.dim(axis);
-            double[] y = new double[outer * total * inner];
+            long sum = 0;
+            for (Tensor t : in) sum += t.dim(axis);
+            int total = Shape.dimension("concat", sum);
+            int[] out = s.clone();
+            out[axis] = total;
+            double[] y = new double[Shape.size("concat", out)];
             int off = 0;
             for (Tensor t : in) {
                 int len = t.dim(axis);
                 double[] x = Tensors.buffer(t);
-                for (int o = 0; o < outer; o++) System.arraycopy(x, o * len * inner, y, (o * total + off) * inner, len * inner);
+                if (y.length > 0) for (int o = 0; o < outer; o++) System.arraycopy(x, o * len * inner, y, (o * total + off) * inner, len * inner);
                 off += len;
             }
-            int[] out = s.clone();
-            out[axis] = total;
             return Tensors.adopt(y, out);
         }
 

@@ -78,11 +78,31 @@ public final class DotProductCheck {
             }
         }
         double tol = Tolerances.dotProduct(scale), fwd = dot.forward(), rev = dot.reverse();
+        if (!(Double.isFinite(fwd) && Double.isFinite(rev) && Double.isFinite(mat) && Double.isFinite(tol))) {
+            // Non-finite numbers cannot be compared: say where they come from instead of blaming a rule.
+            String where = null;
+            for (int i = 0; i < x.length && where == null; i++) where = nonFinite(x[i], x.length == 1 ? "the input" : "input " + i);
+            if (where == null) where = nonFinite(y, "the output f(x)");
+            for (int i = 0; i < x.length && where == null; i++) where = nonFinite(r.get(i), "the Jacobian" + (x.length == 1 ? "" : " of input " + i));
+            throw new IllegalStateException(String.format(Locale.ROOT,
+                    "%s: verify cannot check this Jacobian: %s, so the dot products (forward %.17g, reverse %.17g, from the Jacobian %.17g)"
+                            + " are not finite and cannot be compared. This says nothing about the rules; verify at a point where f"
+                            + " and its derivatives are finite.", op, where == null ? "a product overflowed" : where, fwd, rev, mat));
+        }
         if (!(Math.abs(fwd - rev) <= tol && Math.abs(fwd - mat) <= tol)) {
             throw new IllegalStateException(String.format(Locale.ROOT,
                     "%s: verify failed: ⟨u, J·v⟩ by a forward pass = %.17g, ⟨uᵀJ, v⟩ by a reverse sweep = %.17g, uᵀJv from the %s-mode"
                             + " Jacobian = %.17g; they must agree to %.3g. A forward or reverse rule of some op in f is wrong"
                             + " (Diff.check(f, x) shows where).", op, fwd, rev, r.plan().mode(), mat, tol));
         }
+    }
+
+    /** "where holds NaN at element k" for the first non-finite element, or null when every element is finite. */
+    private static String nonFinite(Tensor t, String where) {
+        double[] d = Tensors.buffer(t);
+        for (int k = 0; k < d.length; k++) {
+            if (!Double.isFinite(d[k])) return where + " holds " + d[k] + " at element " + k;
+        }
+        return null;
     }
 }
