@@ -96,11 +96,6 @@ class PublicApiBoundaryTest {
         // -- jqwik's SPI: called by jqwik with its own non-null TypeUsage
         EXCLUDED.put("TensorArbitraryProvider.canProvideFor(TypeUsage)", "jqwik SPI, called by jqwik only");
         EXCLUDED.put("TensorArbitraryProvider.provideFor(TypeUsage,ArbitraryProvider$SubtypeProvider)", "jqwik SPI, called by jqwik only");
-        // -- the parameter file and Module.save/load belong to another engineer's branch (issue 11, file format)
-        EXCLUDED.put("ParameterFile.write(Path,Map)", "owned by the ParameterFile branch");
-        EXCLUDED.put("ParameterFile.read(Path)", "owned by the ParameterFile branch");
-        EXCLUDED.put("Module.save(Path)", "owned by the ParameterFile branch");
-        EXCLUDED.put("Module.load(Path)", "owned by the ParameterFile branch");
         // -- Tensor's element accessors belong to another engineer's branch (item/get/toArray/at)
         EXCLUDED.put("Tensor.get(int[])", "owned by the accessor branch (item/get/toArray/at)");
         // -- enum valueOf(String): the JDK's own, which throws NPE "Name is null"
