@@ -128,6 +128,8 @@ class RetainedElementsTest {
         expect("pad(1, 1, 2)", s(d(2, 3)), 0);
         expect("select(1, 2)", s(d(3, 4)), 0);
         expect("select(0, -1)", s(d(3, 2)), 0);
+        expect("at(2)", s(d(3)), 0);                   // a flat view and a select: linear, shapes only
+        expect("at(1, 0, 1)", s(d(2, 3, 2)), 0);
         expect("concat(0, a, b)", s(d(2, 3), d(1, 3)), 0);
         expect("concat(-1, a, b, c)", s(d(2, 1), d(2, 2), d(2, 1)), 0);
         expect("stack(0, a, b)", s(d(2, 2), d(2, 2)), 0);
