@@ -147,12 +147,14 @@ public final class BatchJacobians {
     private static void checkIndependence(MultiTensorFunction g, Tensor x, int b, int d) {
         int bits = 32 - Integer.numberOfLeadingZeros(b - 1); // ⌈log₂ b⌉, b ≥ 2
         int k = 2 * bits;
-        double[] r = Tensors.buffer(TensorRandom.seed(0x1dea).normal(k, b, d));
+        // one random vector per sample, reused by its L directions: within a direction no two samples share one
+        // (so their contributions cannot cancel), and B·D normal draws instead of 2L·B·D
+        double[] r = Tensors.buffer(TensorRandom.seed(0x1dea).normal(b, d));
         double[] s = new double[k * b * d];
         for (int j = 0; j < bits; j++) {
             for (int sample = 0; sample < b; sample++) {
                 int dir = 2 * j + (((sample >> j) & 1) == 1 ? 0 : 1); // the direction that perturbs this sample
-                System.arraycopy(r, (dir * b + sample) * d, s, (dir * b + sample) * d, d);
+                System.arraycopy(r, sample * d, s, (dir * b + sample) * d, d);
             }
         }
         double[] td = Tensors.buffer(Forward.jvp("batchJacobian", g, new Tensor[] {x},
