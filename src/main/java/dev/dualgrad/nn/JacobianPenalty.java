@@ -196,7 +196,7 @@ public final class JacobianPenalty {
          */
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%.6g ± %.3g (n = %d projections)", value.item(), standardError, projections);
+            return String.format(Locale.ROOT, "%.6g ± %.3g (n = %d projections)", value.detach().item(), standardError, projections);
         }
     }
 

@@ -24,8 +24,10 @@ import java.util.Locale;
  *
  * <p>Internally a tensor is either concrete (a {@code double[]} and a shape) or belongs to one
  * {@link Level}: a dual tensor holds its primal and its tangent ({@code [k, ...shape]}, k directions at
- * once) one level down; a traced tensor holds its value one level down and a node of a tape. The
- * concrete value is always available, at any level, from {@link #toArray()} and friends.</p>
+ * once) one level down; a traced tensor holds its value one level down and a node of a tape. While
+ * its transform runs, {@link #toArray()}, {@link #item()} and {@link #get} refuse to hand out its
+ * value as doubles (the derivative would be lost); {@link #at} and {@link #select} keep it, and
+ * {@code detach()} reads it on purpose. {@code toString()} and the comparisons always work.</p>
  */
 public final class Tensor {
     private final int[] shape;
@@ -323,19 +325,52 @@ public final class Tensor {
     /**
      * A copy of the values, row-major. The tensor never hands out its own array.
      *
+     * <p>Like {@link #item()} and {@link #get}, it refuses a tensor that an active transform is
+     * differentiating: a {@code double} carries no derivative, so reading one inside the function
+     * would silently make everything computed from it a constant. Keep it a tensor ({@link #at},
+     * {@link #select}), or read the value on purpose with {@code detach().toArray()}.</p>
+     *
      * @return a new array
+     * @throws IllegalStateException when the tensor carries the tangent or tape node of a transform that is still running
      */
     public double[] toArray() {
+        requireReadable("toArray()");
         return values().clone();
+    }
+
+    /**
+     * Refuses to read a value out of a tensor that an active transform differentiates (here or at a
+     * level further down, as in a jvp nested in a grad): the derivative would be dropped silently, as
+     * JAX refuses a concrete read of a traced value. A tensor whose transforms have all returned reads
+     * as a constant.
+     */
+    private void requireReadable(String read) {
+        for (Tensor t = this; t != null && t.level != null; t = t.inner) {
+            if (t.level.isActive()) throw tracedRead(read, t.tangent != null, t.level);
+        }
+    }
+
+    private IllegalStateException tracedRead(String read, boolean dual, Level l) {
+        return new IllegalStateException(read + " on a tensor that carries " + (dual ? "a tangent of " : "a tape node of ") + l
+                + ", a transform that is still running: a double has no derivative, so whatever is computed from it inside the"
+                + " differentiated function would be a constant and its derivative silently lost (a Jacobian of zeros). To keep"
+                + " the derivative, stay with tensors: at(index...) is the element as a 0-d tensor (p.at(1) instead of p.get(1)),"
+                + " select(axis, i) a slice. To read the value on purpose, as a constant, call detach() first:"
+                + " detach()." + read + ".");
     }
 
     /**
      * The single value of a tensor of size 1.
      *
+     * <p>Refused inside a transform that differentiates this tensor, as {@link #toArray()} explains:
+     * use the tensor itself (or {@link #at}), or {@code detach().item()}.</p>
+     *
      * @return the value
      * @throws IllegalArgumentException when the tensor has more or fewer than one element
+     * @throws IllegalStateException when the tensor carries the tangent or tape node of a transform that is still running
      */
     public double item() {
+        requireReadable("item()");
         double[] data = values();
         if (data.length != 1) {
             throw new IllegalArgumentException("item: the tensor has shape " + Shape.str(shape) + " (" + data.length
@@ -345,26 +380,57 @@ public final class Tensor {
     }
 
     /**
-     * The value at a full index.
+     * The value at a full index, as a {@code double}: no derivative. Refused inside a transform that
+     * differentiates this tensor, as {@link #toArray()} explains; {@link #at} is the differentiable form.
      *
      * @param index one index per axis, each in 0..dim − 1
      * @return the value
      * @throws IllegalArgumentException when the number of indices is not the rank
      * @throws IndexOutOfBoundsException when an index is out of range
+     * @throws IllegalStateException when the tensor carries the tangent or tape node of a transform that is still running
      */
     public double get(int... index) {
+        int off = offset("get", index);
+        requireReadable("get(" + indexString(index) + ")");
+        return values()[off];
+    }
+
+    /**
+     * The element at a full index as a 0-d tensor, differentiable: {@code get} that keeps the
+     * derivative. ∂y/∂x is 1 at that element and 0 elsewhere (the adjoint scatters ȳ to it). A 0-d
+     * tensor with no index is returned as is.
+     *
+     * @param index one index per axis, each in 0..dim − 1 (as {@link #get}; no negative positions)
+     * @return a 0-d tensor
+     * @throws IllegalArgumentException when the number of indices is not the rank
+     * @throws IndexOutOfBoundsException when an index is out of range
+     */
+    public Tensor at(int... index) {
+        int off = offset("at", index);
+        if (shape.length == 0) return this;
+        return ShapeOps.select(reshape(-1), 0, off);
+    }
+
+    /** The row-major offset of a full index, checked. */
+    private int offset(String op, int[] index) {
         if (index.length != shape.length) {
-            throw new IllegalArgumentException("get: " + index.length + " indices for a tensor of rank " + shape.length
+            throw new IllegalArgumentException(op + ": " + index.length + " indices for a tensor of rank " + shape.length
                     + " (shape " + Shape.str(shape) + ")");
         }
         int off = 0;
         for (int i = 0; i < index.length; i++) {
             if (index[i] < 0 || index[i] >= shape[i]) {
-                throw new IndexOutOfBoundsException("get: index " + index[i] + " on axis " + i + " of shape " + Shape.str(shape));
+                throw new IndexOutOfBoundsException(op + ": index " + index[i] + " on axis " + i + " of shape " + Shape.str(shape));
             }
             off = off * shape[i] + index[i];
         }
-        return values()[off];
+        return off;
+    }
+
+    private static String indexString(int[] index) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < index.length; i++) sb.append(i == 0 ? "" : ", ").append(index[i]);
+        return sb.toString();
     }
 
     /**

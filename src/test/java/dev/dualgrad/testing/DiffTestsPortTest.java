@@ -180,7 +180,7 @@ class DiffTestsPortTest {
         c.add(one("brown_almost_linear", DiffTestsPortTest::brownAlmostLinear, v));
         c.add(one("trigonometric", DiffTestsPortTest::trigonometric, r));
         c.add(one("arr2arr_1", x -> x.mul(x).sum().mul(0).add(Tensor.zeros(x.shape())), v));
-        c.add(one("arr2arr_2", x -> x.select(0, 0).add(x.select(0, 0)).add(x.get(0, 0) * 0).add(x.select(0, 0).select(0, 0)), m));
+        c.add(one("arr2arr_2", x -> x.select(0, 0).add(x.select(0, 0)).add(x.at(0, 0).mul(0)).add(x.select(0, 0).select(0, 0)), m));
         c.add(one("mutation_test_1", DiffTestsPortTest::mutation1, v));
         c.add(one("mutation_test_2", DiffTestsPortTest::mutation2, v));
         c.add(one("identity (array)", x -> x, m));

@@ -34,10 +34,13 @@ class GradCheckTest {
             .vjp((x, y, gy) -> new Tensor[] {gy.mul(x[0].square())})
             .build();
 
-    /** Correct first derivatives, but the rule reads raw values: its own derivative is lost. */
+    /**
+     * Correct first derivatives, but the rule reads raw values (detached: a plain toArray() of a value
+     * differentiated at second order throws): its own derivative is lost.
+     */
     static final CustomOp OPAQUE_RULE = CustomOp.builder("cubeOpaqueRule").arity(1).primal(x -> x[0].pow(3.0))
-            .jvp((x, y, dx) -> dx[0].mul(Tensor.of(x[0].square().mul(3).toArray(), x[0].shape())))
-            .vjp((x, y, gy) -> new Tensor[] {gy.mul(Tensor.of(x[0].square().mul(3).toArray(), x[0].shape()))})
+            .jvp((x, y, dx) -> dx[0].mul(Tensor.of(x[0].square().mul(3).detach().toArray(), x[0].shape())))
+            .vjp((x, y, gy) -> new Tensor[] {gy.mul(Tensor.of(x[0].square().mul(3).detach().toArray(), x[0].shape()))})
             .build();
 
     @Test

@@ -14,12 +14,21 @@ import dev.dualgrad.tensor.Tensor;
  * <pre>
  *   sum        y = Σ_A x            ẏ = Σ_A ẋ                    x̄ = broadcast(ȳ)
  *   max        y = max_A x          ẏ = Σ_A w ⊙ ẋ                x̄ = w ⊙ broadcast(ȳ),  w = [x = y]/#ties
- *   logsumexp  y = log Σ_a eˣ       ẏ = Σ_a s ⊙ ẋ                x̄ = s ⊙ ȳ,             s = e^(x−y)
- *   softmax    y = eˣ / Σ_a eˣ      ẏ = y ⊙ (ẋ − Σ_a y ⊙ ẋ)      x̄ = y ⊙ (ȳ − Σ_a ȳ ⊙ y)
- *   logSoftmax y = x − logsumexp    ẏ = ẋ − Σ_a eʸ ⊙ ẋ           x̄ = ȳ − eʸ ⊙ Σ_a ȳ
+ *   logsumexp  y = m + log z         ẏ = Σ_a s ⊙ ẋ                x̄ = s ⊙ ȳ,             s = softmax(x)
+ *   softmax    y = e^(x−m) / z       ẏ = y ⊙ (ẋ − Σ_a y ⊙ ẋ)      x̄ = y ⊙ (ȳ − Σ_a ȳ ⊙ y)
+ *   logSoftmax y = (x − m) − log z   ẏ = ẋ − Σ_a eʸ ⊙ ẋ           x̄ = ȳ − eʸ ⊙ Σ_a ȳ
  * </pre>
- * mean is sum divided by the count. The rules' products are strong-zero products, so a zero tangent
- * stays zero even where the softmax is NaN (an input of +∞).
+ * with m = max_a x and z = Σ_a e^(x−m) ∈ [1, n], log z computed as log1p of the terms other than the
+ * maximum's (which is exactly 1), so that it keeps its relative accuracy when it is tiny. mean is sum
+ * divided by the count.
+ *
+ * <p>At large logits the order matters: x − (log z + m) rounds log z + m to the ulp of m (100% error
+ * at 1e16, where log z vanishes in m), while (x − m) − log z subtracts m first, exactly for every
+ * term that survives the exponential (Sterbenz), as PyTorch and SciPy do. For the same reason the
+ * logsumexp rule uses softmax(x), never e^(x − y) with the rounded y.</p>
+ *
+ * <p>The rules' products are strong-zero products, so a zero tangent
+ * stays zero even where the softmax is NaN (an input of +∞).</p>
  */
 public final class Reductions {
     private Reductions() {}
@@ -150,9 +159,9 @@ public final class Reductions {
             return kind == Kind.LOGSUMEXP ? "logsumexp" : kind == Kind.SOFTMAX ? "softmax" : "logSoftmax";
         }
 
-        /** logsumexp: s = e^(x−y) reads x and y; softmax: y; logSoftmax: eʸ, y only. */
+        /** logsumexp: s = softmax(x) reads x; softmax: y; logSoftmax: eʸ, y only. */
         public Reads vjpReads() {
-            return kind == Kind.LOGSUMEXP ? Reads.inputs(0).andOutput() : Reads.output();
+            return kind == Kind.LOGSUMEXP ? Reads.inputs(0) : Reads.output();
         }
 
         public Tensor eval(Tensor[] in) {
@@ -168,20 +177,34 @@ public final class Reductions {
                 for (int i = 0; i < inner; i++) {
                     int base = o * len * inner + i;
                     double m = Double.NEGATIVE_INFINITY;
+                    int arg = -1;
                     for (int j = 0; j < len; j++) {
                         double v = x[base + j * inner];
-                        if (v > m || Double.isNaN(v)) m = v;
+                        if (v > m || Double.isNaN(v)) {
+                            m = v;
+                            arg = j;
+                        }
                         if (Double.isNaN(m)) break;
                     }
                     // Shift by the maximum; an infinite maximum is not subtracted (it would give ∞ − ∞).
                     double shift = Double.isInfinite(m) ? 0 : m;
-                    double z = 0;
-                    for (int j = 0; j < len; j++) z += Math.exp(x[base + j * inner] - shift);
-                    double logZ = Math.log(z) + shift;
+                    double z, logZ;
+                    if (shift == m && arg >= 0) {
+                        // z = 1 + Σ_{j ≠ arg} e^(x − m): log1p of the rest keeps log z accurate when it is tiny
+                        double rest = 0;
+                        for (int j = 0; j < len; j++) if (j != arg) rest += Math.exp(x[base + j * inner] - shift);
+                        z = 1 + rest;
+                        logZ = Math.log1p(rest);
+                    } else {
+                        z = 0;
+                        for (int j = 0; j < len; j++) z += Math.exp(x[base + j * inner] - shift);
+                        logZ = Math.log(z);
+                    }
                     if (lse) {
-                        y[o * inner + i] = logZ;
+                        y[o * inner + i] = logZ + shift;
                     } else if (kind == Kind.LOG_SOFTMAX) {
-                        for (int j = 0; j < len; j++) y[base + j * inner] = x[base + j * inner] - logZ;
+                        // (x − m) − log z, never x − (log z + m): see the class comment
+                        for (int j = 0; j < len; j++) y[base + j * inner] = (x[base + j * inner] - shift) - logZ;
                     } else {
                         for (int j = 0; j < len; j++) y[base + j * inner] = Math.exp(x[base + j * inner] - shift) / z;
                     }
@@ -196,7 +219,7 @@ public final class Reductions {
             Tensor t = dx[0];
             switch (kind) {
                 case LOGSUMEXP:
-                    return Tensors.mulStrongZero(t, softmaxOf(x[0], y)).sum(a, keepDims);
+                    return Tensors.mulStrongZero(t, x[0].softmax(a)).sum(a, keepDims);
                 case SOFTMAX:
                     return Tensors.mulStrongZero(y, t.sub(Tensors.mulStrongZero(y, t).sum(a, true)));
                 default:
@@ -209,18 +232,13 @@ public final class Reductions {
             switch (kind) {
                 case LOGSUMEXP: {
                     Tensor g = keepDims ? gy : gy.unsqueeze(a);
-                    return new Tensor[] {Tensors.mulStrongZero(g, softmaxOf(x[0], y))};
+                    return new Tensor[] {Tensors.mulStrongZero(g, x[0].softmax(a))};
                 }
                 case SOFTMAX:
                     return new Tensor[] {Tensors.mulStrongZero(y, gy.sub(Tensors.mulStrongZero(gy, y).sum(a, true)))};
                 default:
                     return new Tensor[] {gy.sub(Tensors.mulStrongZero(y.exp(), gy.sum(a, true)))};
             }
-        }
-
-        /** e^(x − logsumexp(x)) from the primal and the output, as differentiable ops. */
-        private Tensor softmaxOf(Tensor x, Tensor lse) {
-            return x.sub(keepDims ? lse : lse.unsqueeze(axis)).exp();
         }
     }
 }

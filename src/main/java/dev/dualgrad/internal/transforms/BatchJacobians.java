@@ -24,9 +24,9 @@ import java.util.Locale;
  * min(D, C) directional derivatives instead of B·min(D, C).</p>
  *
  * <p>That rests on the independence of the samples. With {@code checkIndependence} (the default), one
- * extra forward pass perturbs only the first and the last sample and checks that every other sample's
- * output tangent is exactly zero; if f mixes samples (a batch mean, batch norm), this throws instead
- * of returning a wrong Jacobian.</p>
+ * extra forward pass of 2⌈log₂ B⌉ directions, seeded by the bits of the sample index, checks that no
+ * sample's output depends on any other sample's input; if f mixes samples (a batch mean, batch norm,
+ * any pair), this throws, naming a pair, instead of returning a wrong Jacobian.</p>
  *
  * <p>The directions are seeded by {@link Sweeps}, the mode and chunk chosen by {@link Jacobians#choose};
  * {@code JacobianPenalty.exact} sums the squares of the same {@link Probe#stack direction-major stack}.</p>
@@ -136,31 +136,87 @@ public final class BatchJacobians {
         }
     }
 
-    /** Tangents on sample 0 and on sample B−1 only; every other sample's output tangent must be exactly zero. */
+    /**
+     * One forward pass that detects any dependence of a sample's output on another sample's input.
+     * With L = ⌈log₂ B⌉, direction 2j perturbs every sample whose index has bit j set and direction
+     * 2j + 1 every sample whose bit j is clear, each by its own seeded random vector (so contributions
+     * of several samples cannot cancel). Samples i ≠ s differ in some bit j, so if s's output depends on
+     * i, the direction of i's side of bit j, which does not touch s, reaches s's output. The check: the
+     * output tangent of each sample is exactly zero in the L directions that leave it unperturbed.
+     */
     private static void checkIndependence(MultiTensorFunction g, Tensor x, int b, int d) {
-        Tensor r = TensorRandom.seed(0x1dea).normal(2, d);
-        double[] s = new double[2 * b * d];
-        System.arraycopy(Tensors.buffer(r), 0, s, 0, d);                       // direction 0: sample 0
-        System.arraycopy(Tensors.buffer(r), d, s, (b + b - 1) * d, d);         // direction 1: sample b − 1
-        Tensor t = Forward.jvp("batchJacobian", g, new Tensor[] {x}, new Tensor[] {Tensors.adopt(s, Shape.concat(new int[] {2}, x.shape()))}, true)
-                .tangent();
-        int c = t.size() / (2 * b);
-        double[] td = Tensors.buffer(t);
-        for (int dir = 0; dir < 2; dir++) {
-            int source = dir == 0 ? 0 : b - 1;
+        int bits = 32 - Integer.numberOfLeadingZeros(b - 1); // ⌈log₂ b⌉, b ≥ 2
+        int k = 2 * bits;
+        // one random vector per sample, reused by its L directions: within a direction no two samples share one
+        // (so their contributions cannot cancel), and B·D normal draws instead of 2L·B·D
+        double[] r = Tensors.buffer(TensorRandom.seed(0x1dea).normal(b, d));
+        double[] s = new double[k * b * d];
+        for (int j = 0; j < bits; j++) {
             for (int sample = 0; sample < b; sample++) {
-                if (sample == source) continue;
-                for (int k = 0; k < c; k++) {
-                    double v = td[(dir * b + sample) * c + k];
-                    if (v != 0) {
-                        throw new IllegalArgumentException(String.format(Locale.ROOT, "batchJacobian: f mixes samples: a tangent on sample %d"
-                                + " changed the output of sample %d (by %.3g at output element %d). batchJacobian assumes that each sample's"
-                                + " output depends on that sample alone (no batch mean, batch norm or attention across the batch), and would"
-                                + " return a wrong Jacobian here. Use Diff.jacobian for the full Jacobian of the batch.", source, sample, v, k));
-                    }
+                int dir = 2 * j + (((sample >> j) & 1) == 1 ? 0 : 1); // the direction that perturbs this sample
+                System.arraycopy(r, sample * d, s, (dir * b + sample) * d, d);
+            }
+        }
+        double[] td = Tensors.buffer(Forward.jvp("batchJacobian", g, new Tensor[] {x},
+                new Tensor[] {Tensors.adopt(s, Shape.concat(new int[] {k}, x.shape()))}, true).tangent());
+        int c = td.length / (k * b);
+        for (int sample = 0; sample < b; sample++) {
+            int reached = 0; // bits j whose other side reaches this sample's output
+            for (int j = 0; j < bits; j++) {
+                int dir = 2 * j + ((sample >> j) & 1); // perturbs the samples on the other side of bit j
+                if (nonZero(td, (dir * b + sample) * c, c) >= 0) reached |= 1 << j;
+            }
+            if (reached != 0) throw mixes(g, x, b, d, sample, reached);
+        }
+    }
+
+    /** The first element of td[off, off + n) that is not exactly 0 (NaN included), or −1. */
+    private static int nonZero(double[] td, int off, int n) {
+        for (int e = 0; e < n; e++) if (td[off + e] != 0) return e;
+        return -1;
+    }
+
+    /**
+     * Names one sample whose input the output of {@code sample} depends on. With a single such sample i,
+     * the bits that reach {@code sample} are exactly those where i differs, so i = sample XOR reached is
+     * tried first; otherwise the samples on the other side of the lowest bit that reached it are tried,
+     * eight directions (one sample each) per forward pass. Only runs when the check has failed.
+     */
+    private static IllegalArgumentException mixes(MultiTensorFunction g, Tensor x, int b, int d, int sample, int reached) {
+        int low = Integer.numberOfTrailingZeros(reached);
+        java.util.List<Integer> candidates = new java.util.ArrayList<>();
+        int guess = sample ^ reached;
+        if (guess < b) candidates.add(guess);
+        for (int i = 0; i < b; i++) if (i != guess && ((i ^ sample) >> low & 1) == 1) candidates.add(i);
+        Tensor r = TensorRandom.seed(0x1deb).normal(b, d);
+        for (int from = 0; from < candidates.size(); from += 8) {
+            int n = Math.min(8, candidates.size() - from);
+            double[] s = new double[n * b * d];
+            for (int q = 0; q < n; q++) {
+                int i = candidates.get(from + q);
+                System.arraycopy(Tensors.buffer(r), i * d, s, (q * b + i) * d, d);
+            }
+            double[] td = Tensors.buffer(Forward.jvp("batchJacobian", g, new Tensor[] {x},
+                    new Tensor[] {Tensors.adopt(s, Shape.concat(new int[] {n}, x.shape()))}, true).tangent());
+            int c = td.length / (n * b);
+            for (int q = 0; q < n; q++) {
+                int e = nonZero(td, (q * b + sample) * c, c);
+                if (e >= 0) {
+                    return mixes(String.format(Locale.ROOT, "the output of sample %d depends on the input of sample %d (a tangent on"
+                            + " sample %d alone changed output element %d of sample %d by %.3g)", sample, candidates.get(from + q),
+                            candidates.get(from + q), e, sample, td[(q * b + sample) * c + e]));
                 }
             }
         }
+        // not reproduced by single-sample tangents (f is not deterministic?): name the group
+        return mixes(String.format(Locale.ROOT, "the output of sample %d depends on the input of some sample whose index differs from %d"
+                + " in bit %d", sample, sample, low));
+    }
+
+    private static IllegalArgumentException mixes(String what) {
+        return new IllegalArgumentException("batchJacobian: f mixes samples: " + what + ". batchJacobian assumes that each sample's"
+                + " output depends on that sample alone (no batch mean, batch norm or attention across the batch), and would"
+                + " return a wrong Jacobian here. Use Diff.jacobian for the full Jacobian of the batch.");
     }
 
 }

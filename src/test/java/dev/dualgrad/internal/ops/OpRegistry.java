@@ -68,6 +68,15 @@ public final class OpRegistry {
         return true;
     };
 
+    /**
+     * No exponent exactly 0, where the convention ∂(aᵇ)/∂a = 0 makes the mixed second derivative 0 instead
+     * of 1/a (a kink of the convention, not of aᵇ): jqwik generates 0.0 as an edge case.
+     */
+    private static final Predicate<Tensor[]> NO_ZERO_EXPONENT = xs -> {
+        for (double e : Tensors.buffer(xs[1])) if (e == 0) return false;
+        return true;
+    };
+
     private static List<OpSpec> build() {
         List<OpSpec> r = new ArrayList<>();
         // ---- elementwise unary
@@ -97,7 +106,7 @@ public final class OpRegistry {
         binary(r, "mul", REAL, REAL, ANY, (a, b) -> a.mul(b));
         binary(r, "mulStrongZero", REAL, REAL, ANY, (a, b) -> Tensors.mulStrongZero(a, b));
         binary(r, "div", REAL, NONZERO, ANY, (a, b) -> a.div(b));
-        binary(r, "pow", POSITIVE, REAL, ANY, (a, b) -> a.pow(b));
+        binary(r, "pow", POSITIVE, REAL, NO_ZERO_EXPONENT, (a, b) -> a.pow(b));
         binary(r, "maximum", REAL, REAL, NO_TIES, (a, b) -> a.maximum(b));
         binary(r, "minimum", REAL, REAL, NO_TIES, (a, b) -> a.minimum(b));
         r.add(new OpSpec("add(x, 1.5)", "add", new Domain[] {REAL}, NONE, UNARY, xs -> xs[0].add(1.5), ANY));
@@ -159,6 +168,8 @@ public final class OpRegistry {
         r.add(new OpSpec("pad(1, 1, 2)", "pad", new Domain[] {REAL}, NONE, List.<int[][]>of(s(d(2, 3)), s(d(1, 2, 2))), xs -> xs[0].pad(1, 1, 2), ANY));
         r.add(new OpSpec("select(1, 2)", "select", new Domain[] {REAL}, NONE, List.<int[][]>of(s(d(3, 4)), s(d(2, 3, 2))), xs -> xs[0].select(1, 2), ANY));
         r.add(new OpSpec("select(0, -1)", "select", new Domain[] {REAL}, NONE, List.<int[][]>of(s(d(3)), s(d(3, 2))), xs -> xs[0].select(0, -1), ANY));
+        r.add(new OpSpec("at(2)", "at", new Domain[] {REAL}, NONE, List.<int[][]>of(s(d(3))), xs -> xs[0].at(2), ANY));
+        r.add(new OpSpec("at(1, 0, 1)", "at", new Domain[] {REAL}, NONE, List.<int[][]>of(s(d(2, 3, 2))), xs -> xs[0].at(1, 0, 1), ANY));
         r.add(new OpSpec("concat(0, a, b)", "concat", new Domain[] {REAL, REAL}, NONE, List.<int[][]>of(s(d(2), d(3)), s(d(2, 3), d(1, 3))),
                 xs -> Tensor.concat(0, xs[0], xs[1]), ANY));
         r.add(new OpSpec("concat(-1, a, b, c)", "concat", new Domain[] {REAL, REAL, REAL}, NONE, List.<int[][]>of(s(d(2, 1), d(2, 2), d(2, 1))),

@@ -208,6 +208,7 @@ class PrimalReferenceTest {
             assertEquals(e, u.get(i, j, k), 0);
             if (j >= 1) assertEquals(e, s.get(i, j - 1, k), 0);
             if (j == 2) assertEquals(e, sel.get(i, k), 0);
+            assertEquals(e, Tensors.buffer(x.at(i, j, k))[0], 0); // at: the element at the same index, as a 0-d tensor
         }
         assertEquals(0.0, pd.get(1, 2, 0), 0);
         assertEquals(0.0, pd.get(1, 2, 6), 0);
@@ -232,7 +233,7 @@ class PrimalReferenceTest {
     void everyRegisteredOpHasAReference() {
         Set<String> covered = new java.util.HashSet<>(ELSEWHERE);
         covered.addAll(Set.of("sum", "mean", "max", "logsumexp", "softmax", "logSoftmax", "matmul", "permute", "transpose", "slice", "pad",
-                "select", "broadcastTo", "reshape", "flatten", "unsqueeze", "squeeze", "concat", "stack", "where", "pick", "scatter"));
+                "select", "at", "broadcastTo", "reshape", "flatten", "unsqueeze", "squeeze", "concat", "stack", "where", "pick", "scatter"));
         for (OpSpec spec : OpRegistry.all()) {
             boolean ok = SCALAR.containsKey(spec.name()) || (spec.arity() == 2 && BINARY.containsKey(spec.name())) || covered.contains(spec.method());
             assertTrue(ok, "no primal reference for " + spec.name());
