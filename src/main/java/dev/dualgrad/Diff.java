@@ -109,6 +109,8 @@ public final class Diff {
      * @param v the direction, shaped like x
      * @return ∇f(x)·v
      * @throws IllegalArgumentException when f(x) has more than one element
+     * @throws IllegalStateException when called inside another transform, where a double would drop its
+     *     derivative (use {@link #jvp(TensorFunction, Tensor, Tensor)} there)
      */
     public static double directionalDerivative(TensorFunction f, Tensor x, Tensor v) {
         Args.nonNull(f, "directionalDerivative", "f");
@@ -118,6 +120,10 @@ public final class Diff {
         if (r.value().size() != 1) {
             throw new IllegalArgumentException("directionalDerivative: f must return a scalar but returned shape "
                     + java.util.Arrays.toString(r.value().shape()) + "; use Diff.jvp for J·v of a vector-valued f");
+        }
+        if (!r.tangent().isConstant()) {
+            throw new IllegalStateException("directionalDerivative: called inside another transform, it would return a double and"
+                    + " drop that transform's derivative; use Diff.jvp(f, x, v).tangent(), a 0-d tensor, to keep it");
         }
         return r.tangent().item();
     }

@@ -413,6 +413,7 @@ public final class Tensor {
 
     /** The row-major offset of a full index, checked. */
     private int offset(String op, int[] index) {
+        Args.nonNull(index, op, "index");
         if (index.length != shape.length) {
             throw new IllegalArgumentException(op + ": " + index.length + " indices for a tensor of rank " + shape.length
                     + " (shape " + Shape.str(shape) + ")");

@@ -96,8 +96,8 @@ class PublicApiBoundaryTest {
         // -- jqwik's SPI: called by jqwik with its own non-null TypeUsage
         EXCLUDED.put("TensorArbitraryProvider.canProvideFor(TypeUsage)", "jqwik SPI, called by jqwik only");
         EXCLUDED.put("TensorArbitraryProvider.provideFor(TypeUsage,ArbitraryProvider$SubtypeProvider)", "jqwik SPI, called by jqwik only");
-        // -- Tensor's element accessors belong to another engineer's branch (item/get/toArray/at)
-        EXCLUDED.put("Tensor.get(int[])", "owned by the accessor branch (item/get/toArray/at)");
+
+
         // -- enum valueOf(String): the JDK's own, which throws NPE "Name is null"
         EXCLUDED.put("*.valueOf(String)", "enum valueOf: the JDK's, documented to throw NPE for null");
 

@@ -145,4 +145,13 @@ class TracedReadsTest {
             return p;
         }, P, P);
     }
+
+    @Test
+    void aNestedDirectionalDerivativeSaysToKeepTheTensor() {
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> Diff.grad(z -> Tensor.scalar(Diff.directionalDerivative(y -> y.square().sum(), z, Tensor.vector(1, 0))), Tensor.vector(1, 2)));
+        assertTrue(e.getMessage().startsWith("directionalDerivative:") && e.getMessage().contains("Diff.jvp"), e.getMessage());
+        // outside any transform it is a plain double: ∇(Σy²)·v = 2·1·1 at y = [1, 2], v = [1, 0]
+        org.junit.jupiter.api.Assertions.assertEquals(2.0, Diff.directionalDerivative(y -> y.square().sum(), Tensor.vector(1, 2), Tensor.vector(1, 0)), 0);
+    }
 }
