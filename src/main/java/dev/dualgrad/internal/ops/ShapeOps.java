@@ -190,6 +190,11 @@ public final class ShapeOps {
         Args.nonNullEntries(parts, "stack", "parts");
         if (parts.length == 0) throw new IllegalArgumentException("stack: needs at least one tensor");
         int[] s0 = parts[0].shape();
+        int r = s0.length + 1;
+        if (axis < -r || axis >= r) { // checked here so that the message names stack, not the unsqueeze it uses
+            throw new IllegalArgumentException("stack: axis " + axis + " is out of range for a result of rank " + r
+                    + " (part shape " + Shape.str(s0) + "); valid axes are " + (-r) + ".." + (r - 1));
+        }
         Tensor[] u = new Tensor[parts.length];
         for (int i = 0; i < parts.length; i++) {
             if (!Arrays.equals(parts[i].shape(), s0)) {
@@ -198,7 +203,7 @@ public final class ShapeOps {
             }
             u[i] = unsqueeze(parts[i], axis);
         }
-        int a = axis < 0 ? axis + s0.length + 1 : axis; // unsqueeze validated it against the result rank
+        int a = axis < 0 ? axis + r : axis;
         return u.length == 1 ? u[0] : Dispatch.apply(new Concat(a), u);
     }
 

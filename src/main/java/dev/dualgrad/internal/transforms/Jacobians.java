@@ -62,7 +62,7 @@ public final class Jacobians {
     /**
      * The one place where a Jacobian-like transform ({@code jacobian}, {@code batchJacobian},
      * {@code JacobianPenalty.exact}) picks its mode and chunk. AUTO takes forward mode when n ≤ m (n column
-     * passes against m row sweeps), reverse otherwise; a requested chunk size is kept, else the chunk is
+     * passes against m row sweeps), reverse otherwise; a requested chunk size is kept (capped at all the directions), else the chunk is
      * the directions whose tangents fit the memory budget, budget / (8·perDirection), at least 1 and at
      * most all of them.
      *
@@ -86,8 +86,10 @@ public final class Jacobians {
         long dirs = mode == JacobianMode.FORWARD ? n : m;
         int chunk;
         if (o.chunkSize() > 0) {
-            chunk = o.chunkSize();
-            why += " Chunk size " + chunk + " was requested.";
+            // a pass never holds more than all the directions: chunkSize(Integer.MAX_VALUE) is one pass of dirs, not a
+            // plan of 2³¹ − 1 directions (whose bytes-per-pass estimate would be absurd)
+            chunk = (int) Math.min(o.chunkSize(), Math.max(dirs, 1));
+            why += " Chunk size " + o.chunkSize() + " was requested" + (chunk < o.chunkSize() ? " (capped at the " + chunk + " directions)." : ".");
         } else {
             long fit = o.memoryBudget() / (8 * perDirection);
             chunk = (int) Math.max(1, Math.min(Math.max(dirs, 1), Math.min(fit, Integer.MAX_VALUE)));
