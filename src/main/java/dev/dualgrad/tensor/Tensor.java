@@ -58,7 +58,7 @@ public final class Tensor {
      */
     public static Tensor of(double[] data, int... shape) {
         Args.nonNull(data, "Tensor.of", "data");
-        int n = Shape.size(shape);
+        int n = Shape.size("Tensor.of", shape);
         if (data.length != n) {
             throw new IllegalArgumentException("Tensor.of: " + data.length + " values do not fill shape " + Shape.str(shape)
                     + ", which holds " + n);
@@ -130,7 +130,7 @@ public final class Tensor {
         dims.add(((double[]) o).length);
         int[] shape = new int[dims.size()];
         for (int i = 0; i < shape.length; i++) shape[i] = dims.get(i);
-        double[] d = new double[Shape.size(shape)];
+        double[] d = new double[Shape.size("Tensor.fromArray", shape)];
         fill(nested, shape, 0, d, 0, "");
         return new Tensor(shape, d, null, null, null, -1);
     }
@@ -187,7 +187,7 @@ public final class Tensor {
      */
     public static Tensor zeros(int... shape) {
         Args.nonNull(shape, "Tensor.zeros", "shape");
-        return new Tensor(shape.clone(), new double[Shape.size(shape)], null, null, null, -1);
+        return new Tensor(shape.clone(), new double[Shape.size("Tensor.zeros", shape)], null, null, null, -1);
     }
 
     /**
@@ -198,7 +198,7 @@ public final class Tensor {
      * @throws IllegalArgumentException when a dimension is negative or the size exceeds 2³¹ − 1
      */
     public static Tensor ones(int... shape) {
-        return full(1.0, shape);
+        return filled("Tensor.ones", 1.0, shape);
     }
 
     /**
@@ -210,7 +210,11 @@ public final class Tensor {
      * @throws IllegalArgumentException when a dimension is negative or the size exceeds 2³¹ − 1
      */
     public static Tensor full(double value, int... shape) {
-        double[] d = new double[Shape.size(shape)];
+        return filled("Tensor.full", value, shape);
+    }
+
+    private static Tensor filled(String op, double value, int[] shape) {
+        double[] d = new double[Shape.size(op, shape)];
         Arrays.fill(d, value);
         return new Tensor(shape.clone(), d, null, null, null, -1);
     }
@@ -223,7 +227,7 @@ public final class Tensor {
      * @throws IllegalArgumentException when n is negative
      */
     public static Tensor eye(int n) {
-        double[] d = new double[Shape.size(new int[] {n, n})]; // refuses n < 0 and n² ≥ 2³¹ instead of overflowing
+        double[] d = new double[Shape.size("Tensor.eye", new int[] {n, n})]; // refuses n < 0 and n² ≥ 2³¹ instead of overflowing
         for (int i = 0; i < n; i++) d[i * n + i] = 1;
         return new Tensor(new int[] {n, n}, d, null, null, null, -1);
     }

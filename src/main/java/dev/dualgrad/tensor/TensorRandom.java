@@ -41,7 +41,7 @@ public final class TensorRandom {
      */
     public Tensor normal(int... shape) {
         Args.nonNull(shape, "TensorRandom.normal", "shape");
-        double[] d = new double[Shape.size(shape)];
+        double[] d = new double[Shape.size("TensorRandom.normal", shape)];
         for (int i = 0; i < d.length; i++) d[i] = rng.nextGaussian();
         return Tensors.adopt(d, shape.clone());
     }
@@ -60,7 +60,7 @@ public final class TensorRandom {
         if (!(lo < hi) || !Double.isFinite(lo) || !Double.isFinite(hi)) {
             throw new IllegalArgumentException("uniform: the interval [" + lo + ", " + hi + ") must be finite and non-empty (lo < hi)");
         }
-        double[] d = new double[Shape.size(shape)];
+        double[] d = new double[Shape.size("TensorRandom.uniform", shape)];
         for (int i = 0; i < d.length; i++) d[i] = lo + (hi - lo) * rng.nextDouble();
         return Tensors.adopt(d, shape.clone());
     }

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -111,7 +110,6 @@ class BadSizesTest {
      * TensorRandom.java, which are outside this change (Tensor.java is being edited elsewhere).
      */
     @Test
-    @Disabled("open: factory refusals do not name the factory (message from the shared shape check); the fix is in Tensor.java/TensorRandom.java, being edited elsewhere")
     void factoryRefusalsNameTheFactory() {
         factoryCases(true);
         check();
