@@ -192,6 +192,9 @@ class EmptyRegistryOpsTest {
             }
             case "select(1, 2)": return 2 < x[1] ? remove(x, 1) : REFUSE;
             case "select(0, -1)": return x[0] >= 1 ? remove(x, 0) : REFUSE;
+            // at(i...) is x[i...] as a 0-d tensor: every index must lie inside its axis, as NumPy's x[i, j, k]
+            case "at(2)": return x.length == 1 && 2 < x[0] ? new int[0] : REFUSE;
+            case "at(1, 0, 1)": return x.length == 3 && 1 < x[0] && 0 < x[1] && 1 < x[2] ? new int[0] : REFUSE;
             case "concat(0, a, b)": case "concat(-1, a, b, c)": {
                 int ax = norm(name.startsWith("concat(0") ? 0 : -1, x.length);
                 int[] r = x.clone();
