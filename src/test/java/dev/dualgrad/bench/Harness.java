@@ -102,7 +102,7 @@ public final class Harness {
         JacobianOptions noProbe = o.checkIndependence(false);
         ws.add(new Workload("batch_jacobian", "Diff.batchJacobian AUTO (reverse, 10 cotangents in one sweep)",
                 () -> Diff.batchJacobian(net2::forward, x2, noProbe)));
-        ws.add(new Workload("batch_jacobian_checked", "the same with the independence probe (one extra forward pass)",
+        ws.add(new Workload("batch_jacobian_checked", "the same with the independence probe (one extra forward pass, 2⌈log₂B⌉ = 16 directions)",
                 () -> Diff.batchJacobian(net2::forward, x2, o)));
         ws.add(new Workload("batch_jacobian_fwd", "Diff.batchJacobian FORWARD (64 tangents in one pass)",
                 () -> Diff.batchJacobian(net2::forward, x2, noProbe.mode(JacobianMode.FORWARD))));
