@@ -1,5 +1,6 @@
 package dev.dualgrad.internal.ops;
 
+import dev.dualgrad.internal.engine.Primitive.Reads;
 import dev.dualgrad.internal.kernels.Elementwise;
 import dev.dualgrad.tensor.Tensor;
 
@@ -19,6 +20,11 @@ import dev.dualgrad.tensor.Tensor;
  * </pre>
  */
 public final class BinaryOps {
+    // The read declarations, built once: the tape asks for them on every recorded op.
+    private static final Reads EACH_READS_OTHER = Reads.perCotangent(Reads.inputs(1), Reads.inputs(0));
+    private static final Reads DIV_READS = Reads.perCotangent(Reads.inputs(1), Reads.inputs(1).andOutput());
+    private static final Reads POW_READS = Reads.perCotangent(Reads.inputs(0, 1), Reads.inputs(0, 1).andOutput());
+    private static final Reads BOTH_AND_OUTPUT = Reads.inputs(0, 1).andOutput();
     private BinaryOps() {}
 
     public static final BinaryOp ADD = new BinaryOp("add") {
@@ -71,7 +77,7 @@ public final class BinaryOps {
 
     public static final BinaryOp MUL = new BinaryOp("mul") {
         // ā = ȳ·b reads b, b̄ = ȳ·a reads a: x·w with w a constant keeps w only
-        @Override public Reads vjpReads() { return Reads.perCotangent(Reads.inputs(1), Reads.inputs(0)); }
+        @Override public Reads vjpReads() { return EACH_READS_OTHER; }
         public void row(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int oo, int n) {
             // contiguous and scalar-broadcast rows get their own loops, which the JIT vectorises
             if (as == 1 && bs == 1) for (int i = 0; i < n; i++) y[oo + i] = a[ao + i] * b[bo + i];
@@ -84,7 +90,7 @@ public final class BinaryOps {
     };
 
     public static final BinaryOp MUL_STRONG_ZERO = new BinaryOp("mulStrongZero") {
-        @Override public Reads vjpReads() { return Reads.perCotangent(Reads.inputs(1), Reads.inputs(0)); }
+        @Override public Reads vjpReads() { return EACH_READS_OTHER; }
         public void row(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int oo, int n) {
             if (as == 1 && bs == 1) {
                 Elementwise.mulStrongZero(a, ao, b, bo, y, oo, n); // vectorised where the Vector API is present
@@ -109,7 +115,7 @@ public final class BinaryOps {
 
     public static final BinaryOp DIV = new BinaryOp("div") {
         // ā = ȳ/b reads b; b̄ = −ȳ·y/b reads b and y; never a
-        @Override public Reads vjpReads() { return Reads.perCotangent(Reads.inputs(1), Reads.inputs(1).andOutput()); }
+        @Override public Reads vjpReads() { return DIV_READS; }
         public void row(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int oo, int n) {
             // contiguous and scalar-broadcast rows get their own loops, which the JIT vectorises
             if (as == 1 && bs == 1) for (int i = 0; i < n; i++) y[oo + i] = a[ao + i] / b[bo + i];
@@ -123,7 +129,7 @@ public final class BinaryOps {
 
     public static final BinaryOp POW = new BinaryOp("pow") {
         // ∂/∂a reads a and b; ∂/∂b reads a, b and y
-        @Override public Reads vjpReads() { return Reads.perCotangent(Reads.inputs(0, 1), Reads.inputs(0, 1).andOutput()); }
+        @Override public Reads vjpReads() { return POW_READS; }
         public void row(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int oo, int n) {
             for (int i = 0; i < n; i++) y[oo + i] = Math.pow(a[ao + i * as], b[bo + i * bs]);
         }
@@ -137,7 +143,7 @@ public final class BinaryOps {
 
     public static final BinaryOp MAXIMUM = new BinaryOp("maximum") {
         // the masks compare a with b, and are NaN where y is
-        @Override public Reads vjpReads() { return Reads.inputs(0, 1).andOutput(); }
+        @Override public Reads vjpReads() { return BOTH_AND_OUTPUT; }
         public void row(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int oo, int n) {
             for (int i = 0; i < n; i++) {
                 double u = a[ao + i * as], v = b[bo + i * bs];
@@ -149,7 +155,7 @@ public final class BinaryOps {
     };
 
     public static final BinaryOp MINIMUM = new BinaryOp("minimum") {
-        @Override public Reads vjpReads() { return Reads.inputs(0, 1).andOutput(); }
+        @Override public Reads vjpReads() { return BOTH_AND_OUTPUT; }
         public void row(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int oo, int n) {
             for (int i = 0; i < n; i++) {
                 double u = a[ao + i * as], v = b[bo + i * bs];

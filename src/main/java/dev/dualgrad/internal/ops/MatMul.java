@@ -24,6 +24,8 @@ import dev.dualgrad.tensor.Tensor;
  * ≥ 2 and broadcasts their leading axes; vectors are handled by {@link #matmul} with a reshape, as NumPy does.
  */
 public final class MatMul implements Primitive {
+    /** Built once: the tape asks for it on every recorded product. */
+    private static final Reads READS = Reads.perCotangent(Reads.inputs(1), Reads.inputs(0));
     /** [strongZero][ta][tb]. */
     private static final MatMul[][][] ALL = new MatMul[2][2][2];
 
@@ -198,7 +200,7 @@ public final class MatMul implements Primitive {
     /** Ā reads B and B̄ reads A (C only for its shape): x·W with x a constant keeps x only. */
     @Override
     public Reads vjpReads() {
-        return Reads.perCotangent(Reads.inputs(1), Reads.inputs(0));
+        return READS;
     }
 
     public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] need) {

@@ -31,6 +31,9 @@ import dev.dualgrad.tensor.Tensor;
  * stays zero even where the softmax is NaN (an input of +∞).</p>
  */
 public final class Reductions {
+    // The read declarations, built once: the tape asks for them on every recorded op.
+    private static final Primitive.Reads READS_X = Primitive.Reads.inputs(0), READS_Y = Primitive.Reads.output(),
+            READS_X_AND_Y = Primitive.Reads.inputs(0).andOutput();
     private Reductions() {}
 
     /*
@@ -119,7 +122,7 @@ public final class Reductions {
 
         public String name() { return "max"; }
 
-        public Reads vjpReads() { return Reads.inputs(0).andOutput(); } // the weights compare x with y
+        public Reads vjpReads() { return READS_X_AND_Y; } // the weights compare x with y
 
         public Tensor eval(Tensor[] x) {
             return Kernels.max(x[0], axes, Shape.reduced(x[0].shape(), axes, keepDims));
@@ -161,7 +164,7 @@ public final class Reductions {
 
         /** logsumexp: s = softmax(x) reads x; softmax: y; logSoftmax: eʸ, y only. */
         public Reads vjpReads() {
-            return kind == Kind.LOGSUMEXP ? Reads.inputs(0) : Reads.output();
+            return kind == Kind.LOGSUMEXP ? READS_X : READS_Y;
         }
 
         public Tensor eval(Tensor[] in) {

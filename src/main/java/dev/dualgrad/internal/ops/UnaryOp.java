@@ -11,6 +11,9 @@ import dev.dualgrad.tensor.Tensor;
  * meeting an infinite derivative (√x at 0) stays 0 instead of becoming NaN.
  */
 public abstract class UnaryOp implements Primitive {
+    // Built once: the tape asks for the declaration on every recorded op.
+    private static final Primitive.Reads READS_X = Primitive.Reads.inputs(0), READS_Y = Primitive.Reads.output(),
+            READS_BOTH = Primitive.Reads.inputs(0).andOutput();
     private final String name;
 
     protected UnaryOp(String name) {
@@ -42,9 +45,9 @@ public abstract class UnaryOp implements Primitive {
     @Override
     public final Primitive.Reads vjpReads() {
         switch (derivativeReads()) {
-            case X: return Primitive.Reads.inputs(0);
-            case Y: return Primitive.Reads.output();
-            case BOTH: return Primitive.Reads.inputs(0).andOutput();
+            case X: return READS_X;
+            case Y: return READS_Y;
+            case BOTH: return READS_BOTH;
             default: return Primitive.Reads.NOTHING;
         }
     }
