@@ -24,7 +24,7 @@ public final class Tour {
     /** Characters a printed line may hold, the indentation included. */
     static final int WIDTH = 120;
     /** Lines the whole tour may print. */
-    static final int MAX_TOTAL_LINES = 64;
+    static final int MAX_TOTAL_LINES = 100;
     private static final String INDENT = "  ";
 
     static final List<Stop> STOPS = List.of(

@@ -45,19 +45,19 @@ public final class OpRegistry {
         static final List<OpSpec> ALL = build();
     }
 
-    private static final double[] NONE = {};
-    private static final Predicate<Tensor[]> ANY = xs -> true;
+    static final double[] NONE = {};
+    static final Predicate<Tensor[]> ANY = xs -> true;
 
-    private static int[][] s(int[]... shapes) {
+    static int[][] s(int[]... shapes) {
         return shapes;
     }
 
-    private static int[] d(int... dims) {
+    static int[] d(int... dims) {
         return dims;
     }
 
-    private static final List<int[][]> UNARY = List.<int[][]>of(s(d()), s(d(3)), s(d(2, 3)), s(d(2, 1, 3)));
-    private static final List<int[][]> BINARY = List.<int[][]>of(s(d(), d()), s(d(3), d(3)), s(d(), d(2, 2)), s(d(2, 3), d(3)),
+    static final List<int[][]> UNARY = List.<int[][]>of(s(d()), s(d(3)), s(d(2, 3)), s(d(2, 1, 3)));
+    static final List<int[][]> BINARY = List.<int[][]>of(s(d(), d()), s(d(3), d(3)), s(d(), d(2, 2)), s(d(2, 3), d(3)),
             s(d(2, 1), d(1, 3)), s(d(2, 3), d(2, 3)), s(d(4, 1, 2), d(3, 1)));
 
     /** No pair of broadcast elements within 0.05 of each other: maximum and minimum are smooth there. */
@@ -216,6 +216,11 @@ public final class OpRegistry {
                 List.<int[][]>of(s(d(2, 3), d(4, 3), d(4), d(2, 4), d(2))),
                 xs -> Loss.crossEntropy(Mlp.of(3, 4, 2).activation(Activation.SOFTPLUS).build().forward(new Tensor[] {xs[1], xs[2], xs[3], xs[4]}, xs[0]),
                         new int[] {1, 0}), ANY));
+        // ---- issue 20's groups, one file each
+        OpRegistryElementwise.add(r);
+        OpRegistryReductions.add(r);
+        OpRegistryIndexing.add(r);
+        OpRegistryLinalg.add(r);
         return Collections.unmodifiableList(r);
     }
 
