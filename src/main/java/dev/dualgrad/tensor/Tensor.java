@@ -5,12 +5,16 @@ import dev.dualgrad.internal.engine.Level;
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.internal.engine.Shape;
 
+import dev.dualgrad.internal.ops.ActivationOps;
+import dev.dualgrad.internal.ops.BinaryFunctions;
 import dev.dualgrad.internal.ops.BinaryOps;
 import dev.dualgrad.internal.ops.Comparisons;
+import dev.dualgrad.internal.ops.ElementaryOps;
 import dev.dualgrad.internal.ops.Indexing;
 import dev.dualgrad.internal.ops.MatMul;
 import dev.dualgrad.internal.ops.Reductions;
 import dev.dualgrad.internal.ops.ShapeOps;
+import dev.dualgrad.internal.ops.SpecialOps;
 import dev.dualgrad.internal.ops.UnaryOps;
 import java.util.Arrays;
 import java.util.Locale;
@@ -681,6 +685,226 @@ public final class Tensor {
      * @throws IllegalArgumentException when lo &gt; hi or a bound is NaN
      */
     public Tensor clamp(double lo, double hi) { return UnaryOps.clamp(lo, hi).apply(this); }
+
+    // Issue 20's elementwise functions (the ops are declared in internal.ops: ElementaryOps, SpecialOps,
+    // ActivationOps, BinaryFunctions; their conventions are listed there and in the README).
+    /**
+     * tan x elementwise; the derivative is 1 + tan² x. Near the poles π/2 + kπ the values are large and finite
+     * (π/2 is not a double).
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor tan() { return ElementaryOps.TAN.apply(this); }
+    /**
+     * asin x elementwise, in [−π/2, π/2]; the derivative is 1/√(1 − x²), +∞ at ±1. NaN outside [−1, 1].
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor asin() { return ElementaryOps.ASIN.apply(this); }
+    /**
+     * acos x elementwise, in [0, π]; the derivative is −1/√(1 − x²), −∞ at ±1. NaN outside [−1, 1].
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor acos() { return ElementaryOps.ACOS.apply(this); }
+    /**
+     * atan x elementwise, in (−π/2, π/2); the derivative is 1/(1 + x²).
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor atan() { return ElementaryOps.ATAN.apply(this); }
+    /**
+     * sinh x elementwise; the derivative is cosh x. ±∞ beyond |x| ≈ 710.
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor sinh() { return ElementaryOps.SINH.apply(this); }
+    /**
+     * cosh x elementwise; the derivative is sinh x. +∞ beyond |x| ≈ 710.
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor cosh() { return ElementaryOps.COSH.apply(this); }
+    /**
+     * asinh x = log(x + √(x² + 1)) elementwise, computed without overflow or cancellation; the derivative is
+     * 1/√(x² + 1) (as 1/hypot(x, 1), finite for every finite x).
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor asinh() { return ElementaryOps.ASINH.apply(this); }
+    /**
+     * acosh x = log(x + √(x² − 1)) elementwise, for x ≥ 1 (NaN below); the derivative is 1/√(x² − 1), +∞ at 1.
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor acosh() { return ElementaryOps.ACOSH.apply(this); }
+    /**
+     * atanh x = ½ log((1 + x)/(1 − x)) elementwise, for |x| ≤ 1: ±∞ at ±1, NaN outside; the derivative is
+     * 1/(1 − x²), +∞ at ±1.
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor atanh() { return ElementaryOps.ATANH.apply(this); }
+    /**
+     * eˣ − 1 elementwise, accurate near 0; the derivative is eˣ.
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor expm1() { return ElementaryOps.EXPM1.apply(this); }
+    /**
+     * log₂ x elementwise, exact at powers of 2; the derivative is 1/(x ln 2). As {@link #log()}: −∞ at 0, NaN below.
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor log2() { return ElementaryOps.LOG2.apply(this); }
+    /**
+     * log₁₀ x elementwise, exact at powers of 10; the derivative is 1/(x ln 10). As {@link #log()}: −∞ at 0, NaN below.
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor log10() { return ElementaryOps.LOG10.apply(this); }
+    /**
+     * The error function erf x = (2/√π)∫₀ˣ e^{−t²} dt elementwise (dualgrad's own fitted polynomials, within
+     * 1 ulp measured against mpmath); the derivative is (2/√π)e^{−x²}. erf(±∞) = ±1.
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor erf() { return SpecialOps.ERF.apply(this); }
+    /**
+     * The complementary error function erfc x = 1 − erf x elementwise, with its relative accuracy kept for
+     * large x (within 2 ulp measured, down to 1e-308 near x = 26.5); the derivative is −(2/√π)e^{−x²}.
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor erfc() { return SpecialOps.ERFC.apply(this); }
+    /**
+     * log|Γ(x)| elementwise (Commons Math's {@code Gamma.logGamma} for x &gt; 0, the reflection formula for
+     * x &lt; 0); the derivative is digamma ψ(x). +∞ at the poles 0, −1, −2, … and at ±∞.
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor lgamma() { return SpecialOps.LGAMMA.apply(this); }
+    /**
+     * The digamma function ψ(x) = Γ′(x)/Γ(x) elementwise; the derivative is the trigamma function ψ⁽¹⁾(x)
+     * (itself differentiable). ψ(+0) = −∞ and ψ(−0) = +∞ (as PyTorch), NaN at −1, −2, … and at −∞.
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor digamma() { return SpecialOps.DIGAMMA.apply(this); }
+    /**
+     * log σ(x) = −softplus(−x) elementwise, finite for every finite x; the derivative is σ(−x).
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor logSigmoid() { return ActivationOps.LOG_SIGMOID.apply(this); }
+    /**
+     * GELU in its exact form, x·Φ(x) = ½x·erfc(−x/√2) with Φ the standard normal CDF (PyTorch's default
+     * {@code approximate='none'}); the derivative is Φ(x) + x·φ(x). gelu(−∞) = 0. See {@link #geluTanh()}.
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor gelu() { return ActivationOps.GELU.apply(this); }
+    /**
+     * GELU's tanh approximation ½x(1 + tanh(√(2/π)(x + 0.044715x³))) (PyTorch's {@code approximate='tanh'}),
+     * computed as x·σ(2u) to avoid the cancellation of 1 + tanh u for negative x; the derivative is
+     * σ(2u) + x·σ(2u)(1 − σ(2u))·2u′ with u′ = √(2/π)(1 + 0.134145x²).
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor geluTanh() { return ActivationOps.GELU_TANH.apply(this); }
+    /**
+     * SiLU (swish) x·σ(x) elementwise; the derivative is σ(x)(1 + x(1 − σ(x))). silu(−∞) = 0.
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor silu() { return ActivationOps.SILU.apply(this); }
+    /**
+     * ELU with α = 1: see {@link #elu(double)}.
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor elu() { return elu(1); }
+    /**
+     * ELU: x for x &gt; 0 and α(eˣ − 1) otherwise; the derivative is 1 for x &gt; 0 and αeˣ otherwise, so α at
+     * 0 (as PyTorch).
+     *
+     * @param alpha α, the value approached as x → −∞ is −α
+     * @return a new tensor of this shape
+     * @throws IllegalArgumentException when alpha is not finite
+     */
+    public Tensor elu(double alpha) { return ActivationOps.elu(alpha).apply(this); }
+    /**
+     * Leaky ReLU with PyTorch's default slope 0.01: see {@link #leakyRelu(double)}.
+     *
+     * @return a new tensor of this shape
+     */
+    public Tensor leakyRelu() { return leakyRelu(0.01); }
+    /**
+     * Leaky ReLU: x for x &gt; 0 and slope·x otherwise; the derivative is 1 for x &gt; 0 and the slope otherwise,
+     * so the slope at 0 (as PyTorch). NaN gives NaN, value and derivative.
+     *
+     * @param slope the slope for x ≤ 0
+     * @return a new tensor of this shape
+     * @throws IllegalArgumentException when the slope is not finite
+     */
+    public Tensor leakyRelu(double slope) { return ActivationOps.leakyRelu(slope).apply(this); }
+    /**
+     * The angle of the point (o, this), atan2(this, o) as {@link Math#atan2(double, double)} (this tensor is
+     * the y-coordinate, o the x-coordinate; as PyTorch's {@code atan2(input, other)}), in [−π, π], with
+     * broadcasting and Math.atan2's signed zeros (atan2(±0, −0) = ±π). ∂/∂this = o/(this² + o²),
+     * ∂/∂o = −this/(this² + o²), computed without squaring; NaN at the origin, where the angle has no limit.
+     *
+     * @param o the x-coordinate
+     * @return the result, shaped as the two shapes broadcast
+     * @throws IllegalArgumentException when the shapes do not broadcast
+     */
+    public Tensor atan2(Tensor o) { return BinaryFunctions.ATAN2.apply(this, o); }
+    /**
+     * √(this² + o²) elementwise without overflow or underflow ({@link Math#hypot(double, double)}: ∞ when
+     * either is infinite, even against NaN), with broadcasting. ∂/∂this = this/y, ∂/∂o = o/y, and 0 at the
+     * origin (the subgradient, as abs′(0) = 0).
+     *
+     * @param o the other operand
+     * @return the result, shaped as the two shapes broadcast
+     * @throws IllegalArgumentException when the shapes do not broadcast
+     */
+    public Tensor hypot(Tensor o) { return BinaryFunctions.HYPOT.apply(this, o); }
+    /**
+     * log(eᵗʰⁱˢ + eᵒ) elementwise with broadcasting, as max + log1p(e^−|this − o|): exact for huge arguments
+     * (logaddexp(1e308, 1e308) = 1e308) and at ±∞ (logaddexp(−∞, −∞) = −∞). ∂/∂this = σ(this − o),
+     * ∂/∂o = σ(o − this), ½ each where both are the same infinity.
+     *
+     * @param o the other operand
+     * @return the result, shaped as the two shapes broadcast
+     * @throws IllegalArgumentException when the shapes do not broadcast
+     */
+    public Tensor logaddexp(Tensor o) { return BinaryFunctions.LOGADDEXP.apply(this, o); }
+    /**
+     * The largest integer ≤ x, elementwise: a constant, whose derivative is 0 everywhere (also at the jumps);
+     * ±0, ±∞ and NaN stay as they are.
+     *
+     * @return a new constant tensor of this shape
+     */
+    public Tensor floor() { return ElementaryOps.FLOOR.apply(this); }
+    /**
+     * The smallest integer ≥ x, elementwise: a constant, whose derivative is 0 everywhere; ceil(−0.5) = −0.
+     *
+     * @return a new constant tensor of this shape
+     */
+    public Tensor ceil() { return ElementaryOps.CEIL.apply(this); }
+    /**
+     * The nearest integer, ties to even (round(0.5) = 0, round(2.5) = 2, as NumPy and PyTorch), elementwise:
+     * a constant, whose derivative is 0 everywhere.
+     *
+     * @return a new constant tensor of this shape
+     */
+    public Tensor round() { return ElementaryOps.ROUND.apply(this); }
+    /**
+     * x rounded toward 0, elementwise: a constant, whose derivative is 0 everywhere; trunc(−0.5) = −0.
+     *
+     * @return a new constant tensor of this shape
+     */
+    public Tensor trunc() { return ElementaryOps.TRUNC.apply(this); }
 
     // ------------------------------------------------------------------ reductions
 

@@ -35,7 +35,10 @@ class EmptyRegistryOpsTest {
 
     private static final Set<String> ELEMENTWISE = Set.of("neg", "exp", "log", "log1p", "sqrt", "square", "abs", "sin", "cos", "tanh",
             "sigmoid", "relu", "softplus", "reciprocal", "pow", "clamp", "add", "sub", "mul", "div", "rsub", "rdiv", "mulStrongZero",
-            "maximum", "minimum");
+            "maximum", "minimum",
+            // issue 20's elementwise functions
+            "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "expm1", "log2", "log10", "erf", "erfc", "lgamma",
+            "digamma", "logSigmoid", "gelu", "geluTanh", "silu", "elu", "leakyRelu", "atan2", "hypot", "logaddexp");
 
     /** axes (null: all) and keepDims of each registered reduction, by name. */
     private static final Map<String, Object[]> REDUCTIONS = new LinkedHashMap<>();

@@ -11,7 +11,13 @@ public enum Domain {
     /** Bounded away from 0: |x| in [0.5, 2]. */
     NONZERO(-2, 2),
     /** Real and pairwise distinct within the tensor (spacing ≥ 0.1), for ops with ties (max). */
-    DISTINCT(-2, 2);
+    DISTINCT(-2, 2),
+    /** −1 < x < 1 (asin, acos, atanh, tan); generated in [−0.9, 0.9]. */
+    OPEN_UNIT(-0.9, 0.9),
+    /** x > 1 (acosh); generated in [1.1, 3]. */
+    ABOVE_ONE(1.1, 3),
+    /** −1 < x < 0, between two poles of lgamma and digamma; generated in [−0.9, −0.1]. */
+    NEGATIVE_UNIT(-0.9, -0.1);
 
     public final double lo, hi;
 

@@ -13,10 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BinaryOperator;
 import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleFunction;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.commons.math3.analysis.differentiation.DerivativeStructure;
+import org.apache.commons.math3.special.Erf;
+import org.apache.commons.math3.special.Gamma;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -55,7 +59,118 @@ class PrimalReferenceTest {
             Map.entry("mul(x, -2.5)", d -> d.multiply(-2.5)),
             Map.entry("div(x, 4)", d -> d.divide(4)),
             Map.entry("rsub(1.5, x)", d -> d.negate().add(1.5)),
-            Map.entry("rdiv(-2, x)", d -> d.reciprocal().multiply(-2)));
+            Map.entry("rdiv(-2, x)", d -> d.reciprocal().multiply(-2)),
+            // issue 20's elementwise functions
+            Map.entry("tan", DerivativeStructure::tan),
+            Map.entry("asin", DerivativeStructure::asin),
+            Map.entry("acos", DerivativeStructure::acos),
+            Map.entry("atan", DerivativeStructure::atan),
+            Map.entry("sinh", DerivativeStructure::sinh),
+            Map.entry("cosh", DerivativeStructure::cosh),
+            Map.entry("asinh", DerivativeStructure::asinh),
+            Map.entry("acosh", DerivativeStructure::acosh),
+            Map.entry("atanh", DerivativeStructure::atanh),
+            Map.entry("expm1", DerivativeStructure::expm1),
+            Map.entry("log2", d -> d.log().divide(Math.log(2))),
+            Map.entry("log10", DerivativeStructure::log10),
+            Map.entry("logSigmoid", d -> d.negate().exp().log1p().negate()),
+            Map.entry("geluTanh", d -> d.multiply(d.pow(3).multiply(0.044715).add(d).multiply(Math.sqrt(2 / Math.PI)).tanh().add(1)).multiply(0.5)),
+            Map.entry("silu", d -> d.multiply(d.negate().exp().add(1).reciprocal())),
+            Map.entry("elu", d -> d.getValue() > 0 ? d : d.expm1()),
+            Map.entry("elu(x, 0.5)", d -> d.getValue() > 0 ? d : d.expm1().multiply(0.5)),
+            Map.entry("leakyRelu", d -> d.getValue() > 0 ? d : d.multiply(0.01)),
+            Map.entry("leakyRelu(x, 0.2)", d -> d.getValue() > 0 ? d : d.multiply(0.2)));
+
+    /**
+     * Issue 20's special functions, which DerivativeStructure lacks: value, f′ and f″ from Commons Math's Erf
+     * and Gamma and the closed forms of the derivatives, each with the tolerance its reference allows. Commons
+     * Math 3.6.1's digamma is off by up to ~3e-9 (measured against mpmath; dualgrad's own is within a few ulp, see
+     * ElementwiseFunctionsEdgeTest), its trigamma by ~2e-13; digamma″ = ψ⁽²⁾ comes from differences of trigamma.
+     */
+    record Special(DoubleFunction<double[]> f, double... tolerances) {}
+
+    static final Map<String, Special> SPECIAL = Map.of(
+            "erf", new Special(x -> new double[] {Erf.erf(x), 2 / Math.sqrt(Math.PI) * Math.exp(-x * x), -4 * x / Math.sqrt(Math.PI) * Math.exp(-x * x)},
+                    1e-14, 1e-13, 1e-12),
+            "erfc", new Special(x -> new double[] {Erf.erfc(x), -2 / Math.sqrt(Math.PI) * Math.exp(-x * x), 4 * x / Math.sqrt(Math.PI) * Math.exp(-x * x)},
+                    1e-14, 1e-13, 1e-12),
+            "lgamma", new Special(x -> new double[] {Math.log(Gamma.gamma(x)), Gamma.digamma(x), Gamma.trigamma(x)}, 1e-14, 1e-8, 1e-12),
+            "lgamma(x in (-1, 0))", new Special(x -> new double[] {Math.log(-Gamma.gamma(x)), Gamma.digamma(x), Gamma.trigamma(x)}, 1e-14, 1e-8, 1e-12),
+            "digamma", new Special(x -> new double[] {Gamma.digamma(x), Gamma.trigamma(x), tetragamma(x)}, 1e-8, 1e-12, 1e-8),
+            "digamma(x in (-1, 0))", new Special(x -> new double[] {Gamma.digamma(x), Gamma.trigamma(x), tetragamma(x)}, 1e-8, 1e-12, 1e-8),
+            "gelu", new Special(x -> {
+                double pdf = Math.exp(-x * x / 2) / Math.sqrt(2 * Math.PI);
+                return new double[] {0.5 * x * Erf.erfc(-x / Math.sqrt(2)), 0.5 * Erf.erfc(-x / Math.sqrt(2)) + x * pdf, (2 - x * x) * pdf};
+            }, 1e-14, 1e-13, 1e-12));
+
+    /** ψ⁽²⁾ from central differences of Commons Math's trigamma at h and h/2, Richardson-extrapolated (error ~1e-10). */
+    static double tetragamma(double x) {
+        double h = 1e-3;
+        double wide = (Gamma.trigamma(x + h) - Gamma.trigamma(x - h)) / (2 * h), narrow = (Gamma.trigamma(x + h / 2) - Gamma.trigamma(x - h / 2)) / h;
+        return (4 * narrow - wide) / 3;
+    }
+
+    @TestFactory
+    Stream<DynamicTest> specialFunctionsAgainstCommonsMath() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (OpSpec spec : OpRegistry.all()) {
+            Special g = SPECIAL.get(spec.name());
+            if (g == null) continue;
+            tests.add(DynamicTest.dynamicTest(spec.name(), () -> {
+                for (long seed = 1; seed <= 20; seed++) {
+                    Tensor x = Conformance.inputs(spec, new int[][] {{5}}, seed)[0];
+                    Tensor y = spec.apply(x);
+                    Tensor d1 = Diff.jvp(spec::apply, new Tensor[] {x}, new Tensor[] {Tensor.ones(5)}).tangent();
+                    Tensor d2 = Diff.hvp(z -> spec.apply(z).sum(), x, Tensor.ones(5));
+                    double[][] got = {Tensors.buffer(y), Tensors.buffer(d1), Tensors.buffer(d2)};
+                    for (int i = 0; i < 5; i++) {
+                        double[] r = g.f().apply(x.get(i));
+                        for (int k = 0; k < 3; k++) {
+                            double tol = g.tolerances()[k] * Math.max(1, Math.abs(r[k]));
+                            assertEquals(r[k], got[k][i], tol, spec.name() + (k == 0 ? " value" : k == 1 ? " f′" : " f″") + " at " + x.get(i));
+                        }
+                    }
+                }
+            }));
+        }
+        return tests.stream();
+    }
+
+    /** atan2, hypot, logaddexp: value, gradient and Hessian at points of their registry domain, against DerivativeStructure in 2 variables. */
+    static final Map<String, BinaryOperator<DerivativeStructure>> BINARY_DS = Map.of(
+            "atan2", (a, b) -> DerivativeStructure.atan2(a, b),
+            "hypot", (a, b) -> DerivativeStructure.hypot(a, b),
+            "logaddexp", (a, b) -> a.exp().add(b.exp()).log());
+
+    @TestFactory
+    Stream<DynamicTest> binaryFunctionsAgainstDerivativeStructure() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (OpSpec spec : OpRegistry.all()) {
+            BinaryOperator<DerivativeStructure> g = spec.arity() == 2 ? BINARY_DS.get(spec.name()) : null;
+            if (g == null) continue;
+            tests.add(DynamicTest.dynamicTest(spec.name(), () -> {
+                for (long seed = 1; seed <= 40; seed++) {
+                    Tensor[] ab = Conformance.inputs(spec, new int[][] {{}, {}}, seed);
+                    Tensor z = Tensor.vector(ab[0].item(), ab[1].item());
+                    java.util.function.Function<Tensor, Tensor> f = v -> spec.apply(v.at(0), v.at(1));
+                    DerivativeStructure r = g.apply(new DerivativeStructure(2, 2, 0, z.get(0)), new DerivativeStructure(2, 2, 1, z.get(1)));
+                    Tensor grad = Diff.grad(f::apply, z), hess = Diff.hessian(f::apply, z);
+                    String at = spec.name() + " at " + z;
+                    assertEquals(r.getValue(), f.apply(z).item(), 1e-14 * Math.max(1, Math.abs(r.getValue())), at);
+                    int[][] orders = {{1, 0}, {0, 1}};
+                    for (int i = 0; i < 2; i++) {
+                        double e1 = r.getPartialDerivative(orders[i]);
+                        assertEquals(e1, grad.get(i), 1e-13 * Math.max(1, Math.abs(e1)), at + " ∂" + i);
+                        for (int j = 0; j < 2; j++) {
+                            double e2 = r.getPartialDerivative(orders[i][0] + orders[j][0], orders[i][1] + orders[j][1]);
+                            assertEquals(e2, hess.get(i, j), 1e-12 * Math.max(1, Math.abs(e2)), at + " ∂" + i + "∂" + j);
+                        }
+                    }
+                }
+            }));
+        }
+        return tests.stream();
+    }
 
     static final Map<String, DoubleBinaryOperator> BINARY = Map.of(
             "add", (a, b) -> a + b, "sub", (a, b) -> a - b, "mul", (a, b) -> a * b, "mulStrongZero", (a, b) -> a * b,
@@ -235,7 +350,8 @@ class PrimalReferenceTest {
         covered.addAll(Set.of("sum", "mean", "max", "logsumexp", "softmax", "logSoftmax", "matmul", "permute", "transpose", "slice", "pad",
                 "select", "at", "broadcastTo", "reshape", "flatten", "unsqueeze", "squeeze", "concat", "stack", "where", "pick", "scatter"));
         for (OpSpec spec : OpRegistry.all()) {
-            boolean ok = SCALAR.containsKey(spec.name()) || (spec.arity() == 2 && BINARY.containsKey(spec.name())) || covered.contains(spec.method());
+            boolean ok = SCALAR.containsKey(spec.name()) || (spec.arity() == 2 && BINARY.containsKey(spec.name())) || covered.contains(spec.method())
+                    || SPECIAL.containsKey(spec.name()) || BINARY_DS.containsKey(spec.name()); // issue 20's elementwise functions
             assertTrue(ok, "no primal reference for " + spec.name());
         }
     }

@@ -137,6 +137,17 @@ class RetainedElementsTest {
         expect("where(mask, a, b)", s(d(2, 3), d(2, 3)), 0);
         expect("pick([1,0,3])", s(d(3, 4)), 0);
         expect("scatter([1,0,3], 4)", s(d(3)), 0);
+        // ---- issue 20's elementwise functions: f′ reads x or y (6); binary ones a (2), b (3), y (6)
+        for (String op : new String[] {"asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "log2", "log10", "erf", "erfc",
+            "lgamma", "lgamma(x in (-1, 0))", "digamma", "digamma(x in (-1, 0))", "logSigmoid", "gelu", "geluTanh", "silu", "elu",
+            "elu(x, 0.5)", "leakyRelu", "leakyRelu(x, 0.2)"}) {
+            expect(op, U, 6);         // f′ of x alone (ψ, ψ⁽¹⁾, σ(−x), Φ + xφ, the masks [x > 0], …)
+        }
+        expect("tan", U, 6);          // 1 + y²
+        expect("expm1", U, 6);        // y + 1
+        expect("atan2", B, 2 + 3);    // ā = ȳ·b/h², b̄ = −ȳ·a/h² with h = hypot(a, b): a and b, not y
+        expect("hypot", B, 2 + 3 + 6); // ā = ȳ·a/y, b̄ = ȳ·b/y
+        expect("logaddexp", B, 2 + 3); // σ(a − b), σ(b − a)
         // ---- losses, as compositions (logits [3, 4])
         // logSoftmax keeps y (12); pick, neg, sum keep nothing; the mean's division keeps its scalar (1)
         expect("crossEntropy(int targets)", s(d(3, 4)), 12 + 1);
