@@ -123,8 +123,11 @@ class RandomCompositionProperties {
 
     /** Registry ops usable in programs, by kind (networks with five arguments are left out). */
     static final Set<String> UNARY = Set.of("neg", "exp", "log", "log1p", "sqrt", "square", "abs", "sin", "cos", "tanh", "sigmoid", "relu",
-            "softplus", "reciprocal", "clamp");
-    static final Set<String> ELEMENTWISE = Set.of("add", "sub", "mul", "mulStrongZero", "div", "pow", "maximum", "minimum");
+            "softplus", "reciprocal", "clamp",
+            "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "expm1", "log2", "log10", "erf", "erfc", "lgamma", // issue 20
+            "digamma", "logSigmoid", "gelu", "geluTanh", "silu", "elu", "leakyRelu");
+    static final Set<String> ELEMENTWISE = Set.of("add", "sub", "mul", "mulStrongZero", "div", "pow", "maximum", "minimum",
+            "atan2", "hypot", "logaddexp"); // issue 20
     static final Set<String> REDUCTIONS = Set.of("sum", "mean", "max", "logsumexp", "softmax", "logSoftmax");
 
     /** Reduced axes of each max configuration, for the tie check (null: every axis). */
@@ -159,6 +162,10 @@ class RandomCompositionProperties {
             case POSITIVE: return new Squash("add(mul(sigmoid(%s), 2.6), 0.3)", e -> e.sigmoid().mul(2.6).add(0.3));
             case UNIT_INTERVAL: return new Squash("add(mul(sigmoid(%s), 0.8), 0.1)", e -> e.sigmoid().mul(0.8).add(0.1));
             case NONZERO: return new Squash("add(mul(sigmoid(%s), 1.3), 0.6)", e -> e.sigmoid().mul(1.3).add(0.6));
+            // issue 20's domains
+            case OPEN_UNIT: return new Squash("mul(tanh(%s), 0.85)", e -> e.tanh().mul(0.85));
+            case ABOVE_ONE: return new Squash("add(mul(sigmoid(%s), 1.8), 1.15)", e -> e.sigmoid().mul(1.8).add(1.15));
+            case NEGATIVE_UNIT: return new Squash("sub(mul(sigmoid(%s), -0.7), 0.15)", e -> e.sigmoid().mul(-0.7).sub(0.15));
             default: return new Squash("mul(tanh(%s), 1.9)", e -> e.tanh().mul(1.9));
         }
     }
