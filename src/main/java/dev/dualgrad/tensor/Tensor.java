@@ -1210,6 +1210,189 @@ public final class Tensor {
      */
     public Tensor scatter(int[] index, int classes) { return Indexing.scatter(this, index, classes); }
 
+    // ---- indexing and shape (issue 20): gathers along an axis, rearrangements, diagonals and triangles, outer, einsum.
+    // Each index op is one gather by a precomputed map, whose adjoint (the VJP) is a scatter-add by the same map.
+
+    /**
+     * NumPy's take_along_axis: y[..., j, ...] = x[..., index[..., j, ...], ...] along {@code axis}, the other
+     * axes taken position by position (PyTorch's gather(axis, index) when index has x's size off the axis).
+     * index has x's rank; off the axis each of its sizes equals x's or one of the two is 1 (broadcast). The
+     * derivative scatter-adds the cotangent back, so an index repeated accumulates.
+     *
+     * @param index a constant tensor of integers, each in −n..n − 1 (n = x.dim(axis)); negative ones count from the end
+     * @param axis the axis indexed; negative counts from the end
+     * @return a tensor shaped as x and index broadcast off the axis, with index's size along it
+     * @throws NullPointerException when index is null
+     * @throws IllegalArgumentException when the ranks differ, the shapes do not broadcast, the axis is out of range, or
+     *         index is not constant or holds a non-integer
+     * @throws IndexOutOfBoundsException when an index lies outside −n..n − 1
+     */
+    public Tensor takeAlongAxis(Tensor index, int axis) { return dev.dualgrad.internal.ops.AxisIndexing.takeAlongAxis(this, index, axis); }
+    /**
+     * The adjoint of {@link #takeAlongAxis}, added to this tensor: y = x, then y[..., index[..., j, ...], ...] += values[..., j, ...]
+     * along {@code axis}, in row-major order of j (PyTorch's scatter_add(axis, index, values), NumPy's add.at). Repeated indices accumulate.
+     * Differentiable in x (ȳ) and in values (ȳ gathered by index).
+     *
+     * @param index a constant tensor of integers shaped as values, with x's size on every axis but {@code axis}; each in −n..n − 1
+     * @param values the values added
+     * @param axis the axis indexed; negative counts from the end
+     * @return a tensor shaped as x
+     * @throws NullPointerException when index or values is null
+     * @throws IllegalArgumentException when the shapes disagree, the axis is out of range, or index is not constant or holds a non-integer
+     * @throws IndexOutOfBoundsException when an index lies outside −n..n − 1
+     */
+    public Tensor scatterAdd(Tensor index, Tensor values, int axis) { return dev.dualgrad.internal.ops.AxisIndexing.scatterAdd(this, index, values, axis); }
+    /**
+     * The slices at {@code index} along an axis, in that order, repeats allowed: NumPy's take(x, index, axis), PyTorch's
+     * index_select(axis, index). The derivative scatter-adds the cotangent back.
+     *
+     * @param index positions along the axis, each in −n..n − 1; negative ones count from the end
+     * @param axis the axis; negative counts from the end
+     * @return a tensor shaped as x with index.length along the axis
+     * @throws NullPointerException when index is null
+     * @throws IllegalArgumentException when the axis is out of range
+     * @throws IndexOutOfBoundsException when an index lies outside −n..n − 1
+     */
+    public Tensor indexSelect(int[] index, int axis) { return dev.dualgrad.internal.ops.AxisIndexing.indexSelect(this, index, axis); }
+    /**
+     * Reverses the order of the elements along the given axes, as NumPy's flip and PyTorch's flip: y[..., i, ...] = x[..., n − 1 − i, ...].
+     *
+     * @param axes at least one axis, none twice; negative ones count from the end
+     * @return a tensor shaped as x
+     * @throws NullPointerException when axes is null
+     * @throws IllegalArgumentException when no axis is given, an axis repeats or is out of range
+     */
+    public Tensor flip(int... axes) { return dev.dualgrad.internal.ops.Rearrange.flip(this, axes); }
+    /**
+     * Shifts the elements cyclically, as NumPy's and PyTorch's roll: along each axis y[..., (i + s) mod n, ...] = x[..., i, ...],
+     * so {@code roll(RollOptions.shifts(1).axes(0))} of [a, b, c] is [c, a, b] and a shift of −1 gives [b, c, a]. Without axes the
+     * flattened tensor is rolled and the shape restored.
+     *
+     * @param options the shifts and the axes
+     * @return a tensor shaped as x
+     * @throws NullPointerException when options is null
+     * @throws IllegalArgumentException when an axis is out of range, or several shifts are given without axes
+     */
+    public Tensor roll(RollOptions options) {
+        Args.nonNull(options, "roll", "options");
+        return dev.dualgrad.internal.ops.Rearrange.roll(this, options.shifts, options.axes);
+    }
+    /**
+     * NumPy's tile, and PyTorch's torch.tile: the tensor repeated reps[d] times along each axis d. When reps is shorter
+     * than the rank, it is padded with leading 1s; when longer, the tensor gets leading axes of size 1 first. (PyTorch's
+     * Tensor.repeat is the same when reps has at least rank entries; NumPy's repeat, which repeats each element, is another op.)
+     * The derivative sums the copies.
+     *
+     * @param reps the repetitions per axis, each ≥ 0
+     * @return a tensor of rank max(rank, reps.length), with sizes s[d]·reps[d]
+     * @throws NullPointerException when reps is null
+     * @throws IllegalArgumentException when a repetition is negative or the result is too large
+     */
+    public Tensor tile(int... reps) { return dev.dualgrad.internal.ops.Rearrange.tile(this, reps); }
+    /**
+     * The lower triangle of each matrix of the last two axes (batched over the leading ones), zeros above: NumPy's tril.
+     *
+     * @return a tensor shaped as x, with x[..., i, j] where j ≤ i and 0 elsewhere
+     * @throws IllegalArgumentException when the rank is below 2
+     */
+    public Tensor tril() { return tril(0); }
+    /**
+     * The elements on and below the diagonal of offset k of each matrix of the last two axes, zeros elsewhere: NumPy's tril(x, k).
+     *
+     * @param offset k: keeps x[..., i, j] where j − i ≤ k; k &lt; 0 cuts below the main diagonal, k &gt; 0 keeps more
+     * @return a tensor shaped as x
+     * @throws IllegalArgumentException when the rank is below 2
+     */
+    public Tensor tril(int offset) { return dev.dualgrad.internal.ops.Diagonals.triangle("tril", this, offset, false); }
+    /**
+     * The upper triangle of each matrix of the last two axes, zeros below: NumPy's triu.
+     *
+     * @return a tensor shaped as x, with x[..., i, j] where j ≥ i and 0 elsewhere
+     * @throws IllegalArgumentException when the rank is below 2
+     */
+    public Tensor triu() { return triu(0); }
+    /**
+     * The elements on and above the diagonal of offset k of each matrix of the last two axes, zeros elsewhere: NumPy's triu(x, k).
+     *
+     * @param offset k: keeps x[..., i, j] where j − i ≥ k; k &gt; 0 starts above the main diagonal, k &lt; 0 keeps more
+     * @return a tensor shaped as x
+     * @throws IllegalArgumentException when the rank is below 2
+     */
+    public Tensor triu(int offset) { return dev.dualgrad.internal.ops.Diagonals.triangle("triu", this, offset, true); }
+    /**
+     * The main diagonal of each matrix of the last two axes: y[..., t] = x[..., t, t] (torch.linalg.diagonal).
+     *
+     * @return a tensor [..., min(n, m)]
+     * @throws IllegalArgumentException when the rank is below 2
+     */
+    public Tensor diagonal() { return diagonal(DiagonalOptions.defaults()); }
+    /**
+     * A diagonal, as NumPy's diagonal(x, offset, rows, columns): the two axes are removed and the diagonal, of offset k,
+     * becomes the last axis, y[..., t] = x[t + max(0, −k) on rows, t + max(0, k) on columns]. Its length is
+     * max(0, min(n, m − k)) for k ≥ 0 and max(0, min(n + k, m)) for k &lt; 0. The derivative embeds the cotangent back (zeros elsewhere).
+     *
+     * @param options the offset and the two axes (by default 0 and the last two axes, unlike NumPy's first two)
+     * @return a tensor of rank − 1
+     * @throws NullPointerException when options is null
+     * @throws IllegalArgumentException when the rank is below 2, an axis is out of range, or both axes are one
+     */
+    public Tensor diagonal(DiagonalOptions options) {
+        Args.nonNull(options, "diagonal", "options");
+        return dev.dualgrad.internal.ops.Diagonals.diagonal(this, options.offset, options.rows, options.columns);
+    }
+    /**
+     * The vector as the diagonal of a square matrix, zeros elsewhere: NumPy's diag(v) for a vector [n] → [n, n]; a batch [..., n]
+     * gives [..., n, n] (PyTorch's diag_embed). The adjoint of {@link #diagonal()}.
+     *
+     * @return a tensor [..., n, n]
+     * @throws IllegalArgumentException when the tensor is 0-d
+     */
+    public Tensor diag() { return diag(0); }
+    /**
+     * The vector as the diagonal of offset k of a square matrix of side n + |k|: y[..., t + max(0, −k), t + max(0, k)] = x[..., t],
+     * as NumPy's diag(v, k), batched over leading axes.
+     *
+     * @param offset k: above the main diagonal when positive, below when negative
+     * @return a tensor [..., n + |k|, n + |k|]
+     * @throws IllegalArgumentException when the tensor is 0-d or the result is too large
+     */
+    public Tensor diag(int offset) { return dev.dualgrad.internal.ops.Diagonals.diag(this, offset); }
+    /**
+     * The sum of the main diagonal of each matrix of the last two axes: Σ_t x[..., t, t] (0 for an empty matrix).
+     *
+     * @return a tensor [...] (0-d for a matrix)
+     * @throws IllegalArgumentException when the rank is below 2
+     */
+    public Tensor trace() { return dev.dualgrad.internal.ops.Diagonals.trace(this); }
+    /**
+     * The outer product of two vectors: y[i, j] = x[i]·o[j] (NumPy's and PyTorch's outer; for batches use einsum).
+     *
+     * @param o the second vector
+     * @return a tensor [n, m]
+     * @throws NullPointerException when o is null
+     * @throws IllegalArgumentException when either is not a vector
+     */
+    public Tensor outer(Tensor o) { return dev.dualgrad.internal.ops.Einsum.outer(this, o); }
+    /**
+     * Einstein summation, NumPy's einsum: {@code einsum("ij,jk->ik", a, b)} is a·b, {@code "bij,bjk->bik"} a batched product,
+     * {@code "ii->"} the trace, {@code "ii->i"} the diagonal, {@code "i,j->ij"} the outer product, {@code "ij->ji"} the transpose,
+     * {@code "ij->"} the sum. One term of letters (a–z, A–Z) per operand, separated by commas; a letter repeated within an
+     * operand takes its diagonal; a letter absent from the output is summed over. {@code "..."} (once per term) stands for
+     * the remaining axes, which broadcast as in NumPy ({@code "...ij,...jk->...ik"}). Without {@code "->"} the output is
+     * NumPy's implicit one: the '...' axes, then the letters that occur exactly once, in alphabetical order (uppercase
+     * first). Spaces are ignored. Unlike NumPy, a letter's sizes must agree exactly (size-1 broadcasting only through '...').
+     * Lowered to diagonal, sum, permute, reshape and (batched) matmul, contracting left to right; the derivative is theirs.
+     *
+     * @param subscripts the equation, for example "ij,jk->ik"
+     * @param operands one tensor per term
+     * @return the contraction, shaped by the output term
+     * @throws NullPointerException when subscripts or operands (or an operand) is null
+     * @throws IllegalArgumentException for a malformed equation: a bad character, the wrong number of operands, a term whose
+     *         letters do not match its operand's rank, a letter with two sizes, '...' axes that do not broadcast, an output letter
+     *         in no input or repeated, or operands' '...' axes missing from an explicit output
+     */
+    public static Tensor einsum(String subscripts, Tensor... operands) { return dev.dualgrad.internal.ops.Einsum.einsum(subscripts, operands); }
+
     // ------------------------------------------------------------------ comparisons: constant masks (1.0 / 0.0)
 
     /**

@@ -165,6 +165,8 @@ class EmptyRegistryOpsTest {
             return out;
         }
         int[] x = in[0];
+        int[] indexing = EmptyIndexingShapes.expected(name, in); // issue 20's indexing and shape ops
+        if (indexing != null) return indexing == EmptyIndexingShapes.REFUSE ? REFUSE : indexing;
         switch (name) {
             case "softmax(axis=-1)": case "softmax(axis=0)": case "logSoftmax(axis=-1)": case "logSoftmax(axis=1)":
                 return x.clone();

@@ -168,6 +168,8 @@ class PublicApiBoundaryTest {
         sample(TensorArbitrary.class, TensorArbitraries::tensors);
         sample(java.io.PrintStream.class, () -> new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
         sample(java.util.function.UnaryOperator.class, () -> (java.util.function.UnaryOperator<Tensor>) t -> t);
+        sample(dev.dualgrad.tensor.RollOptions.class, () -> dev.dualgrad.tensor.RollOptions.shifts(1).axes(0)); // issue 20: indexing and shape
+        sample(dev.dualgrad.tensor.DiagonalOptions.class, dev.dualgrad.tensor.DiagonalOptions::defaults);
     }
 
     /** Receivers of instance methods, by declaring class. */
@@ -200,6 +202,7 @@ class PublicApiBoundaryTest {
         RECEIVERS.put(Reduction.class, () -> Reduction.MEAN);
         RECEIVERS.put(Activation.class, () -> Activation.TANH);
         RECEIVERS.put(Trainer.EpochListener.class, () -> Trainer.EpochListener.SILENT);
+        RECEIVERS.put(dev.dualgrad.tensor.RollOptions.class, () -> dev.dualgrad.tensor.RollOptions.shifts(1)); // issue 20: indexing and shape
     }
 
     // ------------------------------------------------------------------ the exported API

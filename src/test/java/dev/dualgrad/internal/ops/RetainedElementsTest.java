@@ -178,6 +178,29 @@ class RetainedElementsTest {
         // x (6), W1 (12); softplus reads its input z1 (8), the second product its output (8) and W2 (8);
         // logSoftmax of [2, 2] keeps y (4); the mean's division (1)
         expect("crossEntropy(Mlp(3-4-2 softplus)(x; params))", s(d(2, 3), d(4, 3), d(4), d(2, 4), d(2)), 6 + 12 + 8 + 8 + 8 + 4 + 1);
+        // ---- issue 20's indexing and shape ops: gathers and scatter-adds by a map, where with a constant mask, sums: shapes only
+        for (String op : new String[] {"takeAlongAxis(idx [[2,2],[0,-1]], axis=-1)", "indexSelect([1,-1], axis=-1)", "flip(0)", "flip(-1, 0)",
+                "roll(shifts [2,-1], axes [-1,0])", "roll(shifts [-4], flattened)", "tile([2,1,3])", "tile([2])"}) expect(op, U, 0);
+        expect("takeAlongAxis(idx [[1,-1,0,1]], axis=0)", s(d(3, 4)), 0);
+        expect("scatterAdd(idx [[0,2,0],[1,1,-1]], v, axis=1)", s(d(2, 3), d(2, 3)), 0); // x + scatter-add(v): add reads nothing
+        expect("indexSelect([2,0,-1,2], axis=0)", s(d(3, 2)), 0);
+        expect("roll(shifts [1], axes [0])", s(d(3)), 0);
+        for (String op : new String[] {"tril()", "tril(-1)", "triu()", "triu(1)", "diagonal()", "diagonal(offset 1)", "trace()"}) expect(op, s(d(3, 3)), 0);
+        expect("diagonal(offset -1, axes 2, 0)", s(d(2, 3, 4)), 0);
+        for (String op : new String[] {"diag()", "diag(2)", "diag(-1)"}) expect(op, s(d(3)), 0);
+        expect("outer", s(d(3), d(2)), 3 + 2);                              // a [3, 1] · b [1, 3]: mul reads both
+        // einsum: what its matmul (or broadcast mul) reads, each operand after its permute/reshape; diagonals, sums, permutes nothing
+        expect("einsum(ij,jk->ik)", s(d(2, 3), d(3, 4)), 6 + 12);
+        expect("einsum(bij,bjk->bik)", s(d(2, 2, 3), d(2, 3, 2)), 12 + 12);
+        expect("einsum(ii->)", s(d(3, 3)), 0);
+        expect("einsum(ii->i)", s(d(3, 3)), 0);
+        expect("einsum(i,j->ij)", s(d(3), d(2)), 3 + 2);                    // nothing contracted: a broadcast mul
+        expect("einsum(i,ij,j->)", s(d(2), d(2, 3), d(3)), 2 + 6 + 3 + 3);  // [1,2]·[2,3], then its [1,3]·[3,1]
+        expect("einsum(ij->ji)", s(d(2, 3)), 0);
+        expect("einsum(ij->)", s(d(2, 3)), 0);
+        expect("einsum(ij,ij->i)", s(d(2, 3), d(2, 3)), 6 + 6);             // [2,1,3]·[2,3,1]
+        expect("einsum(...ij,...jk)", s(d(2, 1, 2, 3), d(3, 3, 2)), 36 + 18); // A broadcast to [2,3,2,3] and permuted (36), B (18)
+        expect("einsum(bii,bj->bji)", s(d(2, 3, 3), d(2, 2)), 6 + 4);       // the diagonal [2,3] · b [2,2], broadcast
     }
 
     @TestFactory

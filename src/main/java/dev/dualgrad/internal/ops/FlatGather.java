@@ -1,0 +1,132 @@
+package dev.dualgrad.internal.ops;
+
+import dev.dualgrad.internal.engine.Dispatch;
+import dev.dualgrad.internal.engine.Primitive;
+import dev.dualgrad.internal.engine.Shape;
+import dev.dualgrad.internal.engine.Tensors;
+import dev.dualgrad.tensor.Tensor;
+import java.util.function.ToIntFunction;
+
+/**
+ * The one primitive pair behind the indexing ops (takeAlongAxis, indexSelect, scatterAdd, flip, roll,
+ * diagonal, diag): a gather by a flat map computed once from the op's arguments, and its adjoint, a
+ * scatter-add by the same map. Both are linear and read shapes only.
+ *
+ * <pre>
+ *   gather      y[p, j]      = x[p, map[j]]      adjoint: scatter-add
+ *   scatter-add y[p, map[j]] += x[p, j]          adjoint: gather
+ * </pre>
+ * for every batch prefix p of a tangent or cotangent (the map indexes one primal's elements, row-major).
+ * A map that hits one position twice (repeated indices of takeAlongAxis) makes the scatter-add
+ * accumulate, in the order of j, so the result is deterministic; a position hit once gets the value
+ * itself (a −0 stays −0), a position never hit gets +0.
+ */
+final class FlatGather {
+    private FlatGather() {}
+
+    /** y, shaped {@code out}, with y[j] = x[map[j]]; x must have shape {@code in}. */
+    static Tensor gather(String op, Tensor x, int[] map, int[] in, int[] out) {
+        return Dispatch.apply(new Gather(op, map, in, out, firstHits(map, Shape.size(in))), x);
+    }
+
+    /** y, shaped {@code out} (zeros where the map never points), with y[map[j]] += x[j]; x must have shape {@code in}. */
+    static Tensor scatterAdd(String op, Tensor x, int[] map, int[] in, int[] out) {
+        return Dispatch.apply(new Gather(op, map, out, in, firstHits(map, Shape.size(out))).adjoint(), x);
+    }
+
+    /** The map of an op, from its output's coordinates: map[j] = position(coordinates of j in {@code shape}), row-major. */
+    static int[] map(int[] shape, ToIntFunction<int[]> position) {
+        int[] m = new int[Shape.size(shape)], c = new int[shape.length];
+        for (int j = 0; j < m.length; j++) {
+            m[j] = position.applyAsInt(c);
+            for (int d = shape.length - 1; d >= 0 && ++c[d] == shape[d]; d--) c[d] = 0;
+        }
+        return m;
+    }
+
+    /** first[j]: whether map[j] differs from every map[j'] with j' < j. */
+    private static boolean[] firstHits(int[] map, int size) {
+        boolean[] seen = new boolean[size], first = new boolean[map.length];
+        for (int j = 0; j < map.length; j++) {
+            first[j] = !seen[map[j]];
+            seen[map[j]] = true;
+        }
+        return first;
+    }
+
+    /** Gathers x [p..., in...] into y [p..., out...]; {@link #adjoint()} is its scatter-add. */
+    static final class Gather implements Primitive {
+        final String op;
+        final int[] map, in, out;
+        final boolean[] first;
+
+        Gather(String op, int[] map, int[] in, int[] out, boolean[] first) {
+            this.op = op;
+            this.map = map;
+            this.in = in;
+            this.out = out;
+            this.first = first;
+        }
+
+        Primitive adjoint() { return new ScatterAdd(this); }
+
+        public String name() { return op; }
+
+        public Reads vjpReads() { return Reads.NOTHING; } // scatter-add of ȳ by the map: shapes only
+
+        public Tensor eval(Tensor[] xs) {
+            int[] prefix = Rules.prefix(xs[0], in.length);
+            int[] shape = Shape.concat(prefix, out);
+            double[] x = Tensors.buffer(xs[0]), y = new double[Shape.size(op, shape)];
+            int nx = Shape.size(in), ny = map.length;
+            for (int p = 0, po = 0, px = 0; po < y.length; p++, po += ny, px += nx) {
+                for (int j = 0; j < ny; j++) y[po + j] = x[px + map[j]];
+            }
+            return Tensors.adopt(y, shape);
+        }
+
+        public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
+            return dx[0] == null ? null : Dispatch.apply(this, dx[0]);
+        }
+
+        public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] need) {
+            return new Tensor[] {Dispatch.apply(adjoint(), gy)};
+        }
+    }
+
+    /** The adjoint of a {@link Gather}: x [p..., gather's out...] to y [p..., gather's in...]. */
+    static final class ScatterAdd implements Primitive {
+        final Gather g;
+
+        ScatterAdd(Gather g) { this.g = g; }
+
+        public String name() { return g.op; }
+
+        public Reads vjpReads() { return Reads.NOTHING; } // the gather of ȳ: shapes only
+
+        public Tensor eval(Tensor[] xs) {
+            int[] prefix = Rules.prefix(xs[0], g.out.length);
+            int[] shape = Shape.concat(prefix, g.in);
+            double[] x = Tensors.buffer(xs[0]), y = new double[Shape.size(g.op, shape)];
+            int[] map = g.map;
+            boolean[] first = g.first;
+            int ny = Shape.size(g.in), nx = map.length;
+            int blocks = Shape.size(prefix);
+            for (int p = 0, po = 0, px = 0; p < blocks; p++, po += ny, px += nx) {
+                for (int j = 0; j < nx; j++) {
+                    int t = po + map[j];
+                    y[t] = first[j] ? x[px + j] : y[t] + x[px + j];
+                }
+            }
+            return Tensors.adopt(y, shape);
+        }
+
+        public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
+            return dx[0] == null ? null : Dispatch.apply(this, dx[0]);
+        }
+
+        public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] need) {
+            return new Tensor[] {Dispatch.apply(g, gy)};
+        }
+    }
+}
