@@ -113,10 +113,11 @@ public final class LayerNorms {
         public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] need) {
             boolean plain = gy.rank() == x[0].rank() && Tensors.level(gy) == null && Tensors.level(x[0]) == null
                     && (!affine || Tensors.level(x[1]) == null);
+            int[] s = x[0].shape();
+            if (affine && !need[0] && !need[1]) return new Tensor[] {null, null, Rules.unbroadcast(gy, s, x[2].shape())}; // b̄ reads nothing
             if (plain) return fused(x, gy, need);
             Tensor[] ns = normalised(x[0]);
             if (!affine) return new Tensor[] {project(gy, ns[0], ns[1])};
-            int[] s = x[0].shape();
             return new Tensor[] {need[0] ? project(Tensors.mulStrongZero(gy, x[1]), ns[0], ns[1]) : null,
                     need[1] ? Rules.unbroadcast(Tensors.mulStrongZero(gy, ns[0]), s, x[1].shape()) : null,
                     need[2] ? Rules.unbroadcast(gy, s, x[2].shape()) : null};
@@ -131,7 +132,8 @@ public final class LayerNorms {
         private Tensor[] fused(Tensor[] in, Tensor gyT, boolean[] need) {
             double[] x = Tensors.buffer(in[0]), gy = Tensors.buffer(gyT), gx = new double[x.length];
             int d = rowLength(in[0].shape());
-            double[] w = affine ? Tensors.buffer(in[1]) : null;
+            boolean needX = !affine || need[0];
+            double[] w = affine && needX ? Tensors.buffer(in[1]) : null; // w is kept only when x̄ is asked for
             double[] gw = affine ? new double[d] : null, gb = affine ? new double[d] : null, n = new double[d], g = new double[d];
             for (int o = 0; d > 0 && o < x.length; o += d) {
                 double mean = mean(x, o, d), rstd = 1 / Math.sqrt(variance(x, o, d, mean) + eps);
@@ -142,14 +144,14 @@ public final class LayerNorms {
                     if (affine) {
                         gw[j] += strong(gj, n[j]);
                         gb[j] += gj;
-                        gj = strong(gj, w[j]);
+                        if (needX) gj = strong(gj, w[j]);
                     }
                     g[j] = gj;
                     sg += gj;
                     sng += strong(gj, n[j]);
                 }
                 double mg = sg / d, mng = sng / d;
-                for (int j = 0; j < d; j++) gx[o + j] = strong(g[j] - mg - strong(n[j], mng), rstd);
+                for (int j = 0; needX && j < d; j++) gx[o + j] = strong(g[j] - mg - strong(n[j], mng), rstd);
             }
             Tensor xbar = Tensors.adopt(gx, in[0].shape());
             if (!affine) return new Tensor[] {xbar};
