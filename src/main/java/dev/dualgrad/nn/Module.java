@@ -185,6 +185,37 @@ public abstract class Module {
         setParameters(read);
     }
 
+    // ---- issue 20: training and evaluation modes (Dropout)
+
+    /**
+     * Switches this module, and every layer inside it, to training mode, as PyTorch's {@code module.train()}:
+     * {@link Dropout} drops elements. Modules start in training mode; most have no mode and ignore it.
+     *
+     * @return this module
+     */
+    public Module train() {
+        setTraining(true);
+        return this;
+    }
+
+    /**
+     * Switches this module, and every layer inside it, to evaluation mode, as PyTorch's {@code module.eval()}:
+     * {@link Dropout} returns its input.
+     *
+     * @return this module
+     */
+    public Module eval() {
+        setTraining(false);
+        return this;
+    }
+
+    /**
+     * Sets the mode; does nothing unless overridden: by modules with a mode, and by containers, which pass it to their layers.
+     *
+     * @param training true for training mode, false for evaluation mode
+     */
+    protected void setTraining(boolean training) {}
+
     private void checkShape(String name, Tensor own, Tensor given) {
         if (given == null) throw new IllegalArgumentException(getClass().getSimpleName() + ": parameter " + name + " is missing");
         if (!Arrays.equals(own.shape(), given.shape())) {

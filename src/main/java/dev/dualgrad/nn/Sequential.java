@@ -68,6 +68,12 @@ public class Sequential extends Module {
         for (int i = 0; i < layers.size(); i++) layers.get(i).assign(sub(params, i));
     }
 
+    /** Passes the mode to every layer. */
+    @Override
+    protected void setTraining(boolean training) {
+        for (Module m : layers) m.setTraining(training);
+    }
+
     private static Map<String, Tensor> sub(Map<String, Tensor> params, int i) {
         String prefix = i + ".";
         Map<String, Tensor> m = new LinkedHashMap<>();

@@ -1039,6 +1039,205 @@ public final class Tensor {
      */
     public Tensor logSoftmax(int axis) { return Reductions.logSoftmax(this, axis); }
 
+    // ---- issue 20's reductions: min, argmin, prod, var, std, norm, cumsum, cumprod, logcumsumexp
+
+    /**
+     * The smallest element, −max(−x): the derivative is shared equally by the elements that tie for it (max's convention). NaN anywhere gives NaN.
+     *
+     * @return a 0-d tensor
+     * @throws IllegalArgumentException when the tensor is empty
+     */
+    public Tensor min() { return Reductions.min(this, Shape.allAxes(rank()), false); }
+    /**
+     * The minimum along one axis, which is removed; ties share the derivative equally.
+     *
+     * @param axis the axis; negative counts from the end
+     * @return the minima
+     * @throws IllegalArgumentException when the axis is out of range or empty
+     */
+    public Tensor min(int axis) { return Reductions.min(this, new int[] {axis}, false); }
+    /**
+     * The minimum along one axis; ties share the derivative equally.
+     *
+     * @param axis the axis; negative counts from the end
+     * @param keepDims whether the axis stays, with size 1
+     * @return the minima
+     * @throws IllegalArgumentException when the axis is out of range or empty
+     */
+    public Tensor min(int axis, boolean keepDims) { return Reductions.min(this, new int[] {axis}, keepDims); }
+    /**
+     * The minimum over exactly the given axes; an empty list returns this tensor.
+     *
+     * @param axes the axes; negative ones count from the end
+     * @param keepDims whether the axes stay, with size 1
+     * @return the minima
+     * @throws IllegalArgumentException when an axis is out of range, given twice or empty
+     */
+    public Tensor min(int[] axes, boolean keepDims) { return Reductions.min(this, axes, keepDims); }
+    /**
+     * The index of the smallest entry along the last axis, per row (the first one at a tie; a row with a NaN gives its first NaN's index, as argmax).
+     *
+     * @return one index per row: size()/dim(−1) of them
+     * @throws IllegalArgumentException when the tensor is 0-d or its last axis is empty
+     */
+    public int[] argmin() { return Comparisons.argmin(this); }
+    /**
+     * The product of every element, y = Πᵢ xᵢ; ∂y/∂xᵢ = Π_{j≠i} xⱼ, computed without dividing by xᵢ: exact with one zero (the product of the others there, 0 elsewhere) and with two or more (0 everywhere). Of no elements it is 1.
+     *
+     * @return a 0-d tensor (of a 0-d tensor: the tensor itself)
+     */
+    public Tensor prod() { return Reductions.prod(this, Shape.allAxes(rank()), false); }
+    /**
+     * The product along one axis, which is removed; exact derivatives with zeros, as {@link #prod()}.
+     *
+     * @param axis the axis; negative counts from the end
+     * @return the products
+     * @throws IllegalArgumentException when the axis is out of range
+     */
+    public Tensor prod(int axis) { return Reductions.prod(this, new int[] {axis}, false); }
+    /**
+     * The product along one axis.
+     *
+     * @param axis the axis; negative counts from the end
+     * @param keepDims whether the axis stays, with size 1
+     * @return the products
+     * @throws IllegalArgumentException when the axis is out of range
+     */
+    public Tensor prod(int axis, boolean keepDims) { return Reductions.prod(this, new int[] {axis}, keepDims); }
+    /**
+     * The product over exactly the given axes; an empty list returns this tensor.
+     *
+     * @param axes the axes; negative ones count from the end
+     * @param keepDims whether the axes stay, with size 1
+     * @return the products
+     * @throws IllegalArgumentException when an axis is out of range or given twice
+     */
+    public Tensor prod(int[] axes, boolean keepDims) { return Reductions.prod(this, axes, keepDims); }
+    /**
+     * The unbiased variance of every element, Σ (x − mean)² / (N − 1), as PyTorch's default (correction 1); ∂/∂xᵢ = 2(xᵢ − mean)/(N − 1). One element gives NaN.
+     *
+     * @return a 0-d tensor
+     */
+    public Tensor var() { return var(Shape.allAxes(rank()), VarianceOptions.defaults()); }
+    /**
+     * The variance of every element with the given correction: Σ (x − mean)² / max(0, N − c).
+     *
+     * @param options the correction c (1 unless set) and keepDims
+     * @return the variance
+     */
+    public Tensor var(VarianceOptions options) { return var(Shape.allAxes(rank()), options); }
+    /**
+     * The unbiased variance (correction 1) over exactly the given axes, which are removed.
+     *
+     * @param axes the axes; negative ones count from the end
+     * @return the variances
+     * @throws IllegalArgumentException when an axis is out of range or given twice
+     */
+    public Tensor var(int[] axes) { return var(axes, VarianceOptions.defaults()); }
+    /**
+     * The variance over exactly the given axes, Σ_A (x − mean_A)² / max(0, N − c) with N the number of elements reduced, computed in two passes (the mean, then the squared deviations).
+     *
+     * @param axes the axes; negative ones count from the end
+     * @param options the correction c (1 unless set) and keepDims
+     * @return the variances
+     * @throws IllegalArgumentException when an axis is out of range or given twice
+     */
+    public Tensor var(int[] axes, VarianceOptions options) {
+        Args.nonNull(options, "var", "options");
+        return Reductions.variance("var", this, axes, options.correction(), options.keepDims());
+    }
+    /**
+     * The standard deviation of every element, √var with correction 1 (PyTorch's default). At zero variance its derivative is 0 (the subgradient, as the 2-norm at 0), as PyTorch.
+     *
+     * @return a 0-d tensor
+     */
+    public Tensor std() { return std(Shape.allAxes(rank()), VarianceOptions.defaults()); }
+    /**
+     * The standard deviation of every element, √var with the given correction.
+     *
+     * @param options the correction c (1 unless set) and keepDims
+     * @return the standard deviation
+     */
+    public Tensor std(VarianceOptions options) { return std(Shape.allAxes(rank()), options); }
+    /**
+     * The standard deviation (correction 1) over exactly the given axes, which are removed.
+     *
+     * @param axes the axes; negative ones count from the end
+     * @return the standard deviations
+     * @throws IllegalArgumentException when an axis is out of range or given twice
+     */
+    public Tensor std(int[] axes) { return std(axes, VarianceOptions.defaults()); }
+    /**
+     * √var over the given axes; ∂/∂xᵢ = (xᵢ − mean)/((N − c)·std), and 0 where the variance is 0 (all elements equal): sqrt′(0) = ∞ meets a zero derivative of the variance, and the strong-zero product gives 0.
+     *
+     * @param axes the axes; negative ones count from the end
+     * @param options the correction c (1 unless set) and keepDims
+     * @return the standard deviations
+     * @throws IllegalArgumentException when an axis is out of range or given twice
+     */
+    public Tensor std(int[] axes, VarianceOptions options) {
+        Args.nonNull(options, "std", "options");
+        return Reductions.variance("std", this, axes, options.correction(), options.keepDims()).sqrt();
+    }
+    /**
+     * The Euclidean norm of every element, √(Σ x²), computed with scaling (no overflow or underflow where the norm itself does not); the derivative x/‖x‖, 0 at x = 0.
+     *
+     * @return a 0-d tensor
+     */
+    public Tensor norm() { return norm(Shape.allAxes(rank()), NormOptions.defaults()); }
+    /**
+     * The p-norm of every element, p ∈ {1, 2, ∞}.
+     *
+     * @param options p (2 unless set) and keepDims
+     * @return the norm
+     * @throws IllegalArgumentException for p = ∞ of an empty tensor
+     */
+    public Tensor norm(NormOptions options) { return norm(Shape.allAxes(rank()), options); }
+    /**
+     * The Euclidean norm over exactly the given axes, which are removed.
+     *
+     * @param axes the axes; negative ones count from the end
+     * @return the norms
+     * @throws IllegalArgumentException when an axis is out of range or given twice
+     */
+    public Tensor norm(int[] axes) { return norm(axes, NormOptions.defaults()); }
+    /**
+     * The p-norm over exactly the given axes: Σ|x| (p = 1, derivative sign x, 0 at 0), √(Σ x²) (p = 2, derivative x/‖x‖, 0 where ‖x‖ = 0) or max|x| (p = ∞, ties share the derivative equally, 0 at 0). An empty list gives |x|.
+     *
+     * @param axes the axes; negative ones count from the end
+     * @param options p (2 unless set) and keepDims
+     * @return the norms
+     * @throws IllegalArgumentException when an axis is out of range or given twice, or empty for p = ∞
+     */
+    public Tensor norm(int[] axes, NormOptions options) {
+        Args.nonNull(options, "norm", "options");
+        return Reductions.norm(this, axes, options.p(), options.keepDims());
+    }
+    /**
+     * The running sum along an axis, yᵢ = Σ_{j≤i} xⱼ; its VJP is the running sum of ȳ from the end.
+     *
+     * @param axis the axis; negative counts from the end
+     * @return a new tensor of this shape
+     * @throws IllegalArgumentException when the axis is out of range (a 0-d tensor has none)
+     */
+    public Tensor cumsum(int axis) { return Reductions.cumsum(this, axis); }
+    /**
+     * The running product along an axis, yᵢ = Π_{j≤i} xⱼ; its derivatives ∂yᵢ/∂xⱼ = Π_{k≤i, k≠j} xₖ are computed as linear recurrences, without dividing by x, so exact where x has zeros.
+     *
+     * @param axis the axis; negative counts from the end
+     * @return a new tensor of this shape
+     * @throws IllegalArgumentException when the axis is out of range (a 0-d tensor has none)
+     */
+    public Tensor cumprod(int axis) { return Reductions.cumprod(this, axis); }
+    /**
+     * yᵢ = log Σ_{j≤i} exp(xⱼ) along an axis, computed stably (yᵢ = logaddexp(yᵢ₋₁, xᵢ)); ∂yᵢ/∂xⱼ = exp(xⱼ − yᵢ), every exponent ≤ 0. A leading −∞ gives a NaN derivative there, as 0/0.
+     *
+     * @param axis the axis; negative counts from the end
+     * @return a new tensor of this shape
+     * @throws IllegalArgumentException when the axis is out of range (a 0-d tensor has none)
+     */
+    public Tensor logcumsumexp(int axis) { return Reductions.logcumsumexp(this, axis); }
+
     // ------------------------------------------------------------------ linear algebra
 
     /**

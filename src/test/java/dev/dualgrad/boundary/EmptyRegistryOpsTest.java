@@ -55,6 +55,23 @@ class EmptyRegistryOpsTest {
         REDUCTIONS.put("max(axes=[0,1])", new Object[] {new int[] {0, 1}, false});
         REDUCTIONS.put("logsumexp(axis=-1)", new Object[] {new int[] {-1}, false});
         REDUCTIONS.put("logsumexp(axis=0, keepDims)", new Object[] {new int[] {0}, true});
+        // issue 20's reductions: min and the ∞-norm have no identity (refuse as max); prod gives 1, var and std NaN, the 1- and 2-norms 0
+        for (String op : new String[] {"min()", "prod()", "var()", "std()", "norm()", "var(correction 2)", "norm(p=∞)"}) REDUCTIONS.put(op, new Object[] {null, false});
+        REDUCTIONS.put("std(correction 0, keepDims)", new Object[] {null, true});
+        for (String op : new String[] {"min(axis=-1)", "prod(axis=-1)", "var(axes=[-1])", "std(axes=[-1])", "norm(axes=[-1])", "norm(p=1, axes=[-1])"}) {
+            REDUCTIONS.put(op, new Object[] {new int[] {-1}, false});
+        }
+        REDUCTIONS.put("min(axis=0, keepDims)", new Object[] {new int[] {0}, true});
+        REDUCTIONS.put("prod(axis=0, keepDims)", new Object[] {new int[] {0}, true});
+        REDUCTIONS.put("min(axes=[0,1])", new Object[] {new int[] {0, 1}, false});
+        REDUCTIONS.put("prod(axes=[0,-1])", new Object[] {new int[] {0, -1}, false});
+        REDUCTIONS.put("var(axes=[0,1], correction 0, keepDims)", new Object[] {new int[] {0, 1}, true});
+        REDUCTIONS.put("norm(axes=[0,1], keepDims)", new Object[] {new int[] {0, 1}, true});
+    }
+
+    /** Reductions without an identity, which refuse an empty reduction as NumPy's max does. */
+    private static boolean noIdentity(OpSpec spec) {
+        return spec.method().equals("max") || spec.method().equals("min") || spec.name().equals("norm(p=∞)");
     }
 
     // ------------------------------------------------------------------ NumPy's shape rules
@@ -161,7 +178,7 @@ class EmptyRegistryOpsTest {
         if (red != null) {
             int[] out = reduced(in[0], (int[]) red[0], (Boolean) red[1]);
             // NumPy: "zero-size array to reduction operation maximum which has no identity" when a non-empty result would reduce nothing
-            if (m.equals("max") && reducedCount(in[0], (int[]) red[0]) == 0 && prod(out) > 0) return REFUSE;
+            if (noIdentity(spec) && reducedCount(in[0], (int[]) red[0]) == 0 && prod(out) > 0) return REFUSE;
             return out;
         }
         int[] x = in[0];
@@ -218,6 +235,16 @@ class EmptyRegistryOpsTest {
                 // [..., N, C] with N = 3 rows and C > 3 (index 3 must be a column)
                 return x[x.length - 2] == 3 && x[x.length - 1] > 3 ? remove(x, x.length - 1) : REFUSE;
             case "scatter([1,0,3], 4)": return x[x.length - 1] == 3 ? insert(x, x.length, 4) : REFUSE;
+            // issue 20: the scans and dropout keep the shape; layerNorm needs the normalised trailing dims and parameters of that shape
+            case "cumsum(axis=-1)": case "cumsum(axis=0)": case "cumprod(axis=-1)": case "cumprod(axis=1)":
+            case "logcumsumexp(axis=-1)": case "logcumsumexp(axis=0)": case "dropout(p=0.4, seed 5)":
+                return x.clone();
+            case "layerNorm([3])": case "layerNorm([3], weight, bias)": case "layerNorm([3,2], weight, bias, eps 0.1)": case "LayerNorm(3)(x; weight, bias)": {
+                int[] ns = name.startsWith("layerNorm([3,2]") ? new int[] {3, 2} : new int[] {3};
+                boolean ok = x.length >= ns.length && Arrays.equals(Arrays.copyOfRange(x, x.length - ns.length, x.length), ns);
+                for (int k = 1; k < in.length; k++) ok &= Arrays.equals(in[k], ns);
+                return ok ? x.clone() : REFUSE;
+            }
             case "Linear(3→4)(x; W, b)": {
                 int[] w = in[1], b = in[2];
                 if (x[x.length - 1] != w[1] || b[0] != w[0]) return REFUSE;
@@ -357,7 +384,7 @@ class EmptyRegistryOpsTest {
         Object[] red = REDUCTIONS.get(spec.name());
         if (red == null || reducedCount(shapes[0], (int[]) red[0]) != 0) return false;
         if (spec.method().equals("logsumexp")) return true;
-        return spec.method().equals("max") && prod(reduced(shapes[0], (int[]) red[0], (Boolean) red[1])) == 0;
+        return noIdentity(spec) && prod(reduced(shapes[0], (int[]) red[0], (Boolean) red[1])) == 0;
     }
 
     /** The values of reductions over empty axes: sum 0, mean NaN, logsumexp −∞; max must have refused when its result is not empty. */
@@ -369,6 +396,9 @@ class EmptyRegistryOpsTest {
             case "sum": want = 0; break;
             case "mean": want = Double.NaN; break;
             case "logsumexp": want = Double.NEGATIVE_INFINITY; break;
+            case "prod": want = 1; break;
+            case "var": case "std": want = Double.NaN; break;
+            case "norm": if (noIdentity(spec)) return y.size() == 0 ? null : "the ∞-norm over an empty axis returned values"; want = 0; break;
             default:
                 return y.size() == 0 ? null : "max over an empty axis returned " + Arrays.toString(y.toArray()) + "; NumPy raises ValueError";
         }

@@ -118,6 +118,10 @@ class PublicApiBoundaryTest {
         NULL_ALLOWED.put("Activation.forward(Map,Tensor)", "params"); // ignored: an activation has no parameters (documented)
         NULL_ALLOWED.put("Parallelism.use(ForkJoinPool)", "pool"); // null restores the sequential default (documented)
         NULL_ALLOWED.put("Loss.bceWithLogits(Tensor,Tensor,Tensor,Tensor,Reduction)", "weight|posWeight"); // null: no weights (documented)
+        // issue 20's layers: null weight or bias of layerNorm is no affine part (documented)
+        NULL_ALLOWED.put("Functional.layerNorm(Tensor,int[],Tensor,Tensor)", "weight|bias");
+        NULL_ALLOWED.put("Functional.layerNorm(Tensor,int[],Tensor,Tensor,double)", "weight|bias");
+        NULL_ALLOWED.put("Dropout.forward(Map,Tensor)", "params"); // ignored: dropout has no parameters (documented)
     }
 
     // ------------------------------------------------------------------ samples per type
@@ -170,6 +174,11 @@ class PublicApiBoundaryTest {
         sample(java.util.function.UnaryOperator.class, () -> (java.util.function.UnaryOperator<Tensor>) t -> t);
         sample(dev.dualgrad.tensor.RollOptions.class, () -> dev.dualgrad.tensor.RollOptions.shifts(1).axes(0)); // issue 20: indexing and shape
         sample(dev.dualgrad.tensor.DiagonalOptions.class, dev.dualgrad.tensor.DiagonalOptions::defaults);
+        // issue 20's reductions and layers
+        sample(dev.dualgrad.tensor.VarianceOptions.class, dev.dualgrad.tensor.VarianceOptions::defaults);
+        sample(dev.dualgrad.tensor.NormOptions.class, dev.dualgrad.tensor.NormOptions::defaults);
+        sample(dev.dualgrad.nn.LayerNormOptions.class, dev.dualgrad.nn.LayerNormOptions::defaults);
+        sample(TensorRandom.class, () -> TensorRandom.seed(1));
     }
 
     /** Receivers of instance methods, by declaring class. */
@@ -203,6 +212,12 @@ class PublicApiBoundaryTest {
         RECEIVERS.put(Activation.class, () -> Activation.TANH);
         RECEIVERS.put(Trainer.EpochListener.class, () -> Trainer.EpochListener.SILENT);
         RECEIVERS.put(dev.dualgrad.tensor.RollOptions.class, () -> dev.dualgrad.tensor.RollOptions.shifts(1)); // issue 20: indexing and shape
+        // issue 20's layers and options
+        RECEIVERS.put(dev.dualgrad.nn.LayerNorm.class, () -> new dev.dualgrad.nn.LayerNorm(3));
+        RECEIVERS.put(dev.dualgrad.nn.Dropout.class, () -> new dev.dualgrad.nn.Dropout(0.5, TensorRandom.seed(1)));
+        RECEIVERS.put(dev.dualgrad.tensor.VarianceOptions.class, dev.dualgrad.tensor.VarianceOptions::defaults);
+        RECEIVERS.put(dev.dualgrad.tensor.NormOptions.class, dev.dualgrad.tensor.NormOptions::defaults);
+        RECEIVERS.put(dev.dualgrad.nn.LayerNormOptions.class, dev.dualgrad.nn.LayerNormOptions::defaults);
     }
 
     // ------------------------------------------------------------------ the exported API

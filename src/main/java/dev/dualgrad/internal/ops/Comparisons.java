@@ -55,9 +55,18 @@ public final class Comparisons {
 
     /** Index of the maximum along the last axis for each row (the first at a tie; NaN rows give the NaN's index). */
     public static int[] argmax(Tensor x) {
-        if (x.rank() == 0) throw new IllegalArgumentException("argmax: a scalar has no axis to search");
+        return argBest("argmax", x, false);
+    }
+
+    /** Index of the minimum along the last axis for each row, with argmax's conventions (the first at a tie, the first NaN). */
+    public static int[] argmin(Tensor x) {
+        return argBest("argmin", x, true);
+    }
+
+    private static int[] argBest(String op, Tensor x, boolean min) {
+        if (x.rank() == 0) throw new IllegalArgumentException(op + ": a scalar has no axis to search");
         int c = x.dim(-1);
-        if (c == 0) throw new IllegalArgumentException("argmax: the last axis of shape " + java.util.Arrays.toString(x.shape()) + " is empty");
+        if (c == 0) throw new IllegalArgumentException(op + ": the last axis of shape " + java.util.Arrays.toString(x.shape()) + " is empty");
         double[] d = Tensors.buffer(x);
         int[] r = new int[d.length / c];
         for (int i = 0; i < r.length; i++) {
@@ -65,7 +74,7 @@ public final class Comparisons {
             for (int j = 1; j < c; j++) {
                 double v = d[i * c + j], b = d[i * c + best];
                 if (Double.isNaN(b)) break;
-                if (v > b || Double.isNaN(v)) best = j;
+                if ((min ? v < b : v > b) || Double.isNaN(v)) best = j;
             }
             r[i] = best;
         }

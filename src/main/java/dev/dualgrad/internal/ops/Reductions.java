@@ -244,4 +244,194 @@ public final class Reductions {
             }
         }
     }
+
+    // ---- issue 20: min, prod, var/std, norm, and the scans' entry points (Scans)
+
+    /** min = −max(−x): ties and NaN follow max's convention (ties share the derivative equally). */
+    public static Tensor min(Tensor x, int[] axes, boolean keepDims) {
+        int[] ax = nonEmpty("min", x, axes);
+        if (ax.length == 0) return x;
+        return max(x.neg(), ax, keepDims).neg();
+    }
+
+    public static Tensor prod(Tensor x, int[] axes, boolean keepDims) {
+        int[] ax = Shape.axes("prod", axes, x.shape());
+        if (ax.length == 0) return x;
+        return Dispatch.apply(new Prod(ax, keepDims), x);
+    }
+
+    /**
+     * Σ_A (x − mean_A x)² / max(0, N − correction), in two passes; the mean is Σ (x/N), which does not
+     * overflow where the result does not. N ≤ correction gives 0/0 = NaN (or x/0 = ∞), as PyTorch.
+     */
+    public static Tensor variance(String op, Tensor x, int[] axes, int correction, boolean keepDims) {
+        int[] ax = Shape.axes(op, axes, x.shape());
+        long n = 1;
+        for (int a : ax) n *= x.dim(a);
+        Tensor d = x.sub(sum(x.div(Math.max(n, 1)), ax, true));
+        return sum(d.square(), ax, keepDims).div(Math.max(0, n - correction));
+    }
+
+    /** ‖x‖_p over the axes, p ∈ {1, 2, ∞}: Σ|x|, the scaled Euclidean norm (Norm2), max|x|. */
+    public static Tensor norm(Tensor x, int[] axes, double p, boolean keepDims) {
+        int[] ax = p == Double.POSITIVE_INFINITY ? nonEmpty("norm", x, axes) : Shape.axes("norm", axes, x.shape());
+        if (ax.length == 0) return x.abs();
+        if (p == 1) return sum(x.abs(), ax, keepDims);
+        if (p == 2) return Dispatch.apply(new Norm2(ax, keepDims), x);
+        return max(x.abs(), ax, keepDims);
+    }
+
+    public static Tensor cumsum(Tensor x, int axis) { return Scans.cumsum(x, axis); }
+
+    public static Tensor cumprod(Tensor x, int axis) { return Scans.cumprod(x, axis); }
+
+    public static Tensor logcumsumexp(Tensor x, int axis) { return Scans.logcumsumexp(x, axis); }
+
+    private static int[] nonEmpty(String op, Tensor x, int[] axes) {
+        int[] ax = Shape.axes(op, axes, x.shape());
+        for (int a : ax) {
+            if (x.dim(a) == 0) throw new IllegalArgumentException(op + ": axis " + a + " of shape " + Shape.str(x.shape()) + " is empty; the " + op + " of nothing is undefined");
+        }
+        return ax;
+    }
+
+    /** x permuted so that the given (sorted) axes come last, in order, and those flattened into one: [kept..., n]. */
+    private static Tensor reducedLast(Tensor x, int[] axes) {
+        int r = x.rank();
+        int[] perm = new int[r];
+        boolean[] red = new boolean[r];
+        for (int a : axes) red[a] = true;
+        int k = 0;
+        for (int i = 0; i < r; i++) if (!red[i]) perm[k++] = i;
+        int kept = k;
+        for (int a : axes) perm[k++] = a;
+        int[] shape = new int[kept + 1];
+        int n = 1;
+        for (int i = 0; i < kept; i++) shape[i] = x.dim(perm[i]);
+        for (int a : axes) n *= x.dim(a);
+        shape[kept] = n;
+        return x.permute(perm).reshape(shape);
+    }
+
+    /** The inverse of {@link #reducedLast}: [kept..., n] back to x's shape and axis order. */
+    private static Tensor restored(Tensor t, int[] xShape, int[] axes) {
+        int r = xShape.length;
+        int[] perm = new int[r];
+        boolean[] red = new boolean[r];
+        for (int a : axes) red[a] = true;
+        int k = 0;
+        for (int i = 0; i < r; i++) if (!red[i]) perm[k++] = i;
+        for (int a : axes) perm[k++] = a;
+        int[] permuted = new int[r], inverse = new int[r];
+        for (int i = 0; i < r; i++) {
+            permuted[i] = xShape[perm[i]];
+            inverse[perm[i]] = i;
+        }
+        return t.reshape(permuted).permute(inverse);
+    }
+
+    /**
+     * prod: y = Π_A x; ẏ = Σ_A ẋ ⊙ P and x̄ = ȳ ⊙ P with Pᵢ = Π_{j≠i} xⱼ, the product of the others,
+     * from exclusive prefix and suffix products (Scans.productOfOthers): no division, so one zero gives
+     * the product of the others at it and 0 elsewhere, two or more give 0 everywhere.
+     */
+    static final class Prod implements Primitive {
+        final int[] axes;
+        final boolean keepDims;
+
+        Prod(int[] axes, boolean keepDims) {
+            this.axes = axes;
+            this.keepDims = keepDims;
+        }
+
+        public String name() { return "prod"; }
+
+        public Reads vjpReads() { return READS_X; }
+
+        public Tensor eval(Tensor[] in) {
+            double[] x = Tensors.buffer(reducedLast(in[0], axes));
+            int[] out = Shape.reduced(in[0].shape(), axes, keepDims);
+            double[] y = new double[Shape.size(out)];
+            int n = y.length == 0 ? 0 : x.length / y.length;
+            for (int o = 0; o < y.length; o++) {
+                double p = 1;
+                for (int j = 0; j < n; j++) p *= x[o * n + j];
+                y[o] = p;
+            }
+            return Tensors.adopt(y, out);
+        }
+
+        private Tensor others(Tensor x) {
+            return restored(Scans.productOfOthers(reducedLast(x, axes)), x.shape(), axes);
+        }
+
+        public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
+            if (dx[0] == null) return null;
+            return Tensors.mulStrongZero(dx[0], others(x[0])).sum(Rules.fromEnd(axes, x[0].rank()), keepDims);
+        }
+
+        public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] need) {
+            return new Tensor[] {Tensors.mulStrongZero(spread(gy, x[0].shape(), axes, keepDims), others(x[0]))};
+        }
+    }
+
+    /**
+     * The Euclidean norm y = ‖x‖₂ over the axes, computed as m·√(Σ (x/m)²) with m = max|x| (as LAPACK's
+     * dnrm2), so that it neither overflows nor underflows where y does not. ẏ = Σ_A w ⊙ ẋ, x̄ = ȳ ⊙ w,
+     * with w = x / y, and w = 0 where y = 0 (the subgradient 0 at x = 0).
+     */
+    static final class Norm2 implements Primitive {
+        final int[] axes;
+        final boolean keepDims;
+
+        Norm2(int[] axes, boolean keepDims) {
+            this.axes = axes;
+            this.keepDims = keepDims;
+        }
+
+        public String name() { return "norm"; }
+
+        public Reads vjpReads() { return READS_X_AND_Y; } // w = x / y
+
+        public Tensor eval(Tensor[] in) {
+            double[] x = Tensors.buffer(reducedLast(in[0], axes));
+            int[] out = Shape.reduced(in[0].shape(), axes, keepDims);
+            double[] y = new double[Shape.size(out)];
+            int n = y.length == 0 ? 0 : x.length / y.length;
+            for (int o = 0; o < y.length; o++) {
+                double m = 0;
+                for (int j = 0; j < n; j++) {
+                    double a = Math.abs(x[o * n + j]);
+                    if (a > m || Double.isNaN(a)) m = a;
+                    if (Double.isNaN(m)) break;
+                }
+                if (m == 0 || !Double.isFinite(m)) {
+                    y[o] = m;
+                    continue;
+                }
+                double s = 0;
+                for (int j = 0; j < n; j++) {
+                    double q = x[o * n + j] / m;
+                    s += q * q;
+                }
+                y[o] = m * Math.sqrt(s);
+            }
+            return Tensors.adopt(y, out);
+        }
+
+        /** x / y with y's zeros replaced by 1 (x is all zero there): a constant mask added, exact elsewhere. */
+        private Tensor weights(Tensor x, Tensor y) {
+            Tensor safe = y.add(y.eq(0));
+            return x.div(safe.reshape(Shape.reduced(x.shape(), axes, true)));
+        }
+
+        public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
+            if (dx[0] == null) return null;
+            return Tensors.mulStrongZero(dx[0], weights(x[0], y)).sum(Rules.fromEnd(axes, x[0].rank()), keepDims);
+        }
+
+        public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] need) {
+            return new Tensor[] {Tensors.mulStrongZero(spread(gy, x[0].shape(), axes, keepDims), weights(x[0], y))};
+        }
+    }
 }

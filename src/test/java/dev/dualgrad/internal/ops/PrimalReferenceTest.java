@@ -350,6 +350,7 @@ class PrimalReferenceTest {
         covered.addAll(Set.of("sum", "mean", "max", "logsumexp", "softmax", "logSoftmax", "matmul", "permute", "transpose", "slice", "pad",
                 "select", "at", "broadcastTo", "reshape", "flatten", "unsqueeze", "squeeze", "concat", "stack", "where", "pick", "scatter"));
         covered.addAll(IndexingReferenceTest.METHODS); // issue 20's indexing and shape ops: plain loops and a brute-force einsum there
+        covered.addAll(ReductionsReferenceTest.COVERED); // issue 20's reductions and layers
         for (OpSpec spec : OpRegistry.all()) {
             boolean ok = SCALAR.containsKey(spec.name()) || (spec.arity() == 2 && BINARY.containsKey(spec.name())) || covered.contains(spec.method())
                     || SPECIAL.containsKey(spec.name()) || BINARY_DS.containsKey(spec.name()); // issue 20's elementwise functions

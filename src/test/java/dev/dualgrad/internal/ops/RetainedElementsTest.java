@@ -201,6 +201,40 @@ class RetainedElementsTest {
         expect("einsum(ij,ij->i)", s(d(2, 3), d(2, 3)), 6 + 6);             // [2,1,3]·[2,3,1]
         expect("einsum(...ij,...jk)", s(d(2, 1, 2, 3), d(3, 3, 2)), 36 + 18); // A broadcast to [2,3,2,3] and permuted (36), B (18)
         expect("einsum(bii,bj->bji)", s(d(2, 3, 3), d(2, 2)), 6 + 4);       // the diagonal [2,3] · b [2,2], broadcast
+        // ---- issue 20's reductions on [2, 3]
+        expect("min()", U, 6 + 1);                   // max(−x): −x and y; the negations keep nothing
+        expect("min(axis=-1)", U, 6 + 2);
+        expect("min(axis=0, keepDims)", U, 6 + 3);
+        expect("min(axes=[0,1])", U, 6 + 1);
+        expect("prod()", U, 6);                      // Π of the others, from x
+        expect("prod(axis=-1)", U, 6);
+        expect("prod(axis=0, keepDims)", U, 6);
+        expect("prod(axes=[0,-1])", U, 6);
+        // x/N keeps its scalar (1); d = x − mean keeps nothing; d² keeps d (6); ÷ max(0, N − c) its scalar (1)
+        expect("var()", U, 1 + 6 + 1);
+        expect("var(axes=[-1])", U, 1 + 6 + 1);
+        expect("var(axes=[0,1], correction 0, keepDims)", U, 1 + 6 + 1);
+        expect("var(correction 2)", U, 1 + 6 + 1);
+        expect("std()", U, 8 + 1);                   // the variance's 8 and sqrt's output
+        expect("std(axes=[-1])", U, 8 + 2);
+        expect("std(correction 0, keepDims)", U, 8 + 1);
+        expect("norm()", U, 6 + 1);                  // w = x / y: x and y
+        expect("norm(axes=[-1])", U, 6 + 2);
+        expect("norm(axes=[0,1], keepDims)", U, 6 + 1);
+        expect("norm(p=1, axes=[-1])", U, 6);        // abs keeps x; sum nothing
+        expect("norm(p=∞)", s(d(2, 2)), 4 + 4 + 1);  // abs keeps x; max keeps |x| and y
+        expect("cumsum(axis=-1)", U, 0);             // linear
+        expect("cumsum(axis=0)", U, 0);
+        expect("cumprod(axis=-1)", U, 6 + 6);        // scan([x₀, 0, …], x): ā reads b = x, b̄ reads b and h = y
+        expect("cumprod(axis=1)", U, 6 + 6);
+        expect("logcumsumexp(axis=-1)", U, 6 + 6);   // E = e^{x − y} and B from y
+        expect("logcumsumexp(axis=0)", U, 6 + 6);
+        // ---- layers: layerNorm recomputes n and σ from x; with the affine map x̄ reads w too, w̄ x, b̄ nothing
+        expect("layerNorm([3])", U, 6);
+        expect("layerNorm([3], weight, bias)", s(d(2, 3), d(3), d(3)), 6 + 3);
+        expect("layerNorm([3,2], weight, bias, eps 0.1)", s(d(2, 3, 2), d(3, 2), d(3, 2)), 12 + 6);
+        expect("LayerNorm(3)(x; weight, bias)", s(d(2, 3), d(3), d(3)), 6 + 3);
+        expect("dropout(p=0.4, seed 5)", U, 6);      // x ⊙ (constant mask/(1 − p)): the mask
     }
 
     @TestFactory
