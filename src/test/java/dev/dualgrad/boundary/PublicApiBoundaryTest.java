@@ -168,6 +168,7 @@ class PublicApiBoundaryTest {
         sample(TensorArbitrary.class, TensorArbitraries::tensors);
         sample(java.io.PrintStream.class, () -> new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
         sample(java.util.function.UnaryOperator.class, () -> (java.util.function.UnaryOperator<Tensor>) t -> t);
+        sample(dev.dualgrad.tensor.TriangularSolveOptions.class, dev.dualgrad.tensor.TriangularSolveOptions::lower); // issue 20: Linalg
     }
 
     /** Receivers of instance methods, by declaring class. */
