@@ -179,6 +179,7 @@ class PublicApiBoundaryTest {
         sample(dev.dualgrad.tensor.NormOptions.class, dev.dualgrad.tensor.NormOptions::defaults);
         sample(dev.dualgrad.nn.LayerNormOptions.class, dev.dualgrad.nn.LayerNormOptions::defaults);
         sample(TensorRandom.class, () -> TensorRandom.seed(1));
+        sample(dev.dualgrad.tensor.TriangularSolveOptions.class, dev.dualgrad.tensor.TriangularSolveOptions::lower); // issue 20: Linalg
     }
 
     /** Receivers of instance methods, by declaring class. */

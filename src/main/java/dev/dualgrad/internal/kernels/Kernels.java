@@ -249,10 +249,21 @@ public final class Kernels {
      * bitwise the same numbers (the chunk-size and thread independence the tests demand).</p>
      */
     public static void gemm(boolean ta, boolean tb, double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
+        gemm(ta, tb, m, n, k, a, ao, ta ? m : k, b, bo, tb ? k : n, c, co, n);
+    }
+
+    /**
+     * C [m,n] += op(A)·op(B) on sub-matrices with explicit leading dimensions (row strides): lda, ldb and
+     * ldc as in BLAS, for the blocked factorisations of the linear algebra, whose blocks live inside a
+     * larger matrix. Otherwise as {@link #gemm(boolean, boolean, double[], int, double[], int, double[], int, int, int, int)}.
+     */
+    public static void gemm(boolean ta, boolean tb, int m, int n, int k, double[] a, int ao, int lda, double[] b, int bo, int ldb,
+            double[] c, int co, int ldc) {
         if (WARN_PLAIN && !WARNED.get() && WARNED.compareAndSet(false, true)) {
             System.getLogger("dev.dualgrad").log(System.Logger.Level.WARNING, PLAIN_WARNING);
         }
-        ParallelGemm.gemm(PICKED, ta, tb, m, n, k, a, ao, ta ? m : k, b, bo, tb ? k : n, c, co, n);
+        if (m == 0 || n == 0 || k == 0) return;
+        ParallelGemm.gemm(PICKED, ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc);
     }
 
     /** The plain kernel behind the Gemm interface: transposed operands are copied to row-major first. */

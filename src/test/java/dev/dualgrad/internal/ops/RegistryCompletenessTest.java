@@ -29,6 +29,9 @@ class RegistryCompletenessTest {
         for (Method m : Loss.class.getDeclaredMethods()) {
             if (Modifier.isPublic(m.getModifiers()) && !registered.contains(m.getName())) missing.add("Loss." + m.getName());
         }
+        for (Method m : dev.dualgrad.tensor.Linalg.class.getDeclaredMethods()) { // issue 20: every public op of Linalg too
+            if (Modifier.isPublic(m.getModifiers()) && !registered.contains(m.getName())) missing.add("Linalg." + m.getName());
+        }
         assertTrue(missing.isEmpty(), "public ops missing from OpRegistry: " + missing);
     }
 

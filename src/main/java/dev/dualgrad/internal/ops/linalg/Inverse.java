@@ -1,0 +1,53 @@
+package dev.dualgrad.internal.ops.linalg;
+
+import dev.dualgrad.internal.engine.Primitive;
+import dev.dualgrad.internal.engine.Tensors;
+import dev.dualgrad.internal.ops.MatMul;
+import dev.dualgrad.tensor.Tensor;
+
+/**
+ * Y = A⁻¹ of each matrix of A [..., n, n], by LU with partial pivoting. Rules (Giles 2008):
+ * <pre>
+ *   Ẏ = −Y·Ȧ·Y            Ā = −Yᵀ·Ȳ·Yᵀ
+ * </pre>
+ * An exactly zero pivot throws an ArithmeticException naming {@link #op} (the public op, or the
+ * derivative of det that asked for the inverse).
+ */
+final class Inverse implements Primitive {
+    private static final Reads READS = Reads.output();
+    final String op;
+
+    Inverse(String op) {
+        this.op = op;
+    }
+
+    public String name() {
+        return "inv";
+    }
+
+    public Reads vjpReads() {
+        return READS;
+    }
+
+    public Tensor eval(Tensor[] x) {
+        int n = x[0].dim(-1);
+        double[] a = Tensors.buffer(x[0]), y = new double[a.length], lu = new double[n * n];
+        int[] perm = new int[n + 1];
+        for (int o = 0; o < a.length; o += n * n) {
+            System.arraycopy(a, o, lu, 0, n * n);
+            int zero = LuKernel.factor(lu, 0, n, perm);
+            if (zero >= 0) throw LinearSolve.singular(op, zero, n);
+            for (int i = 0; i < n; i++) y[o + i * n + i] = 1;
+            LuKernel.solve(lu, 0, n, perm, false, y, o, n, op);
+        }
+        return Tensors.adopt(y, x[0].shape());
+    }
+
+    public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
+        return dx[0] == null ? null : MatMul.matmul(y, MatMul.matmul(dx[0], y)).neg();
+    }
+
+    public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] need) {
+        return new Tensor[] {MatMul.matmul(MatMul.matmul(y, gy, true, false), y, false, true).neg()};
+    }
+}

@@ -1,0 +1,105 @@
+package dev.dualgrad.internal.ops.linalg;
+
+import dev.dualgrad.internal.engine.Dispatch;
+import dev.dualgrad.internal.engine.Primitive;
+import dev.dualgrad.internal.engine.Shape;
+import dev.dualgrad.internal.engine.Tensors;
+import dev.dualgrad.internal.kernels.Kernels;
+import dev.dualgrad.internal.ops.MatMul;
+import dev.dualgrad.internal.ops.Rules;
+import dev.dualgrad.tensor.Tensor;
+
+/**
+ * X = op(A)⁻¹·B, A [a..., n, n] a general matrix (LU with partial pivoting) or a triangle of it, B
+ * [b..., n, m], batch axes broadcast; op(A) = A or Aᵀ. With A′ = op(M ⊙ A), M the mask of the entries
+ * read (all of them, or the triangle), Giles (2008):
+ * <pre>
+ *   Ẋ = A′⁻¹·(Ḃ − op(M ⊙ Ȧ)·X)
+ *   B̄ = A′⁻ᵀ·X̄                       (the same solve with op transposed)
+ *   Ā = −M ⊙ (B̄·Xᵀ)   or   −M ⊙ (X·B̄ᵀ) when op is the transpose
+ * </pre>
+ * both summed over broadcast batch axes. The rules call this primitive again, so they differentiate too.
+ */
+final class LinearSolve implements Primitive {
+    private static final Reads READS = Reads.perCotangent(Reads.inputs(0).andOutput(), Reads.inputs(0));
+
+    enum Kind { GENERAL, LOWER, UPPER }
+
+    final Kind kind;
+    final boolean trans, unit;
+    final String op;
+
+    LinearSolve(Kind kind, boolean trans, boolean unit, String op) {
+        this.kind = kind;
+        this.trans = trans;
+        this.unit = unit;
+        this.op = op;
+    }
+
+    public String name() {
+        return kind == Kind.GENERAL ? "solve" : "triangularSolve";
+    }
+
+    public Reads vjpReads() {
+        return READS;
+    }
+
+    public Tensor eval(Tensor[] x) {
+        Tensor a = x[0], b = x[1];
+        int n = a.dim(-1), m = b.dim(-1);
+        int[] batch = Shape.broadcast(op + " (batch axes)", Batch.of(a.shape()), Batch.of(b.shape()));
+        int[] out = Shape.concat(batch, new int[] {n, m});
+        Shape.size(op, out);
+        double[] xs = Tensors.buffer(Kernels.broadcastTo(b, out)).clone(), ad = Tensors.buffer(a);
+        int[] ai = Batch.indices(Batch.of(a.shape()), batch);
+        double[] lu = kind == Kind.GENERAL ? new double[n * n] : null;
+        int[] perm = new int[n + 1];
+        int factored = -1;
+        for (int i = 0; i < ai.length; i++) {
+            if (kind != Kind.GENERAL) {
+                TriangularKernel.solve(ad, ai[i] * n * n, n, kind == Kind.LOWER, trans, unit, xs, i * n * m, m, op);
+                continue;
+            }
+            if (ai[i] != factored) { // consecutive matrices of a broadcast A share one factorisation
+                System.arraycopy(ad, ai[i] * n * n, lu, 0, n * n);
+                int zero = LuKernel.factor(lu, 0, n, perm);
+                if (zero >= 0) throw singular(op, zero, n);
+                factored = ai[i];
+            }
+            LuKernel.solve(lu, 0, n, perm, trans, xs, i * n * m, m, op);
+        }
+        return Tensors.adopt(xs, out);
+    }
+
+    static ArithmeticException singular(String op, int pivot, int n) {
+        return new ArithmeticException(op + ": the matrix is singular: pivot " + pivot + " (of 0.." + (n - 1)
+                + ") of its LU factorisation with partial pivoting is exactly zero");
+    }
+
+    /** M ⊙ t: the entries of a tangent or cotangent of A that the op reads. */
+    private Tensor mask(Tensor t, int n) {
+        return kind == Kind.GENERAL ? t : Tensors.mulStrongZero(t, Masks.triangle(n, kind == Kind.UPPER, unit ? 0 : 1));
+    }
+
+    public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
+        Tensor rhs = dx[1] == null ? null : Rules.align(dx[1], x[1].shape(), y.rank());
+        if (dx[0] != null) {
+            Tensor p = MatMul.matmul(mask(Rules.align(dx[0], x[0].shape(), y.rank()), x[0].dim(-1)), y, trans, false);
+            rhs = rhs == null ? p.neg() : rhs.sub(p);
+        }
+        return rhs == null ? null : Dispatch.apply(this, x[0], rhs);
+    }
+
+    public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] need) {
+        Tensor gb = Dispatch.apply(new LinearSolve(kind, !trans, unit, op), x[0], gy);
+        Tensor ga = null, gbOut = null;
+        int[] batch = Batch.of(y.shape());
+        if (need[0]) {
+            int n = x[0].dim(-1);
+            Tensor g = trans ? MatMul.matmul(y, gb, false, true) : MatMul.matmul(gb, y, false, true);
+            ga = Rules.unbroadcast(mask(g, n).neg(), Shape.concat(batch, new int[] {n, n}), x[0].shape());
+        }
+        if (need[1]) gbOut = Rules.unbroadcast(gb, y.shape(), x[1].shape());
+        return new Tensor[] {ga, gbOut};
+    }
+}
