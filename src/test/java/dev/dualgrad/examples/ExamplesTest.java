@@ -101,9 +101,9 @@ class ExamplesTest {
         String[] gaps = new String[9];
         java.util.Arrays.fill(gaps, "");
         assertThrows(IllegalStateException.class, () -> Tour.runStop(printing("Gaps.", gaps), "1/1", sink));
-        // nine stops of eight lines do not fit the tour
+        // twelve stops of eight lines do not fit the tour
         List<Stop> many = new ArrayList<>();
-        for (int i = 0; i < 9; i++) many.add(printing("Fits.", eight));
+        for (int i = 0; i < 12; i++) many.add(printing("Fits.", eight));
         assertThrows(IllegalStateException.class, () -> Tour.run(many, sink));
     }
 
