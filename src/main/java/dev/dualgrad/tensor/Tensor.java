@@ -852,7 +852,8 @@ public final class Tensor {
      * The angle of the point (o, this), atan2(this, o) as {@link Math#atan2(double, double)} (this tensor is
      * the y-coordinate, o the x-coordinate; as PyTorch's {@code atan2(input, other)}), in [−π, π], with
      * broadcasting and Math.atan2's signed zeros (atan2(±0, −0) = ±π). ∂/∂this = o/(this² + o²),
-     * ∂/∂o = −this/(this² + o²), computed without squaring; NaN at the origin, where the angle has no limit.
+     * ∂/∂o = −this/(this² + o²), computed without squaring; NaN at the origin, where the angle has no limit, and
+     * where an argument is infinite.
      *
      * @param o the x-coordinate
      * @return the result, shaped as the two shapes broadcast
@@ -862,7 +863,7 @@ public final class Tensor {
     /**
      * √(this² + o²) elementwise without overflow or underflow ({@link Math#hypot(double, double)}: ∞ when
      * either is infinite, even against NaN), with broadcasting. ∂/∂this = this/y, ∂/∂o = o/y, and 0 at the
-     * origin (the subgradient, as abs′(0) = 0).
+     * origin (the subgradient, as abs′(0) = 0; PyTorch gives NaN there); NaN where an argument is infinite.
      *
      * @param o the other operand
      * @return the result, shaped as the two shapes broadcast

@@ -32,38 +32,75 @@ public final class ActivationOps {
         protected Tensor derivative(Tensor x, Tensor y) { return x.neg().sigmoid(); }
     };
 
+    // gelu, geluTanh and silu take their derivative from an op of its own (one kernel, not a chain of tensor
+    // ops, for a first-order gradient); that op's derivative, f″, is written in tensor ops for higher orders.
+
     public static final UnaryOp GELU = new UnaryOp("gelu") {
         @Override protected Reads derivativeReads() { return Reads.X; }
         protected void kernel(double[] x, double[] y, int n) {
             for (int i = 0; i < n; i++) y[i] = times(x[i], 0.5 * SpecialFunctions.erfc(-x[i] * SQRT_HALF));
         }
+        protected Tensor derivative(Tensor x, Tensor y) { return GELU_DERIVATIVE.apply(x); }
+    };
+
+    /** gelu′ = Φ(x) + x·φ(x); gelu″ = φ(x)(2 − x²). */
+    static final UnaryOp GELU_DERIVATIVE = new UnaryOp("geluDerivative") {
+        @Override protected Reads derivativeReads() { return Reads.X; }
+        protected void kernel(double[] x, double[] y, int n) {
+            for (int i = 0; i < n; i++) {
+                double v = x[i], pdf = Math.exp(-0.5 * v * v) * INV_SQRT_2PI;
+                y[i] = 0.5 * SpecialFunctions.erfc(-v * SQRT_HALF) + (pdf == 0 ? 0 : v * pdf);
+            }
+        }
         protected Tensor derivative(Tensor x, Tensor y) {
-            Tensor cdf = x.mul(-SQRT_HALF).erfc().mul(0.5), pdf = x.square().mul(-0.5).exp().mul(INV_SQRT_2PI);
-            return cdf.add(Tensors.mulStrongZero(x, pdf));
+            Tensor square = x.square();
+            return Tensors.mulStrongZero(square.mul(-0.5).exp().mul(INV_SQRT_2PI), square.rsub(2));
         }
     };
 
     public static final UnaryOp GELU_TANH = new UnaryOp("geluTanh") {
         @Override protected Reads derivativeReads() { return Reads.X; }
         protected void kernel(double[] x, double[] y, int n) {
+            for (int i = 0; i < n; i++) y[i] = times(x[i], sigmoid(tanhArgument(x[i]))); // ½(1 + tanh u) = σ(2u): no cancellation
+        }
+        protected Tensor derivative(Tensor x, Tensor y) { return GELU_TANH_DERIVATIVE.apply(x); }
+    };
+
+    /** With w = 2u and s = σ(w), q = s(1 − s): geluTanh′ = s + x·q·w′, geluTanh″ = 2q·w′ + x·q·((1 − 2s)w′² + w″). */
+    static final UnaryOp GELU_TANH_DERIVATIVE = new UnaryOp("geluTanhDerivative") {
+        @Override protected Reads derivativeReads() { return Reads.X; }
+        protected void kernel(double[] x, double[] y, int n) {
             for (int i = 0; i < n; i++) {
-                double v = x[i];
-                y[i] = times(v, sigmoid(2 * TANH_SCALE * (v + TANH_CUBIC * v * v * v))); // ½(1 + tanh u) = σ(2u): no cancellation
+                double v = x[i], s = sigmoid(tanhArgument(v)), q = s * (1 - s);
+                y[i] = s + (q == 0 ? 0 : v * q * (2 * TANH_SCALE * (1 + 3 * TANH_CUBIC * v * v)));
             }
         }
         protected Tensor derivative(Tensor x, Tensor y) {
-            Tensor s = x.add(x.pow(3.0).mul(TANH_CUBIC)).mul(2 * TANH_SCALE).sigmoid();
-            Tensor du = x.square().mul(3 * TANH_CUBIC).add(1).mul(2 * TANH_SCALE);
-            return s.add(Tensors.mulStrongZero(Tensors.mulStrongZero(x, s.mul(s.rsub(1))), du));
+            Tensor s = x.add(x.pow(3.0).mul(TANH_CUBIC)).mul(2 * TANH_SCALE).sigmoid(), q = s.mul(s.rsub(1));
+            Tensor w1 = x.square().mul(3 * TANH_CUBIC).add(1).mul(2 * TANH_SCALE), w2 = x.mul(12 * TANH_SCALE * TANH_CUBIC);
+            Tensor inner = Tensors.mulStrongZero(q, s.mul(-2).add(1).mul(w1.square()).add(w2));
+            return Tensors.mulStrongZero(q, w1).mul(2).add(Tensors.mulStrongZero(x, inner));
         }
     };
 
     public static final UnaryOp SILU = new UnaryOp("silu") {
         @Override protected Reads derivativeReads() { return Reads.X; }
         protected void kernel(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = times(x[i], sigmoid(x[i])); }
+        protected Tensor derivative(Tensor x, Tensor y) { return SILU_DERIVATIVE.apply(x); }
+    };
+
+    /** With s = σ(x) and q = s(1 − s): silu′ = s(1 + x(1 − s)) = s + x·q, silu″ = q(2 + x(1 − 2s)). */
+    static final UnaryOp SILU_DERIVATIVE = new UnaryOp("siluDerivative") {
+        @Override protected Reads derivativeReads() { return Reads.X; }
+        protected void kernel(double[] x, double[] y, int n) {
+            for (int i = 0; i < n; i++) {
+                double s = sigmoid(x[i]), q = s * (1 - s);
+                y[i] = s + (q == 0 ? 0 : x[i] * q); // q = 0 at ±∞: the limits 0 and 1, not NaN
+            }
+        }
         protected Tensor derivative(Tensor x, Tensor y) {
             Tensor s = x.sigmoid();
-            return Tensors.mulStrongZero(s, Tensors.mulStrongZero(x, s.rsub(1)).add(1));
+            return Tensors.mulStrongZero(s.mul(s.rsub(1)), Tensors.mulStrongZero(x, s.mul(-2).add(1)).add(2));
         }
     };
 
@@ -93,6 +130,11 @@ public final class ActivationOps {
     /** x·t where t ∈ [0, 1] is a factor that vanishes as x → −∞: 0 (not −∞·0 = NaN) once it has underflowed. */
     private static double times(double x, double t) {
         return t == 0 ? -0.0 : x * t;
+    }
+
+    /** 2u = 2√(2/π)(x + 0.044715x³), so that ½(1 + tanh u) = σ(2u). */
+    private static double tanhArgument(double v) {
+        return 2 * TANH_SCALE * (v + TANH_CUBIC * v * v * v);
     }
 
     private static double sigmoid(double v) {

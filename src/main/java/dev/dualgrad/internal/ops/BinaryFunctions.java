@@ -11,7 +11,9 @@ import dev.dualgrad.tensor.Tensor;
  *   op         y = f(a, b)              ∂f/∂a                ∂f/∂b                convention
  *   atan2      angle of (b, a) in (−π, π]   b/(a² + b²)      −a/(a² + b²)         a = y-coordinate, b = x (as Math.atan2);
  *                                                                                 signed zeros as Math.atan2; NaN partials at (0, 0)
- *   hypot      √(a² + b²)               a/y                  b/y                  no overflow; partials 0 at (0, 0)
+ *                                                                                 and where an argument is infinite
+ *   hypot      √(a² + b²)               a/y                  b/y                  no overflow; partials 0 at (0, 0),
+ *                                                                                 NaN where an argument is infinite
  *   logaddexp  log(eᵃ + eᵇ)             σ(a − b)             σ(b − a)             exact at ±∞ and for huge arguments;
  *                                                                                 partials ½ where a = b = ±∞
  * </pre>
