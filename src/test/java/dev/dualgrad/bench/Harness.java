@@ -4,7 +4,10 @@ import dev.dualgrad.Diff;
 import dev.dualgrad.Loss;
 import dev.dualgrad.nn.Activation;
 import dev.dualgrad.nn.JacobianPenalty;
+import dev.dualgrad.nn.LayerNorm;
+import dev.dualgrad.nn.Linear;
 import dev.dualgrad.nn.Mlp;
+import dev.dualgrad.nn.Sequential;
 import dev.dualgrad.tensor.Parallelism;
 import dev.dualgrad.tensor.Tensor;
 import dev.dualgrad.tensor.TensorRandom;
@@ -34,6 +37,10 @@ public final class Harness {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 0.6;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         List<Workload> ws = workloads();
+        if (args.length > 2) { // a comma-separated list of workloads to run, e.g. "mlp_grad_params,layernorm_mlp_grad"
+            List<String> only = List.of(args[2].split(","));
+            ws.removeIf(w -> !only.contains(w.name));
+        }
         Map<String, List<Double>> samples = new LinkedHashMap<>();
         for (Workload w : ws) {
             samples.put(w.name, new ArrayList<>());
@@ -96,6 +103,13 @@ public final class Harness {
         ws.add(new Workload("mlp_jvp_input", "Diff.jvp w.r.t. the input", () -> Diff.jvp(mlpLoss, bx, bv)));
         ws.add(new Workload("mlp_grad_params", "Diff.grad w.r.t. all weights and biases",
                 () -> Diff.grad(ps -> Loss.crossEntropy(net.forward(ps, bx), bt), params)));
+        // layernorm_mlp_grad: mlp_grad_params with a layerNorm (affine, eps 1e-5) after each hidden Linear, before tanh
+        Map<String, Tensor> np = net.parameters();
+        Sequential lnNet = new Sequential(Linear.of(np.get("0.weight"), np.get("0.bias")), new LayerNorm(256), Activation.TANH,
+                Linear.of(np.get("2.weight"), np.get("2.bias")), new LayerNorm(256), Activation.TANH, Linear.of(np.get("4.weight"), np.get("4.bias")));
+        Tensor[] lnParams = lnNet.parameterArray();
+        ws.add(new Workload("layernorm_mlp_grad", "Diff.grad w.r.t. all weights, biases and layerNorm parameters",
+                () -> Diff.grad(ps -> Loss.crossEntropy(lnNet.forward(ps, bx), bt), lnParams)));
         // batch_jacobian: [256, 10, 64] of a tanh MLP 64-128-128-10
         Mlp net2 = Mlp.of(64, 128, 128, 10).activation(Activation.TANH).seed(1).build();
         Tensor x2 = TensorRandom.seed(8).normal(256, 64);

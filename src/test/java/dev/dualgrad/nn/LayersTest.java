@@ -150,5 +150,14 @@ class LayersTest {
         net.train();
         assertTrue(drop.isTraining());
         assertEquals("Dropout(p=0.5)", drop.toString());
+        // nested containers pass the mode on, an Mlp among them
+        Dropout inner = new Dropout(0.2, TensorRandom.seed(2));
+        Sequential outer = new Sequential(Mlp.of(8, 4, 8).build(), new Sequential(inner, new LayerNorm(8)));
+        outer.eval();
+        assertTrue(!inner.isTraining());
+        assertEquals(6, outer.parameters().size()); // 0.0.weight, 0.0.bias, 0.2.weight, 0.2.bias, 1.1.weight, 1.1.bias
+        assertTrue(outer.parameters().containsKey("1.1.weight"));
+        outer.train();
+        assertTrue(inner.isTraining());
     }
 }
