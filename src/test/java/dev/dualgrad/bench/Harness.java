@@ -33,7 +33,11 @@ public final class Harness {
     public static void main(String[] args) {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 0.6;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-        List<Workload> ws = workloads();
+        System.out.println(report(workloads(), seconds, rounds));
+    }
+
+    /** Times the workloads (a JIT warm-up each, then rounds interleaved) and returns the JSON that main prints. */
+    static String report(List<Workload> ws, double seconds, int rounds) {
         Map<String, List<Double>> samples = new LinkedHashMap<>();
         for (Workload w : ws) {
             samples.put(w.name, new ArrayList<>());
@@ -48,7 +52,7 @@ public final class Harness {
             sb.append(i == 0 ? "\n" : ",\n").append(String.format(Locale.ROOT, " \"%s\": {\"median_us\": %.3f, \"how\": \"%s\", \"samples\": %d}",
                     w.name, median, w.how, s.length));
         }
-        System.out.println(sb.append("\n}}"));
+        return sb.append("\n}}").toString();
     }
 
     private static volatile Object sink;
