@@ -41,6 +41,11 @@ public final class Harness {
             List<String> only = List.of(args[2].split(","));
             ws.removeIf(w -> !only.contains(w.name));
         }
+        System.out.println(report(ws, seconds, rounds));
+    }
+
+    /** Times the workloads (a JIT warm-up each, then rounds interleaved) and returns the JSON that main prints. */
+    static String report(List<Workload> ws, double seconds, int rounds) {
         Map<String, List<Double>> samples = new LinkedHashMap<>();
         for (Workload w : ws) {
             samples.put(w.name, new ArrayList<>());
@@ -55,7 +60,7 @@ public final class Harness {
             sb.append(i == 0 ? "\n" : ",\n").append(String.format(Locale.ROOT, " \"%s\": {\"median_us\": %.3f, \"how\": \"%s\", \"samples\": %d}",
                     w.name, median, w.how, s.length));
         }
-        System.out.println(sb.append("\n}}"));
+        return sb.append("\n}}").toString();
     }
 
     private static volatile Object sink;

@@ -75,11 +75,7 @@ public final class AxisIndexing {
         out[a] = index.length;
         Shape.size(op, out);
         int[] st = Shape.strides(xs);
-        int[] map = FlatGather.map(out, c -> {
-            int p = 0;
-            for (int d = 0; d < c.length; d++) p += (d == a ? k[c[d]] : c[d]) * st[d];
-            return p;
-        });
+        int[] map = FlatGather.separable(out, (d, c) -> (d == a ? k[c] : c) * st[d]);
         return FlatGather.gather(op, x, map, xs, out);
     }
 

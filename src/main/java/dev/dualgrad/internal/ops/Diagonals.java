@@ -36,11 +36,8 @@ public final class Diagonals {
             out[j++] = xs[d];
         }
         out[out.length - 1] = len;
-        int[] map = FlatGather.map(out, c -> {
-            int t = c[c.length - 1], p = (t + r0) * st[a1] + (t + c0) * st[a2];
-            for (int d = 0; d < c.length - 1; d++) p += c[d] * ost[d];
-            return p;
-        });
+        int last = out.length - 1;
+        int[] map = FlatGather.separable(out, (d, c) -> d < last ? c * ost[d] : (c + r0) * st[a1] + (c + c0) * st[a2]);
         return FlatGather.gather("diagonal", x, map, xs, out);
     }
 
@@ -54,11 +51,8 @@ public final class Diagonals {
         Shape.size("diag", out);
         int r0 = (int) Math.max(0, -k), c0 = (int) Math.max(0, k);
         int[] ost = Shape.strides(out);
-        int[] map = FlatGather.map(xs, c -> {
-            int t = c[c.length - 1], p = (t + r0) * ost[out.length - 2] + (t + c0) * ost[out.length - 1];
-            for (int d = 0; d < c.length - 1; d++) p += c[d] * ost[d];
-            return p;
-        });
+        int last = xs.length - 1;
+        int[] map = FlatGather.separable(xs, (d, c) -> d < last ? c * ost[d] : (c + r0) * ost[last] + (c + c0) * ost[last + 1]);
         return FlatGather.scatterAdd("diag", x, map, xs, out);
     }
 

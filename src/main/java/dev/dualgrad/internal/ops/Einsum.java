@@ -17,8 +17,9 @@ import java.util.TreeSet;
  * of its own: each operand's repeated letters become diagonals, letters no other operand and not the
  * output uses are summed at once, then the operands are contracted left to right, each pair as one
  * (batched) matrix product: permute A to [batch, free A, contracted] and B to [batch, contracted,
- * free B], reshape both to three axes, matmul (a broadcast product when nothing is contracted), reshape
- * back; the result is permuted to the output's order.
+ * free B], reshape both to three axes, matmul (a broadcast product when nothing is contracted; an
+ * operand laid out as [batch, contracted, free A] or [batch, free B, contracted] is read transposed in place
+ * instead of permuted), reshape back; the result is permuted to the output's order.
  *
  * <p>Labels: a letter is its char code; the e-th axis of the broadcast '...' (counted from the left of
  * the widest one, right-aligned as NumPy broadcasts) is {@code ELLIPSIS + e}.</p>
@@ -225,13 +226,18 @@ public final class Einsum {
         }
         for (int l : b.labels) if (!inA.contains(l)) freeB.add(l);
         long bs = product(batch, size), m = product(freeA, size), k = product(contracted, size), nb = product(freeB, size);
-        Tensor pa = a.x.permute(positions(a.labels, batch, freeA, contracted));
-        Tensor pb = b.x.permute(positions(b.labels, batch, contracted, freeB));
+        int[] pa = positions(a.labels, batch, freeA, contracted), pb = positions(b.labels, batch, contracted, freeB);
         Tensor r;
         if (contracted.isEmpty()) {
-            r = pa.reshape(dims(batch, bs, m, 1)).mul(pb.reshape(dims(batch, bs, 1, nb)));
+            r = a.x.permute(pa).reshape(dims(batch, bs, m, 1)).mul(b.x.permute(pb).reshape(dims(batch, bs, 1, nb)));
         } else {
-            r = pa.reshape(dims(batch, bs, m, k)).matmul(pb.reshape(dims(batch, bs, k, nb)));
+            // An operand already laid out as [batch, contracted, free A] (or [batch, free B, contracted]) is read
+            // transposed in place by the product instead of being permuted into a copy.
+            int[] paT = positions(a.labels, batch, contracted, freeA), pbT = positions(b.labels, batch, freeB, contracted);
+            boolean ta = !identity(pa) && identity(paT), tb = !identity(pb) && identity(pbT);
+            Tensor xa = ta ? a.x.reshape(dims(batch, bs, k, m)) : a.x.permute(pa).reshape(dims(batch, bs, m, k));
+            Tensor xb = tb ? b.x.reshape(dims(batch, bs, nb, k)) : b.x.permute(pb).reshape(dims(batch, bs, k, nb));
+            r = xa.matmul(xb, ta, tb);
         }
         List<Integer> labels = new ArrayList<>(batch);
         labels.addAll(freeA);
@@ -258,6 +264,11 @@ public final class Einsum {
         int k = 0;
         for (List<Integer> g : List.of(first, second, third)) for (int l : g) p[k++] = indexOf(labels, l);
         return p;
+    }
+
+    private static boolean identity(int[] perm) {
+        for (int i = 0; i < perm.length; i++) if (perm[i] != i) return false;
+        return true;
     }
 
     private static int indexOf(int[] labels, int l) {

@@ -5,6 +5,7 @@ import dev.dualgrad.internal.engine.Primitive;
 import dev.dualgrad.internal.engine.Shape;
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.tensor.Tensor;
+import java.util.function.IntBinaryOperator;
 import java.util.function.ToIntFunction;
 
 /**
@@ -44,21 +45,54 @@ final class FlatGather {
         return m;
     }
 
-    /** first[j]: whether map[j] differs from every map[j'] with j' < j. */
+    /**
+     * The map of an op whose source position is a sum of one term per output axis, term(d, c) for
+     * coordinate c on axis d (flip, roll, tile, indexSelect, diagonal, diag): one addition per element.
+     */
+    static int[] separable(int[] shape, IntBinaryOperator term) {
+        int r = shape.length;
+        int[] m = new int[Shape.size(shape)];
+        if (m.length == 0 || r == 0) return m; // a 0-d map is the one position 0
+        int[][] t = new int[r][];
+        int base = 0;
+        for (int d = 0; d < r; d++) {
+            t[d] = new int[shape[d]];
+            for (int c = 0; c < shape[d]; c++) t[d][c] = term.applyAsInt(d, c);
+            if (d < r - 1) base += t[d][0];
+        }
+        int[] c = new int[r - 1], row = t[r - 1];
+        for (int j = 0; j < m.length; j += row.length) {
+            for (int q = 0; q < row.length; q++) m[j + q] = base + row[q];
+            for (int d = r - 2; d >= 0; d--) { // the next row: advance the other axes' coordinates, keeping their sum
+                base -= t[d][c[d]];
+                if (++c[d] < shape[d]) {
+                    base += t[d][c[d]];
+                    break;
+                }
+                c[d] = 0;
+                base += t[d][0];
+            }
+        }
+        return m;
+    }
+
+    /** first[j]: whether map[j] differs from every map[j'] with j' < j; null when that holds for every j (the map is injective). */
     private static boolean[] firstHits(int[] map, int size) {
         boolean[] seen = new boolean[size], first = new boolean[map.length];
+        boolean all = true;
         for (int j = 0; j < map.length; j++) {
             first[j] = !seen[map[j]];
+            all &= first[j];
             seen[map[j]] = true;
         }
-        return first;
+        return all ? null : first;
     }
 
     /** Gathers x [p..., in...] into y [p..., out...]; {@link #adjoint()} is its scatter-add. */
     static final class Gather implements Primitive {
         final String op;
         final int[] map, in, out;
-        final boolean[] first;
+        final boolean[] first; // null: the map is injective
 
         Gather(String op, int[] map, int[] in, int[] out, boolean[] first) {
             this.op = op;
@@ -115,7 +149,7 @@ final class FlatGather {
             for (int p = 0, po = 0, px = 0; p < blocks; p++, po += ny, px += nx) {
                 for (int j = 0; j < nx; j++) {
                     int t = po + map[j];
-                    y[t] = first[j] ? x[px + j] : y[t] + x[px + j];
+                    y[t] = first == null || first[j] ? x[px + j] : y[t] + x[px + j];
                 }
             }
             return Tensors.adopt(y, shape);

@@ -22,11 +22,7 @@ public final class Rearrange {
         int[] xs = x.shape(), st = Shape.strides(xs);
         boolean[] f = new boolean[xs.length];
         for (int a : Shape.axes("flip", axes, xs)) f[a] = true;
-        int[] map = FlatGather.map(xs, c -> {
-            int p = 0;
-            for (int d = 0; d < c.length; d++) p += (f[d] ? xs[d] - 1 - c[d] : c[d]) * st[d];
-            return p;
-        });
+        int[] map = FlatGather.separable(xs, (d, c) -> (f[d] ? xs[d] - 1 - c : c) * st[d]);
         return FlatGather.gather("flip", x, map, xs, xs);
     }
 
@@ -41,11 +37,7 @@ public final class Rearrange {
             int n = x.size();
             if (n == 0) return x;
             int s = Math.floorMod(shifts[0], n);
-            return s == 0 ? x : FlatGather.gather("roll", x, FlatGather.map(xs, c -> {
-                int j = 0;
-                for (int d = 0; d < c.length; d++) j = j * xs[d] + c[d];
-                return j >= s ? j - s : j - s + n;
-            }), xs, xs);
+            return s == 0 ? x : FlatGather.gather("roll", x, FlatGather.separable(new int[] {n}, (d, j) -> j >= s ? j - s : j - s + n), xs, xs);
         }
         if (shifts.length != axes.length) {
             throw new IllegalArgumentException("roll: " + shifts.length + " shifts for " + axes.length + " axes; give one shift per axis");
@@ -59,11 +51,7 @@ public final class Rearrange {
             any |= r[d] != 0;
         }
         if (!any) return x;
-        return FlatGather.gather("roll", x, FlatGather.map(xs, c -> {
-            int p = 0;
-            for (int d = 0; d < c.length; d++) p += (c[d] >= r[d] ? c[d] - r[d] : c[d] - r[d] + xs[d]) * st[d];
-            return p;
-        }), xs, xs);
+        return FlatGather.gather("roll", x, FlatGather.separable(xs, (d, c) -> (c >= r[d] ? c - r[d] : c - r[d] + xs[d]) * st[d]), xs, xs);
     }
 
     public static Tensor tile(Tensor x, int[] reps) {
@@ -81,11 +69,7 @@ public final class Rearrange {
         Shape.size("tile", out);
         if (java.util.Arrays.equals(s, out)) return x.reshape(out);
         int[] st = Shape.strides(s);
-        int[] map = FlatGather.map(out, c -> {
-            int p = 0;
-            for (int d = 0; d < c.length; d++) p += (c[d] % s[d]) * st[d];
-            return p;
-        });
+        int[] map = FlatGather.separable(out, (d, c) -> (c % s[d]) * st[d]);
         return FlatGather.gather("tile", x.reshape(s), map, s, out);
     }
 }

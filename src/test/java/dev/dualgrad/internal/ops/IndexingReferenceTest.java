@@ -229,7 +229,7 @@ class IndexingReferenceTest {
         // a letter three times, a diagonal kept with another operand, an uppercase letter: against brute force only
         Tensor cube = random(29, 3, 3, 3);
         for (Object[] row : new Object[][] {{"iii->i", new Tensor[] {cube}}, {"iij,jk->ki", new Tensor[] {cube, random(30, 3, 2)}},
-                {"iJ,Jk->ik", new Tensor[] {a, b}}, {"ij,ij->ij", new Tensor[] {a, a}}, {"->", new Tensor[] {Tensor.scalar(2.5)}},
+                {"iJ,Jk->ik", new Tensor[] {a, b}}, {"ji,jk->ik", new Tensor[] {a.transpose(), b}}, {"ij,ij->ij", new Tensor[] {a, a}}, {"->", new Tensor[] {Tensor.scalar(2.5)}},
                 {",i->i", new Tensor[] {Tensor.scalar(2), v}}}) {
             same(bruteForce((String) row[0], (Tensor[]) row[1]), Tensor.einsum((String) row[0], (Tensor[]) row[1]), (String) row[0]);
         }

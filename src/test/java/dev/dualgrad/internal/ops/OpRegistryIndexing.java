@@ -55,6 +55,8 @@ final class OpRegistryIndexing {
         r.add(new OpSpec("outer", "outer", new Domain[] {REAL, REAL}, NONE, List.<int[][]>of(s(d(3), d(2)), s(d(1), d(4))), xs -> xs[0].outer(xs[1]), ANY));
         // einsum: the table of the issue, each through permute, reshape, diagonal and matmul
         einsum(r, "ij,jk->ik", s(d(2, 3), d(3, 4)));
+        einsum(r, "ij,kj->ik", s(d(2, 3), d(4, 3)));   // B read transposed in place
+        einsum(r, "ji,jk->ik", s(d(3, 2), d(3, 4)));   // A read transposed in place
         einsum(r, "bij,bjk->bik", s(d(2, 2, 3), d(2, 3, 2)));
         einsum(r, "ii->", s(d(3, 3)));
         einsum(r, "ii->i", s(d(3, 3)));

@@ -191,6 +191,8 @@ class RetainedElementsTest {
         expect("outer", s(d(3), d(2)), 3 + 2);                              // a [3, 1] · b [1, 3]: mul reads both
         // einsum: what its matmul (or broadcast mul) reads, each operand after its permute/reshape; diagonals, sums, permutes nothing
         expect("einsum(ij,jk->ik)", s(d(2, 3), d(3, 4)), 6 + 12);
+        expect("einsum(ij,kj->ik)", s(d(2, 3), d(4, 3)), 6 + 12);          // B read transposed in place: the operands, not copies
+        expect("einsum(ji,jk->ik)", s(d(3, 2), d(3, 4)), 6 + 12);
         expect("einsum(bij,bjk->bik)", s(d(2, 2, 3), d(2, 3, 2)), 12 + 12);
         expect("einsum(ii->)", s(d(3, 3)), 0);
         expect("einsum(ii->i)", s(d(3, 3)), 0);
