@@ -34,6 +34,8 @@ public final class Harness {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 0.6;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         List<Workload> ws = workloads();
+        String only = System.getProperty("bench.only"); // a name prefix, e.g. -Dbench.only=gp_ to time those alone
+        if (only != null) ws.removeIf(w -> !w.name.startsWith(only));
         Map<String, List<Double>> samples = new LinkedHashMap<>();
         for (Workload w : ws) {
             samples.put(w.name, new ArrayList<>());
@@ -137,6 +139,7 @@ public final class Harness {
                 () -> Parallelism.with(pool, () -> Diff.grad(ps -> Loss.crossEntropy(net.forward(ps, bx), bt), params))));
         ws.add(new Workload("batch_jacobian_2threads", "batch_jacobian with Parallelism.with(2-thread pool)",
                 () -> Parallelism.with(pool, () -> Diff.batchJacobian(net2::forward, x2, noProbe))));
+        GpBench.add(ws); // issue 20: gp_nll_grad_256, gp_nll_grad_1024 (torch_ops_peer.py)
         return ws;
     }
 }
