@@ -35,6 +35,7 @@ public final class Tour {
             new PerSampleJacobians(),
             new DigitsClassifier(),
             new JacobianPenaltyTraining(),
+            new GaussianProcessFit(), // issue 20: linear algebra
             new SpeedAndMemory());
 
     private Tour() {}

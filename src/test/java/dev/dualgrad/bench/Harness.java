@@ -41,6 +41,8 @@ public final class Harness {
             List<String> only = List.of(args[2].split(","));
             ws.removeIf(w -> !only.contains(w.name));
         }
+        String only = System.getProperty("bench.only"); // a name prefix, e.g. -Dbench.only=gp_ to time those alone
+        if (only != null) ws.removeIf(w -> !w.name.startsWith(only));
         System.out.println(report(ws, seconds, rounds));
     }
 
@@ -156,6 +158,7 @@ public final class Harness {
                 () -> Parallelism.with(pool, () -> Diff.grad(ps -> Loss.crossEntropy(net.forward(ps, bx), bt), params))));
         ws.add(new Workload("batch_jacobian_2threads", "batch_jacobian with Parallelism.with(2-thread pool)",
                 () -> Parallelism.with(pool, () -> Diff.batchJacobian(net2::forward, x2, noProbe))));
+        GpBench.add(ws); // issue 20: gp_nll_grad_256, gp_nll_grad_1024 (torch_ops_peer.py)
         return ws;
     }
 }

@@ -174,6 +174,7 @@ class EmptyRegistryOpsTest {
     private static int[] expected(OpSpec spec, int[][] in) {
         String name = spec.name(), m = spec.method();
         if (ELEMENTWISE.contains(m)) return in.length == 1 ? in[0].clone() : broadcast(in);
+        if (LINALG.contains(m)) return linalg(name, m, in); // issue 20
         Object[] red = REDUCTIONS.get(name);
         if (red != null) {
             int[] out = reduced(in[0], (int[]) red[0], (Boolean) red[1]);
@@ -406,5 +407,48 @@ class EmptyRegistryOpsTest {
             if (Double.isNaN(want) ? !Double.isNaN(d) : d != want) return "reduction over an empty axis gives " + d + ", NumPy gives " + want;
         }
         return null;
+    }
+
+    // ------------------------------------------------------------------ issue 20's linear algebra
+
+    private static final Set<String> LINALG = Set.of("solve", "triangularSolve", "cholesky", "choleskySolve", "inv", "det", "slogdet", "eigh");
+
+    /**
+     * NumPy's and PyTorch's shapes for the specs of OpRegistryLinalg, which build their square argument
+     * from a free M inside the spec: M ± c·I (broadcast with an n×n identity, n = M's last axis),
+     * M·Mᵀ + r·I, M + Mᵀ, or M itself. Square arguments [..., n, n], 0×0 included; torch.linalg.solve's
+     * rule for a vector right-hand side (rank 1, or A's shape without its last axis).
+     */
+    private static int[] linalg(String name, String m, int[][] in) {
+        int[] x = in[0], a;
+        int last = x[x.length - 1];
+        if (name.contains("M·Mᵀ")) a = insert(Arrays.copyOf(x, x.length - 1), x.length - 1, x[x.length - 2]);
+        else if (name.contains("M + Mᵀ")) a = broadcast(x, swapLast(x));
+        else if (name.contains("M + ") || name.contains("M - ")) a = broadcast(x, new int[] {last, last});
+        else a = x.clone(); // M itself, or M·0.3
+        if (a == REFUSE || a.length < 2 || a[a.length - 1] != a[a.length - 2]) return REFUSE;
+        int n = a[a.length - 1];
+        int[] batch = Arrays.copyOf(a, a.length - 2);
+        switch (m) {
+            case "cholesky": case "inv": return a;
+            case "det": case "slogdet": return batch;
+            case "eigh":
+                if (name.contains("eigenvalues, V")) return concatShape(batch, n + 1, n);
+                return name.contains(".eigenvalues") ? insert(batch, batch.length, n) : a;
+            default: {
+                int[] b = in[1];
+                boolean vector = b.length == 1 || Arrays.equals(b, Arrays.copyOf(a, a.length - 1));
+                if (!vector && b.length < 2) return REFUSE;
+                int rows = vector ? b[b.length - 1] : b[b.length - 2];
+                if (rows != n) return REFUSE;
+                int[] out = broadcast(batch, Arrays.copyOf(b, b.length - (vector ? 1 : 2)));
+                if (out == REFUSE) return REFUSE;
+                return vector ? insert(out, out.length, n) : concatShape(out, n, b[b.length - 1]);
+            }
+        }
+    }
+
+    private static int[] concatShape(int[] batch, int r, int c) {
+        return insert(insert(batch, batch.length, r), batch.length + 1, c);
     }
 }

@@ -237,6 +237,27 @@ class RetainedElementsTest {
         expect("layerNorm([3,2], weight, bias, eps 0.1)", s(d(2, 3, 2), d(3, 2), d(3, 2)), 12 + 6);
         expect("LayerNorm(3)(x; weight, bias)", s(d(2, 3), d(3), d(3)), 6 + 3);
         expect("dropout(p=0.4, seed 5)", U, 6);      // x ⊙ (constant mask/(1 − p)): the mask
+        // ---- issue 20's linear algebra, M [3, 3] (9), B [3, 2] (6); M ± c·I adds a constant: nothing kept
+        // solves: Ā reads A and X, B̄ reads A: A (9) and X (6)
+        int[][] m3b = s(d(3, 3), d(3, 2));
+        expect("solve(M + 7I, B)", m3b, 9 + 6);
+        expect("solve(M - 7I, B)", m3b, 9 + 6);
+        expect("triangularSolve(M + 4I, B)", m3b, 9 + 6);
+        expect("triangularSolve(M + 4I, B, upper)", m3b, 9 + 6);
+        expect("triangularSolve(M + 4I, B, lower transposed)", m3b, 9 + 6);
+        expect("triangularSolve(M, B, upper transposed unit)", m3b, 1 + 9 + 6); // M·0.3 keeps its scalar
+        expect("cholesky(M·Mᵀ + nI)", s(d(3, 3)), 9 + 9);                  // M·Mᵀ: M once; cholesky: L only
+        expect("cholesky(M + 8I) (lower triangle read)", s(d(3, 3)), 9);
+        expect("choleskySolve(B, M + 4I)", m3b, 9 + 6 + 6);                 // two solves: L once, Y and X
+        expect("choleskySolve(B, cholesky(M·Mᵀ + nI))", m3b, 9 + 9 + 6 + 6); // M, L, Y, X
+        expect("inv(M + 7I)", s(d(3, 3)), 9);                               // Y only: Ā = −Yᵀ·Ȳ·Yᵀ
+        expect("det(M + 7I)", s(d(3, 3)), 9 + 1);                           // A (for A⁻ᵀ) and y
+        expect("det(M - 7I)", s(d(3, 3)), 9 + 1);
+        expect("slogdet(M + 7I).logAbsDet", s(d(3, 3)), 9);                 // A only; the sign is a constant
+        expect("slogdet(M - 7I).logAbsDet", s(d(3, 3)), 9);
+        expect("eigh(M + Mᵀ).eigenvalues", s(d(3, 3)), 12);                 // the packed output [4, 3]: λ and V
+        expect("eigh(M + Mᵀ): V·diag(1..n)·Vᵀ", s(d(3, 3)), 12 + 3 + 9 + 9); // eigh; V·w keeps w; the product V·w and V
+        expect("eigh(M) (lower triangle read): eigenvalues, V ⊙ V", s(d(3, 3)), 12 + 9); // eigh; V ⊙ V keeps V once
     }
 
     @TestFactory

@@ -49,6 +49,12 @@ final class Cholesky implements Primitive {
 
     public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] need) {
         int n = y.dim(-1);
+        if (Tensors.level(y) == null && Tensors.level(gy) == null) { // concrete: Murray's blocked algorithm, n³/3
+            double[] l = Tensors.buffer(y), g = Tensors.buffer(gy).clone();
+            for (int o = 0; o < g.length; o += n * n) CholeskyBackward.backward(l, o % Math.max(1, l.length), g, o, n);
+            return new Tensor[] {Tensors.adopt(g, gy.shape())};
+        }
+        // inside another transform: the same rule in differentiable ops, so that it is differentiated too
         Tensor q = Masks.phi(MatMul.matmul(y, gy, true, false), n);
         Tensor r = Dispatch.apply(SOLVE_LT, y, q);                    // L⁻ᵀ·Φ(Lᵀ·L̄)
         Tensor p = Dispatch.apply(SOLVE_LT, y, r.transpose()).transpose(); // ·L⁻¹

@@ -18,7 +18,7 @@ final class CholeskyKernel {
     static final int NB = 48;
 
     static void factor(double[] w, int o, int n, String op) {
-        double[] p = new double[Math.min(NB, n) * n];
+        double[][] p = new double[Math.min(NB, n)][n]; // one array per column: the row operations below vectorise
         for (int j0 = 0; j0 < n; j0 += NB) {
             int j1 = Math.min(n, j0 + NB), jb = j1 - j0, rows = n - j0;
             if (j0 > 0) {
@@ -27,23 +27,19 @@ final class CholeskyKernel {
                 negateBlock(w, o + j0 * n + j0, rows, jb, n);
             }
             // p[c][r] = w[j0 + r][j0 + c]: the block column, transposed
-            for (int r = 0; r < rows; r++) for (int c = 0; c < jb; c++) p[c * rows + r] = w[o + (j0 + r) * n + j0 + c];
+            for (int r = 0; r < rows; r++) for (int c = 0; c < jb; c++) p[c][r] = w[o + (j0 + r) * n + j0 + c];
             for (int c = 0; c < jb; c++) {
-                int pc = c * rows;
-                double d = p[pc + c];
+                double[] pc = p[c];
+                double d = pc[c];
                 if (!(d > 0)) {
                     throw new ArithmeticException(op + ": the matrix is not positive definite: the pivot of row " + (j0 + c) + " (of 0.."
                             + (n - 1) + ") is " + d + ", so its leading " + (j0 + c + 1) + "×" + (j0 + c + 1) + " minor is not positive definite");
                 }
                 double s = Math.sqrt(d);
-                for (int r = c; r < rows; r++) p[pc + r] /= s;
-                for (int c2 = c + 1; c2 < jb; c2++) {
-                    double l = -p[pc + c2]; // L[j0 + c2][j0 + c]
-                    int q = c2 * rows;
-                    for (int r = c2; r < rows; r++) p[q + r] += l * p[pc + r];
-                }
+                for (int r = c; r < rows; r++) pc[r] /= s;
+                for (int c2 = c + 1; c2 < jb; c2++) TriangularKernel.axpy(-pc[c2], pc, c2, p[c2], c2, rows - c2); // −L[j0 + c2][j0 + c]·column c
             }
-            for (int r = 0; r < rows; r++) for (int c = 0; c < jb && c <= r; c++) w[o + (j0 + r) * n + j0 + c] = p[c * rows + r];
+            for (int r = 0; r < rows; r++) for (int c = 0; c < jb && c <= r; c++) w[o + (j0 + r) * n + j0 + c] = p[c][r];
         }
         for (int r = 0; r < n; r++) for (int c = r + 1; c < n; c++) w[o + r * n + c] = 0;
     }

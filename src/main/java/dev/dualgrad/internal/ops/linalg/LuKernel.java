@@ -16,6 +16,7 @@ final class LuKernel {
     static int factor(double[] a, int o, int n, int[] perm) {
         for (int i = 0; i < n; i++) perm[i] = i;
         int sign = 1, zero = -1;
+        double[] pivotRow = new double[n];
         for (int k = 0; k < n; k++) {
             int p = k;
             double best = Math.abs(a[o + k * n + k]);
@@ -42,10 +43,11 @@ final class LuKernel {
                 if (zero < 0) zero = k;
                 continue;
             }
+            System.arraycopy(a, o + k * n + k + 1, pivotRow, 0, n - k - 1); // a separate array, so that the row operations vectorise
             for (int i = k + 1; i < n; i++) {
                 double l = a[o + i * n + k] / d;
                 a[o + i * n + k] = l;
-                if (l != 0) TriangularKernel.axpy(-l, a, o + k * n + k + 1, o + i * n + k + 1, n - k - 1);
+                if (l != 0) TriangularKernel.axpy(-l, pivotRow, 0, a, o + i * n + k + 1, n - k - 1);
             }
         }
         perm[n] = sign;

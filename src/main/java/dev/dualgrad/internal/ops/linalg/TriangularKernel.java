@@ -14,9 +14,10 @@ import dev.dualgrad.internal.kernels.Kernels;
 final class TriangularKernel {
     private TriangularKernel() {}
 
-    static final int NB = 64;
+    static final int NB = 32;
 
     static void solve(double[] t, int to, int n, boolean lower, boolean trans, boolean unit, double[] x, int xo, int m, String op) {
+        double[] acc = new double[m]; // the row being solved, apart from x: a loop over two arrays vectorises, over one it does not
         if (lower != trans) { // op(T) is lower triangular: forward substitution
             for (int i0 = 0; i0 < n; i0 += NB) {
                 int i1 = Math.min(n, i0 + NB);
@@ -28,8 +29,9 @@ final class TriangularKernel {
                     negate(x, xo + i0 * m, (i1 - i0) * m);
                 }
                 for (int r = i0; r < i1; r++) {
-                    for (int c = i0; c < r; c++) axpy(-at(t, to, n, trans, r, c), x, xo + c * m, xo + r * m, m);
-                    if (!unit) scale(x, xo + r * m, m, pivot(t, to, n, trans, r, op));
+                    System.arraycopy(x, xo + r * m, acc, 0, m);
+                    for (int c = i0; c < r; c++) axpy(-at(t, to, n, trans, r, c), x, xo + c * m, acc, 0, m);
+                    finish(acc, x, xo + r * m, m, unit ? 1 : pivot(t, to, n, trans, r, op));
                 }
             }
         } else { // upper: backward substitution, blocks aligned at the end
@@ -42,8 +44,9 @@ final class TriangularKernel {
                     negate(x, xo + i0 * m, (i1 - i0) * m);
                 }
                 for (int r = i1 - 1; r >= i0; r--) {
-                    for (int c = r + 1; c < i1; c++) axpy(-at(t, to, n, trans, r, c), x, xo + c * m, xo + r * m, m);
-                    if (!unit) scale(x, xo + r * m, m, pivot(t, to, n, trans, r, op));
+                    System.arraycopy(x, xo + r * m, acc, 0, m);
+                    for (int c = r + 1; c < i1; c++) axpy(-at(t, to, n, trans, r, c), x, xo + c * m, acc, 0, m);
+                    finish(acc, x, xo + r * m, m, unit ? 1 : pivot(t, to, n, trans, r, op));
                 }
             }
         }
@@ -67,12 +70,16 @@ final class TriangularKernel {
         for (int i = o; i < o + len; i++) x[i] = -x[i];
     }
 
-    /** y[yo..] += a·x[xo..], len entries. */
-    static void axpy(double a, double[] x, int xo, int yo, int len) {
-        for (int j = 0; j < len; j++) x[yo + j] += a * x[xo + j];
+    /**
+     * y[yo..] += a·x[xo..], len entries, x and y distinct arrays: the JIT vectorises this loop, which it
+     * does not do when both sides index one array at offsets it cannot tell apart.
+     */
+    static void axpy(double a, double[] x, int xo, double[] y, int yo, int len) {
+        for (int j = 0; j < len; j++) y[yo + j] += a * x[xo + j];
     }
 
-    private static void scale(double[] x, int o, int len, double d) {
-        for (int j = o; j < o + len; j++) x[j] /= d;
+    /** x[o..] = acc / d. */
+    private static void finish(double[] acc, double[] x, int o, int len, double d) {
+        for (int j = 0; j < len; j++) x[o + j] = acc[j] / d;
     }
 }
