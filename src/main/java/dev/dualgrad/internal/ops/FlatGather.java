@@ -10,7 +10,7 @@ import java.util.function.ToIntFunction;
 
 /**
  * The one primitive pair behind the indexing ops (takeAlongAxis, indexSelect, scatterAdd, flip, roll,
- * diagonal, diag): a gather by a flat map computed once from the op's arguments, and its adjoint, a
+ * tile, diagonal, diag): a gather by a flat map computed once from the op's arguments, and its adjoint, a
  * scatter-add by the same map. Both are linear and read shapes only.
  *
  * <pre>
@@ -18,7 +18,7 @@ import java.util.function.ToIntFunction;
  *   scatter-add y[p, map[j]] += x[p, j]          adjoint: gather
  * </pre>
  * for every batch prefix p of a tangent or cotangent (the map indexes one primal's elements, row-major).
- * A map that hits one position twice (repeated indices of takeAlongAxis) makes the scatter-add
+ * A map that hits one position twice (repeated indices of takeAlongAxis, the copies of tile) makes the scatter-add
  * accumulate, in the order of j, so the result is deterministic; a position hit once gets the value
  * itself (a −0 stays −0), a position never hit gets +0.
  */
