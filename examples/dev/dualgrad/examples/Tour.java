@@ -35,7 +35,10 @@ public final class Tour {
             new PerSampleJacobians(),
             new DigitsClassifier(),
             new JacobianPenaltyTraining(),
-            new SpeedAndMemory());
+            new SpeedAndMemory(),
+            new ExponentialDecayFit(),
+            new RosenbrockConjugateGradient(),
+            new NewtonRaphsonRoot());
 
     private Tour() {}
 
