@@ -116,7 +116,7 @@ public final class LeastSquares {
         }
         Tensor x = inputs.detach();
         LeastSquaresModel m = new LeastSquaresModel(p -> model.predict(p, x), options, p0.length, -1);
-        int[] predicted = m.evaluate(p0).value().shape();
+        int[] predicted = m.evaluateAndKeep(p0).value().shape(); // the optimizer's first evaluation, at the start, takes it
         if (!Arrays.equals(predicted, observed.shape())) {
             throw new IllegalArgumentException(op + ": the model's predictions at the start have shape " + Shape.str(predicted)
                     + " but observed has shape " + Shape.str(observed.shape()) + "; the model must predict one value per observation");

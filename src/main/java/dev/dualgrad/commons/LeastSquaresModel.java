@@ -14,6 +14,8 @@ import org.apache.commons.math3.linear.ArrayRealVector;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.commons.math3.linear.RealVector;
 import org.apache.commons.math3.util.Pair;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A function f: ℝⁿ → ℝᵐ as Commons Math's least-squares model: {@link #value(RealVector)} gives f(p) and
@@ -38,6 +40,10 @@ public final class LeastSquaresModel implements ValueAndJacobianFunction {
     private final RepeatedJacobian jacobians;
     private volatile int parameters, values;
     private volatile JacobianPlan plan;
+    /** curveFit's check at the start, handed once to the optimizer's first evaluation there instead of a second evaluation. */
+    private final AtomicReference<Kept> kept = new AtomicReference<>();
+
+    private record Kept(double[] point, RepeatedJacobian.Evaluation evaluation) {}
 
     LeastSquaresModel(TensorFunction f, JacobianOptions options, int parameters, int values) {
         this.f = f;
@@ -107,9 +113,18 @@ public final class LeastSquaresModel implements ValueAndJacobianFunction {
 
     /** The value tensor (with its shape) and the Jacobian rows at p. */
     RepeatedJacobian.Evaluation evaluate(double[] params) {
+        Kept k = kept.get();
+        if (k != null && Arrays.equals(k.point, params) && kept.compareAndSet(k, null)) return k.evaluation; // its arrays never handed out
         RepeatedJacobian.Evaluation e = jacobians.evaluate(point(params, "value"));
         checkValues(e.value(), "value");
         plan = e.plan();
+        return e;
+    }
+
+    /** Evaluates at p and keeps the result for the first later evaluation at p. */
+    RepeatedJacobian.Evaluation evaluateAndKeep(double[] params) {
+        RepeatedJacobian.Evaluation e = evaluate(params);
+        kept.set(new Kept(params.clone(), e));
         return e;
     }
 

@@ -67,10 +67,11 @@ public final class RepeatedJacobian {
         });
         if (value[0] == null) value[0] = f.apply(Jacobians.detached(xs)); // no parameters: no pass ran
         int m = value[0].size();
-        double[][] jac = new double[m][n];
-        if (cols != null) {
-            double[] d = Tensors.buffer(cols[0]); // [n, ...y.shape]
-            for (int j = 0; j < n; j++) for (int i = 0, o = j * m; i < m; i++) jac[i][j] = d[o + i];
+        double[][] jac = new double[m][];
+        double[] d = cols == null ? null : Tensors.buffer(cols[0]); // [n, ...y.shape]: column j at j·m
+        for (int i = 0; i < m; i++) {
+            double[] row = jac[i] = new double[n];
+            for (int j = 0; j < n; j++) row[j] = d[j * m + i];
         }
         return new Evaluation(value[0], jac, plan(c, n, m));
     }
