@@ -127,6 +127,26 @@ class LeastSquaresTest {
                 () -> new LevenbergMarquardtOptimizer().optimize(b.maxEvaluations(2).build()));
     }
 
+    /** curveFit evaluates once (a probe recording and the chosen forward pass); the optimizer's first evaluation at the start reuses it. */
+    @Test
+    void theOptimizersFirstEvaluationReusesCurveFitsCheck() {
+        Tensor t = Tensor.vector(T);
+        AtomicInteger calls = new AtomicInteger();
+        ParametricModel counted = (p, in) -> {
+            calls.incrementAndGet();
+            return DECAY.predict(p, in);
+        };
+        LeastSquaresProblem problem = LeastSquares.curveFit(counted, t, t.mul(-1.3).exp(), Tensor.vector(1, 1, 0)).build();
+        assertEquals(2, calls.get(), "the probe recording and one forward pass");
+        RealMatrix first = problem.evaluate(problem.getStart()).getJacobian();
+        assertEquals(2, calls.get(), "the check's evaluation was handed over");
+        RealMatrix second = problem.evaluate(problem.getStart()).getJacobian();
+        assertEquals(3, calls.get(), "only once: then one forward pass per evaluation");
+        assertArrayEquals(first.getRow(3), second.getRow(3), 0);
+        first.setEntry(3, 0, 42);
+        assertEquals(second.getEntry(3, 1), problem.evaluate(problem.getStart()).getJacobian().getEntry(3, 1), 0);
+    }
+
     // ------------------------------------------------------------------ errors
 
     @Test
