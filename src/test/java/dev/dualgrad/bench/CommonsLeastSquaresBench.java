@@ -24,25 +24,26 @@ import org.apache.commons.math3.util.Pair;
  * from a hand-written analytic Jacobian in plain Java loops (the ideal), and from forward differences
  * (n + 1 evaluations per Jacobian) of the plain-Java model and of the dualgrad model. Two problems, 10,000
  * points each: y = a·exp(−b·t) + c (3 parameters, run to convergence) and a 1-16-1 tanh MLP (49 parameters,
- * 10 LM iterations per fit, stopped by a checker so every variant does the same work). Runs interleaved;
+ * 5 LM iterations per fit, stopped by a checker so every variant does the same work). Runs interleaved;
  * prints the median time per fit, evaluations and iterations.
  *
  * <p>{@code java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes:$(cat cp.txt)
- * dev.dualgrad.bench.CommonsLeastSquaresBench [runs]}</p>
+ * dev.dualgrad.bench.CommonsLeastSquaresBench [runs [decay|mlp|all]]}</p>
  */
 public final class CommonsLeastSquaresBench {
     private CommonsLeastSquaresBench() {}
 
-    static final int POINTS = 10_000, HIDDEN = 16, MLP_PARAMETERS = 3 * HIDDEN + 1, MLP_ITERATIONS = 10;
+    static final int POINTS = 10_000, HIDDEN = 16, MLP_PARAMETERS = 3 * HIDDEN + 1, MLP_ITERATIONS = 5;
 
     record Variant(String name, Supplier<Optimum> fit) {}
 
     public static void main(String[] args) {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 9;
         System.out.println("machine: " + System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors() + " cores, java "
-                + System.getProperty("java.version") + "; median of " + runs + " interleaved fits after 2 warm-up fits each");
-        report("exponential decay y = a·exp(−b·t) + c, 3 parameters, " + POINTS + " points, LM to convergence", decay(), runs);
-        report("tanh MLP 1-" + HIDDEN + "-1, " + MLP_PARAMETERS + " parameters, " + POINTS + " points, " + MLP_ITERATIONS + " LM iterations", mlp(), runs);
+                + System.getProperty("java.version") + "; median of " + runs + " interleaved fits after a warm-up fit each");
+        String which = args.length > 1 ? args[1] : "all";
+        if (!which.equals("mlp")) report("exponential decay y = a·exp(−b·t) + c, 3 parameters, " + POINTS + " points, LM to convergence", decay(), runs);
+        if (!which.equals("decay")) report("tanh MLP 1-" + HIDDEN + "-1, " + MLP_PARAMETERS + " parameters, " + POINTS + " points, " + MLP_ITERATIONS + " LM iterations", mlp(), runs);
     }
 
     // ------------------------------------------------------------------ the exponential decay
@@ -177,7 +178,7 @@ public final class CommonsLeastSquaresBench {
     static void report(String title, Variant[] vs, int runs) {
         double[][] ms = new double[vs.length][runs];
         Optimum[] last = new Optimum[vs.length];
-        for (int w = 0; w < 2; w++) for (Variant v : vs) v.fit.get();
+        for (Variant v : vs) v.fit.get(); // warm-up
         for (int r = 0; r < runs; r++) {
             for (int i = 0; i < vs.length; i++) {
                 long t0 = System.nanoTime();
