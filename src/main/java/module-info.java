@@ -10,15 +10,19 @@
  *
  * <p>{@code jdk.incubator.vector} is required, so that on the module path the matrix kernels use the
  * Vector API with no flag; the JVM then prints its one-line incubator warning. commons-math3 3.6.1 has no
- * module name of its own, so it is required by its file-derived name {@code commons.math3}. jqwik is
+ * module name of its own, so it is required by its file-derived name {@code commons.math3}, transitively:
+ * {@code dev.dualgrad.commons} (exact derivatives for Commons Math's least squares, optimizers and solvers)
+ * takes and returns its types, so a module that requires dev.dualgrad reads them too (javac warns that the
+ * transitive requirement is an automatic module). jqwik is
  * needed only by {@code dev.dualgrad.testing}'s generators, and only when a user has it.</p>
  */
 module dev.dualgrad {
     requires jdk.incubator.vector;
-    requires commons.math3;
+    requires transitive commons.math3;
     requires static net.jqwik.api;
 
     exports dev.dualgrad;
+    exports dev.dualgrad.commons;
     exports dev.dualgrad.data;
     exports dev.dualgrad.losses;
     exports dev.dualgrad.nn;

@@ -36,6 +36,9 @@ public final class Tour {
             new DigitsClassifier(),
             new JacobianPenaltyTraining(),
             new GaussianProcessFit(), // issue 20: linear algebra
+            new ExponentialDecayFit(), // issue 12: Commons Math
+            new RosenbrockConjugateGradient(),
+            new NewtonRaphsonRoot(),
             new SpeedAndMemory());
 
     private Tour() {}

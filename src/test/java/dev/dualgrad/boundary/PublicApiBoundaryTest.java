@@ -90,7 +90,8 @@ class PublicApiBoundaryTest {
                 "Optimizer.step(Module,PerArgument)", "Trainer$BatchLoss.loss(Tensor[],Tensor,int[])",
                 "Trainer$EpochListener.onEpoch(Trainer$EpochReport)", "CustomOp$Primal.apply(Tensor[])",
                 "CustomOp$JvpRule.apply(Tensor[],Tensor,Tensor[])", "CustomOp$VjpRule.apply(Tensor[],Tensor,Tensor)",
-                "CustomOp$Adjoint.apply(Tensor,int[][])", "Module.forward(Map,Tensor)")) {
+                "CustomOp$Adjoint.apply(Tensor,int[][])", "Module.forward(Map,Tensor)",
+                "ParametricModel.predict(Tensor,Tensor)")) {
             EXCLUDED.put(k, "abstract: implemented by the user or by each subclass, whose own entries are covered");
         }
         // -- jqwik's SPI: called by jqwik with its own non-null TypeUsage
@@ -180,6 +181,12 @@ class PublicApiBoundaryTest {
         sample(dev.dualgrad.nn.LayerNormOptions.class, dev.dualgrad.nn.LayerNormOptions::defaults);
         sample(TensorRandom.class, () -> TensorRandom.seed(1));
         sample(dev.dualgrad.tensor.TriangularSolveOptions.class, dev.dualgrad.tensor.TriangularSolveOptions::lower); // issue 20: Linalg
+        // dev.dualgrad.commons (issue 12)
+        sample(dev.dualgrad.commons.ParametricModel.class, () -> (dev.dualgrad.commons.ParametricModel) (p, x) -> x.mul(p.sum()));
+        sample(org.apache.commons.math3.linear.RealVector.class, () -> new org.apache.commons.math3.linear.ArrayRealVector(new double[] {1, 2, 3}));
+        sample(org.apache.commons.math3.linear.RealMatrix.class, () -> new org.apache.commons.math3.linear.Array2DRowRealMatrix(new double[][] {{1, 2}, {3, 4}}));
+        sample(org.apache.commons.math3.analysis.differentiation.UnivariateDifferentiableFunction.class,
+                () -> new org.apache.commons.math3.analysis.function.Sin());
     }
 
     /** Receivers of instance methods, by declaring class. */
@@ -219,6 +226,8 @@ class PublicApiBoundaryTest {
         RECEIVERS.put(dev.dualgrad.tensor.VarianceOptions.class, dev.dualgrad.tensor.VarianceOptions::defaults);
         RECEIVERS.put(dev.dualgrad.tensor.NormOptions.class, dev.dualgrad.tensor.NormOptions::defaults);
         RECEIVERS.put(dev.dualgrad.nn.LayerNormOptions.class, dev.dualgrad.nn.LayerNormOptions::defaults);
+        RECEIVERS.put(dev.dualgrad.commons.LeastSquaresModel.class, () -> dev.dualgrad.commons.LeastSquares.model(p -> p.mul(2.0)));
+        RECEIVERS.put(dev.dualgrad.commons.Objective.class, () -> dev.dualgrad.commons.Objective.of(p -> p.sum()));
     }
 
     // ------------------------------------------------------------------ the exported API
@@ -389,8 +398,8 @@ class PublicApiBoundaryTest {
         List<Class<?>> cs = exportedPublicClasses();
         assertTrue(cs.contains(Tensor.class) && cs.contains(Diff.class) && cs.contains(CustomOp.Builder.class), cs.toString());
         assertTrue(cs.stream().noneMatch(c -> c.getPackageName().contains(".internal")), cs.toString());
-        // the module exports 8 packages; every one contributes classes
-        assertEquals(8, cs.stream().map(Class::getPackageName).distinct().count(), cs.toString());
+        // the module exports 9 packages (dev.dualgrad.commons since issue 12); every one contributes classes
+        assertEquals(9, cs.stream().map(Class::getPackageName).distinct().count(), cs.toString());
     }
 
     @Test
