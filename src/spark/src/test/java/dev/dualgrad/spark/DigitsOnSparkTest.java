@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class DigitsOnSparkTest {
     @Test
     void sameFinalParametersBitwiseAndTheSameAccuracy() {
-        DigitsOnSpark.Result r = DigitsOnSpark.run(SparkTestSession.context(), 25);
+        DigitsOnSpark.Result r = DigitsOnSpark.run(SparkTestSession.context(), 10);
         assertEquals(r.oneJvm().snapshot(), r.onSpark().snapshot());
         assertEquals(r.oneJvmAccuracy(), r.sparkAccuracy());
         assertTrue(r.lastLoss() < 0.5 * r.firstLoss() && r.sparkAccuracy() > 0.8, r.toString());

@@ -38,10 +38,10 @@ public final class DigitsOnSpark {
 
         DistributedObjective distributed = DistributedObjective.of(DistributedObjective.rows(sc, train, 4),
                 DistributedObjective.crossEntropy(onSpark), new int[] {Digits.PIXELS}, DistributedOptions.defaults().blockSize(128));
-        double[] losses = Trainer.of(onSpark, new Adam(0.02)).minimize(distributed, steps);
+        double[] losses = Trainer.of(onSpark, new Adam(0.05)).minimize(distributed, steps);
         distributed.unpersist();
 
-        Trainer.of(oneJvm, new Adam(0.02)).minimize(BlockedObjective.of(oneJvm, train).blockSize(128), steps);
+        Trainer.of(oneJvm, new Adam(0.05)).minimize(BlockedObjective.of(oneJvm, train).blockSize(128), steps);
         return new Result(onSpark, oneJvm, Trainer.accuracy(onSpark, test), Trainer.accuracy(oneJvm, test), losses[0], losses[steps - 1]);
     }
 
