@@ -14,6 +14,7 @@ import dev.dualgrad.tensor.ExactSum;
 import dev.dualgrad.tensor.Parallelism;
 import dev.dualgrad.tensor.Tensor;
 import dev.dualgrad.tensor.TensorRandom;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -93,10 +94,10 @@ public final class SparkBench {
             return s;
         });
 
-        StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "one JVM: sensitivities %d x %d: 1 thread %.0f ms, 2 threads %.0f ms; gradient over %d rows (%d blocks): 1 thread %.0f ms, 2 threads %.0f ms%n",
+        PrintStream out = System.out; // each figure as soon as it is measured
+        out.print(String.format(Locale.ROOT, "one JVM: sensitivities %d x %d: 1 thread %.0f ms, 2 threads %.0f ms; gradient over %d rows (%d blocks): 1 thread %.0f ms, 2 threads %.0f ms%n",
                 ROWS, D, sens1, sens2, big.size(), blocks, grad1, grad2));
-        out.append(String.format(Locale.ROOT, "accumulator: %d blocks x %d values: exact %.1f ms, plain += %.1f ms (exact = %.1f%% of the 1-thread gradient)%n",
+        out.print(String.format(Locale.ROOT, "accumulator: %d blocks x %d values: exact %.1f ms, plain += %.1f ms (exact = %.1f%% of the 1-thread gradient)%n",
                 blocks, model.parameterCount(), exact, plain, 100 * exact / grad1));
         pool.shutdown();
 
@@ -117,11 +118,10 @@ public final class SparkBench {
             DistributedObjective f = DistributedObjective.of(data, DistributedObjective.crossEntropy(model), new int[] {D}, DistributedOptions.defaults());
             double sparkGrad = median(REPS, () -> f.valueAndGrad(model.parameterArray()));
             boolean same = Arrays.equals(bits(f.valueAndGrad(model.parameterArray()).grads().get(0)), bits(g[0]));
-            out.append(String.format(Locale.ROOT, "%s: session start %.0f ms; sensitivities %.0f ms; gradient %.0f ms (bitwise the one JVM's: %s)%n",
+            out.print(String.format(Locale.ROOT, "%s: session start %.0f ms; sensitivities %.0f ms; gradient %.0f ms (bitwise the one JVM's: %s)%n",
                     master, start, sparkSens, sparkGrad, same));
             spark.stop();
         }
-        System.out.print(out);
     }
 
     static int[] repeat(int n, int times) {
