@@ -18,7 +18,7 @@ import java.util.Arrays;
  *
  * <p>Each element is a fixed-point integer in units of 2⁻¹⁰⁷⁴ (the smallest subnormal): every finite double
  * is an integer multiple of it, so adding one is exact. The integer is held as 68 signed 32-bit digits (a
- * "superaccumulator", 2176 bits: all of the double range plus 2⁷⁸ of headroom), with carries propagated
+ * "superaccumulator", 2176 bits: all of the double range, a sign and 2⁷⁶ of headroom), with carries propagated
  * lazily, so an addition costs a few integer operations per element. The exact sum is rounded once, by
  * {@link #value()} or {@link #result()}.</p>
  *
