@@ -3,6 +3,7 @@ package dev.dualgrad.nn;
 import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.tensor.Tensor;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -23,8 +24,10 @@ public final class Activation extends Module {
      */
     public static final Activation SOFTPLUS = new Activation("softplus", Tensor::softplus);
 
+    private static final Activation[] BUILT_IN = {TANH, RELU, SIGMOID, SOFTPLUS};
+
     private final String name;
-    private final UnaryOperator<Tensor> f;
+    private final transient UnaryOperator<Tensor> f;
 
     /**
      * A custom activation, e.g. {@code new Activation("swish", x -> x.mul(x.sigmoid()))}. Build f from tensor
@@ -63,6 +66,63 @@ public final class Activation extends Module {
 
     @Override
     protected void assign(Map<String, Tensor> params) {}
+
+    /**
+     * A built-in activation by its name.
+     *
+     * @param name "tanh", "relu", "sigmoid" or "softplus"
+     * @return the constant ({@link #TANH}, …)
+     * @throws IllegalArgumentException for any other name
+     */
+    public static Activation named(String name) {
+        Args.nonNull(name, "Activation.named", "name");
+        for (Activation a : BUILT_IN) if (a.name.equals(name)) return a;
+        throw new IllegalArgumentException("Activation.named: no built-in activation is called \"" + name + "\"; the built-in ones are tanh, relu, sigmoid, softplus");
+    }
+
+    /**
+     * The spec of a built-in activation, by name; a user's activation function cannot travel, so it has none.
+     *
+     * @return {@code new Spec(name)} for {@link #TANH}, {@link #RELU}, {@link #SIGMOID} and {@link #SOFTPLUS}, else empty
+     */
+    @Override
+    public Optional<ModuleSpec> spec() {
+        for (Activation a : BUILT_IN) if (a == this) return Optional.of(new Spec(name));
+        return Optional.empty();
+    }
+
+    /**
+     * A built-in activation's architecture: its name.
+     *
+     * @param name "tanh", "relu", "sigmoid" or "softplus"
+     */
+    public record Spec(String name) implements ModuleSpec {
+        private static final long serialVersionUID = 1L;
+
+        /**
+         * Checks the name.
+         *
+         * @param name the activation's name
+         * @throws IllegalArgumentException when no built-in activation has that name
+         */
+        public Spec {
+            named(name);
+        }
+
+        /**
+         * The built-in activation of that name.
+         *
+         * @param parameters an empty map (an activation has no parameters)
+         * @return the constant, as {@link #named(String)}
+         * @throws IllegalArgumentException when parameters is not empty
+         */
+        @Override
+        public Activation build(Map<String, Tensor> parameters) {
+            Args.nonNull(parameters, "Activation.Spec.build", "parameters");
+            Specs.exactly(name, java.util.Set.of(), parameters);
+            return named(name);
+        }
+    }
 
     /**
      * The name.

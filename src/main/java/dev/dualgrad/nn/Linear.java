@@ -6,6 +6,7 @@ import dev.dualgrad.tensor.TensorRandom;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * y = x·Wᵀ + b, with W [out, in] and b [out], as PyTorch's nn.Linear: input [..., in], output
@@ -125,6 +126,53 @@ public final class Linear extends Module {
     protected void assign(Map<String, Tensor> params) {
         weight = params.get("weight");
         if (bias) b = params.get("bias");
+    }
+
+    /** @return this layer's architecture, {@code new Spec(in, out, hasBias())} */
+    @Override
+    public Optional<ModuleSpec> spec() {
+        return Optional.of(new Spec(in, out, bias));
+    }
+
+    /**
+     * A Linear layer's architecture: its sizes and whether it has a bias.
+     *
+     * @param in the number of input features, positive
+     * @param out the number of output features, positive
+     * @param bias whether the layer adds a bias
+     */
+    public record Spec(int in, int out, boolean bias) implements ModuleSpec {
+        private static final long serialVersionUID = 1L;
+
+        /**
+         * Checks the sizes.
+         *
+         * @param in the number of input features
+         * @param out the number of output features
+         * @param bias whether the layer adds a bias
+         * @throws IllegalArgumentException when a size is not positive
+         */
+        public Spec {
+            if (in <= 0 || out <= 0) throw new IllegalArgumentException("Linear.Spec: sizes must be positive, got in=" + in + ", out=" + out);
+        }
+
+        /**
+         * The layer with the given weights.
+         *
+         * @param parameters exactly "weight" [out, in] and, with a bias, "bias" [out]
+         * @return the layer
+         * @throws IllegalArgumentException naming a missing, extra or misshapen parameter
+         */
+        @Override
+        public Linear build(Map<String, Tensor> parameters) {
+            Args.nonNull(parameters, "Linear.Spec.build", "parameters");
+            Specs.exactly(toString(), bias ? java.util.Set.of("weight", "bias") : java.util.Set.of("weight"), parameters);
+            Tensor w = parameters.get("weight");
+            if (!Arrays.equals(w.shape(), new int[] {out, in})) {
+                throw new IllegalArgumentException(this + ": weight must have shape [" + out + ", " + in + "], got " + Arrays.toString(w.shape()));
+            }
+            return of(w, bias ? parameters.get("bias") : null);
+        }
     }
 
     /** @return "Linear(in → out)" */

@@ -3,7 +3,6 @@ package dev.dualgrad.nn;
 import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.tensor.Tensor;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -46,10 +45,23 @@ public final class Mlp extends Sequential {
     }
 
     /**
-     * An MLP's architecture: its layer sizes and activation, plus the seed of a fresh initialisation.
-     * Immutable: each setter returns a new value.
+     * The architecture, {@link #architecture()}, when its activation is a built-in one (a user's activation
+     * function cannot travel by name).
+     *
+     * @return the architecture, or empty for an MLP with a user's activation
      */
-    public static final class Builder {
+    @Override
+    public java.util.Optional<ModuleSpec> spec() {
+        return architecture.activation.spec().isPresent() ? java.util.Optional.of(architecture) : java.util.Optional.empty();
+    }
+
+    /**
+     * An MLP's architecture: its layer sizes and activation, plus the seed of a fresh initialisation.
+     * Immutable: each setter returns a new value. It is the MLP's {@link ModuleSpec}: serializable when its
+     * activation is a built-in one, and {@link #build(Map)} rebuilds the network from a snapshot's parameters.
+     */
+    public static final class Builder implements ModuleSpec {
+        private static final long serialVersionUID = 1L;
         private final int[] sizes;
         private final Activation activation;
         private final long seed;
@@ -122,17 +134,18 @@ public final class Mlp extends Sequential {
         public Mlp build(Map<String, Tensor> parameters) {
             Args.nonNull(parameters, "Mlp.build", "parameters");
             Mlp net = build();
-            Map<String, Tensor> own = net.parameters();
-            if (!own.keySet().equals(parameters.keySet())) {
-                Map<String, Tensor> extra = new LinkedHashMap<>(parameters);
-                extra.keySet().removeAll(own.keySet());
-                Map<String, Tensor> missing = new LinkedHashMap<>(own);
-                missing.keySet().removeAll(parameters.keySet());
-                throw new IllegalArgumentException("Mlp" + Arrays.toString(sizes) + ": the parameters must be exactly " + own.keySet()
-                        + (missing.isEmpty() ? "" : "; missing " + missing.keySet()) + (extra.isEmpty() ? "" : "; not in the network " + extra.keySet()));
-            }
+            Specs.exactly("Mlp" + Arrays.toString(sizes), net.parameters().keySet(), parameters);
             net.setParameters(parameters);
             return net;
+        }
+
+        /** A stream is untrusted: the constructor's checks again. */
+        private Object readResolve() throws java.io.ObjectStreamException {
+            try {
+                return new Builder(sizes, activation, seed);
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new java.io.InvalidObjectException(e.getMessage());
+            }
         }
 
         /** @return e.g. "Mlp[64, 128, 10], tanh" */

@@ -3,10 +3,15 @@ package dev.dualgrad.nn;
 import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.tensor.Tensor;
 import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.NotSerializableException;
+import java.io.ObjectStreamException;
+import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A network layer or a composition of layers: named parameters in a stable order, and a forward
@@ -17,8 +22,18 @@ import java.util.Map;
  * <pre>{@code
  * PerArgument g = Diff.grad(ps -> Loss.crossEntropy(model.forward(ps, x), labels), model.parameterArray());
  * }</pre>
+ *
+ * <h2>Models that travel</h2>
+ * A module with a {@link #spec()} (its architecture, a {@link ModuleSpec}) is {@link Serializable}: Java
+ * serialization writes its spec and a {@link #snapshot()} of its parameters in its place (a serialization
+ * proxy) and rebuilds it on reading with {@link #from(ModuleSpec, ParameterSnapshot)}, so a module captured
+ * in a closure (a Spark task, say) arrives with bitwise the same parameters. Serializing a module without a
+ * spec throws a {@link NotSerializableException} whose message names the fix: override {@link #spec()}, or
+ * ship the snapshot and rebuild the module from code.
  */
-public abstract class Module {
+public abstract class Module implements Serializable {
+    private static final long serialVersionUID = 1L;
+
     /** For subclasses: a module has no state of its own here; its parameters live in the subclass. */
     protected Module() {}
 
@@ -215,6 +230,80 @@ public abstract class Module {
      * @param training true for training mode, false for evaluation mode
      */
     protected void setTraining(boolean training) {}
+
+    /**
+     * The architecture of this module, from which {@link #from(ModuleSpec, ParameterSnapshot)} rebuilds it
+     * anywhere. The library's modules have one ({@link Linear}, {@link Sequential} of modules that have one,
+     * {@link Mlp}, the built-in {@link Activation}s); a subclass that does not override this has none, and
+     * then cannot be serialized.
+     *
+     * @return the spec, or empty when this module has no spec
+     */
+    public Optional<ModuleSpec> spec() {
+        return Optional.empty();
+    }
+
+    /**
+     * A serializable copy of the current parameters.
+     *
+     * @return the snapshot, in the order of {@link #parameters()}
+     */
+    public ParameterSnapshot snapshot() {
+        return ParameterSnapshot.of(parameters());
+    }
+
+    /**
+     * Rebuilds a module from its architecture and a snapshot of its parameters: {@code spec.build(snapshot.toMap())}.
+     *
+     * @param spec the architecture, e.g. {@code model.spec().orElseThrow()}
+     * @param snapshot the parameters, e.g. {@code model.snapshot()}
+     * @return a new module, computing bitwise what the original did with those parameters
+     * @throws IllegalArgumentException when the snapshot does not hold exactly the spec's names and shapes
+     */
+    public static Module from(ModuleSpec spec, ParameterSnapshot snapshot) {
+        Args.nonNull(spec, "Module.from", "spec");
+        Args.nonNull(snapshot, "Module.from", "snapshot");
+        return spec.build(snapshot.toMap());
+    }
+
+    /**
+     * Java serialization's hook: the module is written as its spec and parameter snapshot.
+     *
+     * @return the serialized form
+     * @throws ObjectStreamException (a NotSerializableException) when this module has no {@link #spec()}
+     */
+    protected final Object writeReplace() throws ObjectStreamException {
+        Optional<ModuleSpec> spec = spec();
+        if (spec.isEmpty()) {
+            throw new NotSerializableException(getClass().getName() + " (" + this + ") has no ModuleSpec, so it cannot be serialized (a Spark "
+                    + "closure, a broadcast): build it from Linear, Sequential, Mlp and the built-in activations, or override Module.spec() in "
+                    + getClass().getSimpleName() + " to return a ModuleSpec that rebuilds it, or send module.snapshot() and rebuild the module "
+                    + "from code on the other side");
+        }
+        return new Serialized(spec.get(), snapshot());
+    }
+
+    /** The serialized form of every module: its spec and parameters, rebuilt on reading. */
+    private static final class Serialized implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final ModuleSpec spec;
+        private final ParameterSnapshot snapshot;
+
+        Serialized(ModuleSpec spec, ParameterSnapshot snapshot) {
+            this.spec = spec;
+            this.snapshot = snapshot;
+        }
+
+        private Object readResolve() throws ObjectStreamException {
+            try {
+                return from(spec, snapshot);
+            } catch (IllegalArgumentException | NullPointerException e) {
+                InvalidObjectException x = new InvalidObjectException("Module: the serialized spec and parameters do not fit: " + e.getMessage());
+                x.initCause(e);
+                throw x;
+            }
+        }
+    }
 
     private void checkShape(String name, Tensor own, Tensor given) {
         if (given == null) throw new IllegalArgumentException(getClass().getSimpleName() + ": parameter " + name + " is missing");

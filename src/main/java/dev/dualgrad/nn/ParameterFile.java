@@ -2,11 +2,17 @@ package dev.dualgrad.nn;
 
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.tensor.Tensor;
+import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -123,22 +129,7 @@ public final class ParameterFile {
     public static void write(Path file, Map<String, Tensor> params) throws IOException {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(params, "params");
-        // One pass over the map: the names encoded, the shapes, and the payload length the header declares.
-        int p = params.size();
-        byte[][] names = new byte[p][];
-        Tensor[] tensors = new Tensor[p];
-        long payload = 0;
-        int i = 0;
-        for (Map.Entry<String, Tensor> e : params.entrySet()) {
-            if (i == p) throw new IllegalArgumentException("ParameterFile.write: the map changed while it was written");
-            String name = Objects.requireNonNull(e.getKey(), "a parameter name is null");
-            Tensor t = Objects.requireNonNull(e.getValue(), () -> "parameter " + name + " is null");
-            names[i] = encode(file, name);
-            tensors[i] = t;
-            payload = Math.addExact(payload, 8L + names[i].length + 4L * t.shape().length + 8L * t.size());
-            i++;
-        }
-        if (i != p) throw new IllegalArgumentException("ParameterFile.write: the map changed while it was written");
+        Entries en = entries(file, params);
 
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
@@ -149,10 +140,7 @@ public final class ParameterFile {
         Path tmp = Files.createTempFile(dir, tempPrefix(target), ".tmp", permissions(dir));
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-                writeTo(ch, names, tensors, payload);
-                if (ch.position() != HEADER + payload + TRAILER) { // a tensor whose values do not fill its shape
-                    throw new IllegalStateException("ParameterFile.write: wrote " + ch.position() + " bytes, declared " + (HEADER + payload + TRAILER));
-                }
+                en.writeTo(ch);
                 ch.force(true);
             }
             // On POSIX a rename(2): atomic, replaces a file or link, refuses a directory. REPLACE_EXISTING is for
@@ -182,15 +170,96 @@ public final class ParameterFile {
     public static Map<String, Tensor> read(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return readFrom(file, ch);
+            return readFrom(file, ch, ch.size());
         } catch (EOFException e) { // the file shrank while it was read: the size checks passed before
             throw new IOException(file + " is truncated: it ends before the data it announces", e);
         }
     }
 
+    /**
+     * Writes the tensors to a stream in this format, exactly the bytes {@link #write(Path, Map)} puts in a file
+     * (header, checksums and all), so that a model can travel without temporary files: through a socket, a
+     * byte array, a cluster's broadcast. The stream is flushed, not closed.
+     *
+     * @param out the stream to write to
+     * @param params the tensors by name, written in the map's iteration order; names must be valid Unicode
+     *     and no tensor may be null
+     * @throws IOException if the stream fails or a name cannot be encoded (then nothing is written)
+     * @throws NullPointerException if out, params, a name or a tensor is null
+     */
+    public static void write(OutputStream out, Map<String, Tensor> params) throws IOException {
+        Objects.requireNonNull(out, "out");
+        Objects.requireNonNull(params, "params");
+        entries(STREAM, params).writeTo(Channels.newChannel(out));
+        out.flush();
+    }
+
+    /**
+     * Reads one parameter file from a stream, with every check of {@link #read(Path)}: the stream is read
+     * exactly to the end of the file the header announces (so more data may follow it), checked whole, and
+     * only then returned. A stream that ends early is "truncated"; trailing data is left unread, since a
+     * stream has no end to compare with.
+     *
+     * @param in the stream, positioned at the file's first byte; it is not closed
+     * @return the tensors by name, in the file's order
+     * @throws IOException if the stream fails, or holds no dualgrad parameter file, another format version, a
+     *     truncated or corrupt file (sizes, a duplicate or non-UTF-8 name, a checksum), or one larger than a
+     *     Java array; the message names the problem as for a file
+     * @throws NullPointerException if in is null
+     */
+    public static Map<String, Tensor> read(InputStream in) throws IOException {
+        Objects.requireNonNull(in, "in");
+        byte[] head = in.readNBytes(HEADER);
+        byte[] whole = head;
+        if (head.length == HEADER && Arrays.equals(head, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+            CRC32C hc = new CRC32C();
+            hc.update(head, 0, HEADER - 4);
+            ByteBuffer h = ByteBuffer.wrap(head);
+            long n = h.getLong(16);
+            if ((int) hc.getValue() == h.getInt(24) && n >= 0) { // else readFrom names the problem
+                if (n > MAX_ARRAY - HEADER - TRAILER) throw new IOException(STREAM + " announces a file of " + n + " payload bytes, too large to read from a stream");
+                byte[] rest = in.readNBytes((int) n + TRAILER); // grows as bytes arrive: a lying header allocates no more than is sent
+                whole = Arrays.copyOf(head, HEADER + rest.length);
+                System.arraycopy(rest, 0, whole, HEADER, rest.length);
+            }
+        }
+        return readFrom(STREAM, Channels.newChannel(new ByteArrayInputStream(whole)), whole.length);
+    }
+
     // ------------------------------------------------------------------ writing
 
-    private static byte[] encode(Path file, String name) throws IOException {
+    private static final String STREAM = "the stream";
+
+    /** The map's entries, encoded and sized in one pass: what the header declares. */
+    private record Entries(byte[][] names, Tensor[] tensors, long payload) {
+        void writeTo(WritableByteChannel ch) throws IOException {
+            long n = ParameterFile.writeTo(ch, names, tensors, payload);
+            if (n != HEADER + payload + TRAILER) { // a tensor whose values do not fill its shape
+                throw new IllegalStateException("ParameterFile.write: wrote " + n + " bytes, declared " + (HEADER + payload + TRAILER));
+            }
+        }
+    }
+
+    private static Entries entries(Object file, Map<String, Tensor> params) throws IOException {
+        int p = params.size();
+        byte[][] names = new byte[p][];
+        Tensor[] tensors = new Tensor[p];
+        long payload = 0;
+        int i = 0;
+        for (Map.Entry<String, Tensor> e : params.entrySet()) {
+            if (i == p) throw new IllegalArgumentException("ParameterFile.write: the map changed while it was written");
+            String name = Objects.requireNonNull(e.getKey(), "a parameter name is null");
+            Tensor t = Objects.requireNonNull(e.getValue(), () -> "parameter " + name + " is null");
+            names[i] = encode(file, name);
+            tensors[i] = t;
+            payload = Math.addExact(payload, 8L + names[i].length + 4L * t.shape().length + 8L * t.size());
+            i++;
+        }
+        if (i != p) throw new IllegalArgumentException("ParameterFile.write: the map changed while it was written");
+        return new Entries(names, tensors, payload);
+    }
+
+    private static byte[] encode(Object file, String name) throws IOException {
         try {
             ByteBuffer b = StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).encode(CharBuffer.wrap(name));
@@ -213,7 +282,7 @@ public final class ParameterFile {
         return new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-rw-rw-"))};
     }
 
-    private static void writeTo(FileChannel ch, byte[][] names, Tensor[] tensors, long payload) throws IOException {
+    private static long writeTo(WritableByteChannel ch, byte[][] names, Tensor[] tensors, long payload) throws IOException {
         ByteBuffer header = ByteBuffer.allocate(HEADER);
         header.put(MAGIC).putInt(VERSION).putInt(names.length).putLong(payload);
         CRC32C hc = new CRC32C();
@@ -229,16 +298,17 @@ public final class ParameterFile {
             for (int d : s) out.putInt(d);
             out.doubles(Tensors.buffer(tensors[i]));
         }
-        out.finish();
+        return out.finish();
     }
 
     /** A buffered, checksumming writer to a channel. */
     private static final class Out {
-        private final FileChannel ch;
+        private final WritableByteChannel ch;
         private final ByteBuffer buf = ByteBuffer.allocate(BUFFER);
         private final CRC32C crc = new CRC32C();
+        private long written;
 
-        Out(FileChannel ch) { this.ch = ch; }
+        Out(WritableByteChannel ch) { this.ch = ch; }
 
         void putInt(int v) throws IOException {
             room(4);
@@ -265,11 +335,12 @@ public final class ParameterFile {
         }
 
         /** Appends the file checksum and writes out what is left. */
-        void finish() throws IOException {
+        long finish() throws IOException {
             flush();
             buf.putInt((int) crc.getValue());
             buf.flip();
-            while (buf.hasRemaining()) ch.write(buf);
+            while (buf.hasRemaining()) written += ch.write(buf);
+            return written;
         }
 
         private void room(int n) throws IOException {
@@ -279,7 +350,7 @@ public final class ParameterFile {
         private void flush() throws IOException {
             buf.flip();
             crc.update(buf.array(), 0, buf.limit());
-            while (buf.hasRemaining()) ch.write(buf);
+            while (buf.hasRemaining()) written += ch.write(buf);
             buf.clear();
         }
     }
@@ -298,8 +369,7 @@ public final class ParameterFile {
 
     // ------------------------------------------------------------------ reading
 
-    private static Map<String, Tensor> readFrom(Path file, FileChannel ch) throws IOException {
-        long size = ch.size();
+    private static Map<String, Tensor> readFrom(Object file, ReadableByteChannel ch, long size) throws IOException {
         In in = new In(ch);
         byte[] head = new byte[(int) Math.min(size, HEADER)];
         in.bytes(head);
@@ -364,7 +434,7 @@ public final class ParameterFile {
     }
 
     /** ∏ shape, refused before any allocation when the values cannot fit in the bytes left or in an array. */
-    private static long elements(Path file, String where, int[] shape, long left) throws IOException {
+    private static long elements(Object file, String where, int[] shape, long left) throws IOException {
         for (int d : shape) {
             if (d < 0) throw corrupt(file, where + " has a negative dimension in shape " + Arrays.toString(shape));
         }
@@ -381,7 +451,7 @@ public final class ParameterFile {
         return count;
     }
 
-    private static String decode(Path file, String where, byte[] b) throws IOException {
+    private static String decode(Object file, String where, byte[] b) throws IOException {
         try {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
@@ -390,11 +460,11 @@ public final class ParameterFile {
         }
     }
 
-    private static IOException truncated(Path file, long size, long expected) {
+    private static IOException truncated(Object file, long size, long expected) {
         return new IOException(file + " is truncated: it has " + size + " bytes but the data it announces needs " + expected);
     }
 
-    private static IOException corrupt(Path file, String what) {
+    private static IOException corrupt(Object file, String what) {
         return new IOException(file + " is corrupt: " + what);
     }
 
@@ -412,12 +482,12 @@ public final class ParameterFile {
 
     /** A buffered, checksumming reader of a channel: the checksum covers every byte consumed before {@link #crc()}. */
     private static final class In {
-        private final FileChannel ch;
+        private final ReadableByteChannel ch;
         private final ByteBuffer buf = ByteBuffer.allocate(BUFFER);
         private final CRC32C crc = new CRC32C();
         private int crcFrom;
 
-        In(FileChannel ch) {
+        In(ReadableByteChannel ch) {
             this.ch = ch;
             buf.limit(0);
         }

@@ -2,9 +2,11 @@ package dev.dualgrad.nn;
 
 import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.tensor.Tensor;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Modules applied in order, y = f_{k−1}(… f₁(f₀(x))), as PyTorch's {@code nn.Sequential}. Parameters are
@@ -81,6 +83,59 @@ public class Sequential extends Module {
             if (e.getKey().startsWith(prefix)) m.put(e.getKey().substring(prefix.length()), e.getValue());
         }
         return m;
+    }
+
+    /**
+     * The layers' specs, when every layer has one.
+     *
+     * @return {@code new Spec(each layer's spec)}, or empty when a layer has no spec
+     */
+    @Override
+    public Optional<ModuleSpec> spec() {
+        List<ModuleSpec> specs = new ArrayList<>();
+        for (Module m : layers) {
+            Optional<ModuleSpec> s = m.spec();
+            if (s.isEmpty()) return Optional.empty();
+            specs.add(s.get());
+        }
+        return Optional.of(new Spec(specs));
+    }
+
+    /**
+     * A Sequential's architecture: its layers' specs in order.
+     *
+     * @param layers the layers' specs (copied into an unmodifiable list); none may be null
+     */
+    public record Spec(List<ModuleSpec> layers) implements ModuleSpec {
+        private static final long serialVersionUID = 1L;
+
+        /**
+         * Copies the list.
+         *
+         * @param layers the layers' specs
+         * @throws NullPointerException when layers or one of its entries is null
+         */
+        public Spec {
+            Args.nonNull(layers, "Sequential.Spec", "layers");
+            layers = List.copyOf(layers);
+        }
+
+        /**
+         * The layers built in order, layer i from the parameters named "i.…".
+         *
+         * @param parameters exactly the network's parameters, by their "i.name" names
+         * @return the network
+         * @throws IllegalArgumentException naming a missing, extra or misshapen parameter
+         */
+        @Override
+        public Sequential build(Map<String, Tensor> parameters) {
+            Args.nonNull(parameters, "Sequential.Spec.build", "parameters");
+            Module[] ms = new Module[layers.size()];
+            for (int i = 0; i < ms.length; i++) ms[i] = layers.get(i).build(sub(parameters, i));
+            Sequential net = new Sequential(ms);
+            Specs.exactly("Sequential", net.parameters().keySet(), parameters);
+            return net;
+        }
     }
 
     /**

@@ -309,6 +309,36 @@ public final class Trainer {
     }
 
     /**
+     * Minimizes an objective computed by other means than minibatches of one JVM (a {@link BlockedObjective}
+     * on this machine's cores, or one over a cluster): step t = 0, 1, …, steps − 1 evaluates
+     * {@code objective.atStep(t)} (its mini-batch, for a sampled objective) at the model's parameters and
+     * lets the optimizer step. Deterministic when the objective is (a blocked one is, whatever the threads).
+     * The epochs, batch size, seed, loss and listener of this trainer are not used.
+     *
+     * @param objective f(θ) and ∇f(θ), θ in the order of {@link Module#parameters()}
+     * @param steps the number of optimizer steps, ≥ 0
+     * @return f before each step, in order (a new array)
+     * @throws IllegalArgumentException when steps is negative or the gradients do not fit the parameters
+     * @throws IllegalStateException when a value is not finite; the message names the step, and the model
+     *     keeps the parameters of the last finite step
+     */
+    public double[] minimize(Objective objective, int steps) {
+        Args.nonNull(objective, "Trainer.minimize", "objective");
+        if (steps < 0) throw new IllegalArgumentException("Trainer.minimize: steps must be ≥ 0, got " + steps);
+        double[] values = new double[steps];
+        for (int t = 0; t < steps; t++) {
+            ValueAndGrad vg = objective.atStep(t).valueAndGrad(model.parameterArray());
+            values[t] = vg.value().item();
+            if (!Double.isFinite(values[t])) {
+                throw new IllegalStateException("Trainer.minimize: the objective became " + values[t] + " at step " + t
+                        + "; lower the learning rate or check the loss");
+            }
+            optimizer.step(model, vg.grads());
+        }
+        return values;
+    }
+
+    /**
      * The fraction of rows whose largest logit sits at the row's label (ties go to the first largest).
      *
      * @param model a classifier giving logits [N, C] for inputs [N, ...]

@@ -230,6 +230,27 @@ class PublicApiBoundaryTest {
         RECEIVERS.put(dev.dualgrad.commons.Objective.class, () -> dev.dualgrad.commons.Objective.of(p -> p.sum()));
     }
 
+    static { // issue 19: models that travel, exact sums, the blocked objective
+        EXCLUDED.put("ModuleSpec.build(Map)", "abstract: implemented by each spec, whose own entries are covered");
+        EXCLUDED.put("Objective.valueAndGrad(Tensor[])", "abstract: implemented by the user or by BlockedObjective, covered");
+        sample(dev.dualgrad.nn.ParameterSnapshot.class, () -> new Linear(3, 3, 0).snapshot());
+        sample(dev.dualgrad.nn.ModuleSpec.class, () -> new Linear.Spec(3, 3, true));
+        sample(dev.dualgrad.nn.Objective.class, () -> (dev.dualgrad.nn.Objective) ps -> Diff.valueAndGrad(p -> p[0].sum(), ps));
+        sample(dev.dualgrad.nn.BlockedObjective.BlockLoss.class, () -> (dev.dualgrad.nn.BlockedObjective.BlockLoss) (p, x, y) -> x.sum());
+        sample(dev.dualgrad.nn.BlockedObjective.Sums.class, () -> dev.dualgrad.nn.BlockedObjective.Sums.zero(new int[][] {{3, 3}}));
+        sample(dev.dualgrad.tensor.ExactSum.class, () -> dev.dualgrad.tensor.ExactSum.ofShape(3, 3));
+        sample(InputStream.class, () -> new java.io.ByteArrayInputStream(new byte[0]));
+        sample(java.io.OutputStream.class, java.io.OutputStream::nullOutputStream);
+        sample(List.class, () -> List.of(new Linear.Spec(3, 3, true)));
+        RECEIVERS.put(dev.dualgrad.nn.ParameterSnapshot.class, SAMPLES.get(dev.dualgrad.nn.ParameterSnapshot.class));
+        RECEIVERS.put(Linear.Spec.class, () -> new Linear.Spec(3, 3, true));
+        RECEIVERS.put(Sequential.Spec.class, () -> new Sequential.Spec(List.of(new Linear.Spec(3, 3, true))));
+        RECEIVERS.put(Activation.Spec.class, () -> new Activation.Spec("tanh"));
+        RECEIVERS.put(dev.dualgrad.nn.BlockedObjective.class, () -> dev.dualgrad.nn.BlockedObjective.of(new Linear(3, 3, 0), (Dataset) SAMPLES.get(Dataset.class).get()));
+        RECEIVERS.put(dev.dualgrad.nn.BlockedObjective.Sums.class, SAMPLES.get(dev.dualgrad.nn.BlockedObjective.Sums.class));
+        RECEIVERS.put(dev.dualgrad.tensor.ExactSum.class, SAMPLES.get(dev.dualgrad.tensor.ExactSum.class));
+    }
+
     // ------------------------------------------------------------------ the exported API
 
     static List<Class<?>> exportedPublicClasses() throws IOException, URISyntaxException, ClassNotFoundException {

@@ -1,0 +1,136 @@
+package dev.dualgrad.spark.bench;
+
+import dev.dualgrad.Diff;
+import dev.dualgrad.data.Dataset;
+import dev.dualgrad.data.Digits;
+import dev.dualgrad.nn.BlockedObjective;
+import dev.dualgrad.nn.Mlp;
+import dev.dualgrad.spark.DistributedObjective;
+import dev.dualgrad.spark.DistributedOptions;
+import dev.dualgrad.spark.LabeledRow;
+import dev.dualgrad.spark.RowOptions;
+import dev.dualgrad.spark.RowTransforms;
+import dev.dualgrad.tensor.ExactSum;
+import dev.dualgrad.tensor.Parallelism;
+import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.tensor.TensorRandom;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.Supplier;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Issue 19's figures (BENCHMARKS.md): per-row sensitivities of 200,000 × 64 rows through a 64-128-10 MLP in one
+ * JVM (1 and 2 threads) and on Spark local[1] and local[2]; one distributed gradient over 179,700 rows (the
+ * digits ×100) one JVM against local[1]/local[2]; the exact accumulator against plain summation; the session
+ * start. Medians of a few repetitions after a warm-up. Run from src/spark (after the root build):
+ * {@code mvn -B -o test-compile exec:exec ...} or {@code java <spark.jvm.options> -cp <test class path> dev.dualgrad.spark.bench.SparkBench}.
+ */
+public final class SparkBench {
+    static final int ROWS = 200_000, D = 64, REPS = 3;
+
+    private SparkBench() {}
+
+    static double median(int reps, Supplier<Object> body) {
+        body.get(); // warm-up
+        double[] t = new double[reps];
+        for (int i = 0; i < reps; i++) {
+            long t0 = System.nanoTime();
+            body.get();
+            t[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        Arrays.sort(t);
+        return t[reps / 2];
+    }
+
+    public static void main(String[] args) {
+        Mlp model = Mlp.of(D, 128, 10).seed(0).build();
+        Tensor x = TensorRandom.seed(1).normal(ROWS, D);
+        double[] all = x.toArray();
+        List<double[]> rows = new ArrayList<>(ROWS);
+        for (int i = 0; i < ROWS; i++) rows.add(Arrays.copyOfRange(all, i * D, (i + 1) * D));
+        Dataset digits = Digits.load();
+        Dataset big = digits.rows(repeat(digits.size(), 100)); // 179,700 rows
+        BlockedObjective blocked = BlockedObjective.of(model, big);
+
+        Supplier<Object> sens = () -> {
+            double s = 0;
+            for (int from = 0; from < ROWS; from += 1024) {
+                Tensor chunk = Tensor.of(Arrays.copyOfRange(all, from * D, Math.min(ROWS, from + 1024) * D), Math.min(1024, ROWS - from), D);
+                for (double v : Diff.batchJacobian(model::forward, chunk).toArray()) s += v;
+            }
+            return s;
+        };
+        double sens1 = median(REPS, sens);
+        ForkJoinPool pool = new ForkJoinPool(2);
+        double sens2 = median(REPS, () -> Parallelism.with(pool, sens));
+        double grad1 = median(REPS, () -> blocked.valueAndGrad(model.parameterArray()));
+        double grad2 = median(REPS, () -> Parallelism.with(pool, () -> blocked.valueAndGrad(model.parameterArray())));
+
+        // the accumulator: 702 blocks' gradients (9,610 values each) added exactly vs with +=, then rounded
+        Tensor[] g = blocked.valueAndGrad(model.parameterArray()).grads().toArray();
+        int blocks = blocked.blockCount();
+        double exact = median(5, () -> {
+            ExactSum[] s = new ExactSum[g.length];
+            for (int i = 0; i < g.length; i++) s[i] = ExactSum.ofShape(g[i].shape());
+            for (int b = 0; b < blocks; b++) for (int i = 0; i < g.length; i++) s[i].add(g[i]);
+            double z = 0;
+            for (ExactSum e : s) z += e.result().toArray()[0];
+            return z;
+        });
+        double plain = median(5, () -> {
+            double[][] s = new double[g.length][];
+            for (int i = 0; i < g.length; i++) s[i] = new double[g[i].size()];
+            for (int b = 0; b < blocks; b++) for (int i = 0; i < g.length; i++) {
+                double[] v = g[i].toArray();
+                for (int k = 0; k < v.length; k++) s[i][k] += v[k];
+            }
+            return s;
+        });
+
+        PrintStream out = System.out; // each figure as soon as it is measured
+        out.print(String.format(Locale.ROOT, "one JVM: sensitivities %d x %d: 1 thread %.0f ms, 2 threads %.0f ms; gradient over %d rows (%d blocks): 1 thread %.0f ms, 2 threads %.0f ms%n",
+                ROWS, D, sens1, sens2, big.size(), blocks, grad1, grad2));
+        out.print(String.format(Locale.ROOT, "accumulator: %d blocks x %d values: exact %.1f ms, plain += %.1f ms (exact = %.1f%% of the 1-thread gradient)%n",
+                blocks, model.parameterCount(), exact, plain, 100 * exact / grad1));
+        pool.shutdown();
+
+        for (String master : new String[] {"local[1]", "local[2]"}) {
+            long t0 = System.nanoTime();
+            SparkSession spark = SparkSession.builder().master(master).appName("bench").config("spark.ui.enabled", "false").getOrCreate();
+            double start = (System.nanoTime() - t0) / 1e6;
+            JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            int parts = master.equals("local[1]") ? 1 : 2;
+            JavaRDD<double[]> rdd = sc.parallelize(rows, 2 * parts).cache();
+            rdd.count();
+            double sparkSens = median(REPS, () -> RowTransforms.mapJacobians(model, rdd, j -> {
+                double s = 0;
+                for (double v : j.toArray()) s += v;
+                return s;
+            }, RowOptions.defaults().rowsPerChunk(1024)).reduce(Double::sum));
+            JavaRDD<LabeledRow> data = DistributedObjective.rows(sc, big, 2 * parts);
+            DistributedObjective f = DistributedObjective.of(data, DistributedObjective.crossEntropy(model), new int[] {D}, DistributedOptions.defaults());
+            double sparkGrad = median(REPS, () -> f.valueAndGrad(model.parameterArray()));
+            boolean same = Arrays.equals(bits(f.valueAndGrad(model.parameterArray()).grads().get(0)), bits(g[0]));
+            out.print(String.format(Locale.ROOT, "%s: session start %.0f ms; sensitivities %.0f ms; gradient %.0f ms (bitwise the one JVM's: %s)%n",
+                    master, start, sparkSens, sparkGrad, same));
+            spark.stop();
+        }
+    }
+
+    static int[] repeat(int n, int times) {
+        int[] idx = new int[n * times];
+        for (int i = 0; i < idx.length; i++) idx[i] = i % n;
+        return idx;
+    }
+
+    static long[] bits(Tensor t) {
+        return Arrays.stream(t.toArray()).mapToLong(Double::doubleToRawLongBits).toArray();
+    }
+}
