@@ -79,7 +79,8 @@ final class OpRegistryReductions {
         add(r, "std(correction 0, keepDims)", "std", REAL, NONE, RED, x -> x.std(VarianceOptions.defaults().correction(0).keepDims(true)), spreadAll);
         add(r, "norm()", "norm", REAL, NONE, RED, Tensor::norm, atLeast(0.1, Tensor::norm));
         add(r, "norm(axes=[-1])", "norm", REAL, NONE, RED, x -> x.norm(new int[] {-1}), atLeast(0.1, x -> x.norm(new int[] {-1})));
-        add(r, "norm(axes=[0,1], keepDims)", "norm", REAL, NONE, RED2, x -> x.norm(new int[] {0, 1}, NormOptions.defaults().keepDims(true)), ANY);
+        add(r, "norm(axes=[0,1], keepDims)", "norm", REAL, NONE, RED2, x -> x.norm(new int[] {0, 1}, NormOptions.defaults().keepDims(true)),
+                atLeast(0.1, x -> x.norm(new int[] {0, 1})));
         add(r, "norm(p=1, axes=[-1])", "norm", REAL, new double[] {0}, RED, x -> x.norm(new int[] {-1}, NormOptions.defaults().p(1)), ANY);
         add(r, "norm(p=∞)", "norm", REAL, new double[] {0}, List.<int[][]>of(s(d(3)), s(d(2, 2))), x -> x.norm(NormOptions.defaults().p(Double.POSITIVE_INFINITY)), DISTINCT_MAGNITUDES);
         add(r, "cumsum(axis=-1)", "cumsum", RED, x -> x.cumsum(-1));
