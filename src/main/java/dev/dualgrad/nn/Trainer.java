@@ -266,7 +266,9 @@ public final class Trainer {
     }
 
     /**
-     * Trains the model for the set number of epochs, replacing its parameters after every batch.
+     * Trains the model for the set number of epochs, replacing its parameters after every batch. The batches
+     * run in training mode ({@link Module#train()}: a {@link Dropout} drops) and each report's accuracies in
+     * evaluation mode ({@link Module#eval()}), as a PyTorch loop does; the model is left in training mode.
      *
      * @param train the training set
      * @param test the test set, or null (the reports then carry a NaN test accuracy)
@@ -283,6 +285,7 @@ public final class Trainer {
                     + "training accuracy would be 0/0)");
         }
         List<EpochReport> history = new ArrayList<>();
+        model.train();
         for (int e = 1; e <= epochs; e++) {
             long t0 = System.nanoTime();
             int[] order = Dataset.permutation(train.size(), seed + e);
@@ -300,8 +303,10 @@ public final class Trainer {
                 total += v;
                 batches++;
             }
+            model.eval(); // the accuracies in evaluation mode (a Dropout returns its input), as a PyTorch loop does
             EpochReport r = new EpochReport(e, epochs, total / batches, accuracy(model, train), test == null ? Double.NaN : accuracy(model, test),
                     (System.nanoTime() - t0) / 1_000_000);
+            model.train();
             history.add(r);
             listener.onEpoch(r);
         }

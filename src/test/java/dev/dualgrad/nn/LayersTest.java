@@ -159,5 +159,14 @@ class LayersTest {
         assertTrue(outer.parameters().containsKey("1.1.weight"));
         outer.train();
         assertTrue(inner.isTraining());
+        // Trainer: batches in training mode, the accuracies in evaluation mode, left in training mode
+        Dropout d = new Dropout(0.5, TensorRandom.seed(4));
+        Sequential clf = new Sequential(new Linear(8, 3, 0), d);
+        dev.dualgrad.data.Dataset data = new dev.dualgrad.data.Dataset(TensorRandom.seed(5).normal(12, 8), new int[] {0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2});
+        clf.eval();
+        List<Trainer.EpochReport> rs = Trainer.of(clf, new Sgd(0.1)).epochs(1).listener(Trainer.EpochListener.SILENT).fit(data, null);
+        assertTrue(d.isTraining());
+        clf.eval();
+        assertEquals(Trainer.accuracy(clf, data), rs.get(0).trainAccuracy(), 0); // deterministic: no mask in the reported accuracy
     }
 }

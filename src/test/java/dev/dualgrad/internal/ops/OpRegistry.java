@@ -34,7 +34,7 @@ public final class OpRegistry {
     private OpRegistry() {}
 
     /** Public methods of Tensor whose result is a constant, never differentiated. */
-    public static final Set<String> CONSTANT_OPS = Set.of("gt", "ge", "lt", "le", "eq", "sign", "argmax", "detach",
+    public static final Set<String> CONSTANT_OPS = Set.of("gt", "ge", "lt", "le", "eq", "sign", "argmax", "detach", "argmin",
             "floor", "ceil", "round", "trunc"); // issue 20: rounding, derivative 0 everywhere
 
     public static List<OpSpec> all() {

@@ -72,6 +72,15 @@ class ReductionsReferenceTest {
         assertEquals(X.min().item(), -X.neg().max().item(), 0);
         assertArrayEquals(new int[] {2, 0, 1}, Tensor.of(new double[] {3, 2, 1, 0, 5, 0, 4, 1, 1}, 3, 3).argmin());
         assertArrayEquals(new int[] {1}, Tensor.vector(1, Double.NaN, -5).argmin()); // the NaN's index, as argmax
+        // a constant: readable inside a transform, and it leaves the derivative alone
+        int[][] seen = new int[1][];
+        Tensor g = Diff.grad(z -> {
+            seen[0] = z.argmin();
+            return z.min();
+        }, Tensor.vector(3, -1, 2));
+        assertArrayEquals(new int[] {1}, seen[0]);
+        assertArrayEquals(new double[] {0, 1, 0}, g.toArray(), 0);
+        assertArrayEquals(new double[] {0.5, 0, 0.5}, Diff.grad(Tensor::min, Tensor.vector(1, 2, 1)).toArray(), 0); // ties share, as max
     }
 
     @Test
