@@ -57,7 +57,7 @@ public final class BinaryFunctions {
             for (int i = 0; i < n; i++) {
                 double u = a[ao + i * as], v = b[bo + i * bs];
                 // u = v: u + ln 2 needs no difference (∞ − ∞) and cannot overflow before the result does
-                y[oo + i] = u == v ? u + LN2 : Math.max(u, v) + Math.log1p(Math.exp(-Math.abs(u - v)));
+                y[oo + i] = u == v ? u + LN2 : Math.max(u, v) + ActivationOps.log1pOfNonNegative(Math.exp(-Math.abs(u - v)));
             }
         }
         protected Tensor partialA(Tensor a, Tensor b, Tensor y) { return Tensor.where(sameInfinity(a, b), Tensor.scalar(0.5), a.sub(b).sigmoid()); }

@@ -150,6 +150,11 @@ class ElementwiseFunctionsEdgeTest {
         for (double[] c : cases) {
             assertEquals(c[2], Tensor.scalar(c[0]).logaddexp(Tensor.scalar(c[1])).item(), 0, c[0] + ", " + c[1]);
         }
+        // mpmath: the log1p tail keeps its relative accuracy
+        close(4.2483542552915889863e-18, Tensor.scalar(0).logaddexp(Tensor.scalar(-40)).item(), 4e-16);
+        close(-4.2483542552915889863e-18, Tensor.scalar(40).logSigmoid().item(), 4e-16);
+        close(-0.55435524446852712354, Tensor.scalar(0.3).logSigmoid().item(), 4e-16);
+        close(1.5232454643724250282, Tensor.scalar(1.5).logaddexp(Tensor.scalar(-2.25)).item(), 4e-16);
         for (double[] c : new double[][] {{1e308, 1e308, 0.5, 0.5}, {-INF, -INF, 0.5, 0.5}, {INF, INF, 0.5, 0.5}, {1e308, -1e308, 1, 0}, {-INF, 2, 0, 1}}) {
             PerArgument g = grad2(Tensor::logaddexp, c[0], c[1]);
             assertArrayEquals(new double[] {c[2], c[3]}, new double[] {g.get(0).item(), g.get(1).item()}, 0, c[0] + ", " + c[1]);
