@@ -104,6 +104,11 @@ public final class MatMul implements Primitive {
         return product(a, b, false, transposeA, transposeB);
     }
 
+    /** op(A)·op(B) as the rules' strong-zero product (0·∞ = 0), for the derivative rules of other packages (linear algebra). */
+    public static Tensor matmulStrongZero(Tensor a, Tensor b, boolean transposeA, boolean transposeB) {
+        return product(a, b, true, transposeA, transposeB);
+    }
+
     /** The product of the family with these flags, batch axes checked first (for a clear message). */
     private static Tensor product(Tensor a, Tensor b, boolean strongZero, boolean ta, boolean tb) {
         Shape.broadcast("matmul (batch axes)", Shape.prefix(a.shape(), a.rank() - 2), Shape.prefix(b.shape(), b.rank() - 2));

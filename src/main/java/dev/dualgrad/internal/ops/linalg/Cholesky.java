@@ -3,6 +3,7 @@ package dev.dualgrad.internal.ops.linalg;
 import dev.dualgrad.internal.engine.Dispatch;
 import dev.dualgrad.internal.engine.Primitive;
 import dev.dualgrad.internal.engine.Tensors;
+import dev.dualgrad.internal.kernels.Elementwise;
 import dev.dualgrad.internal.ops.MatMul;
 import dev.dualgrad.tensor.Tensor;
 
@@ -21,8 +22,8 @@ import dev.dualgrad.tensor.Tensor;
 final class Cholesky implements Primitive {
     static final Cholesky INSTANCE = new Cholesky();
     private static final Reads READS = Reads.output();
-    private static final LinearSolve SOLVE_L = new LinearSolve(LinearSolve.Kind.LOWER, false, false, "cholesky (derivative)"),
-            SOLVE_LT = new LinearSolve(LinearSolve.Kind.LOWER, true, false, "cholesky (derivative)");
+    private static final LinearSolve SOLVE_L = new LinearSolve(LinearSolve.Kind.LOWER, false, false, "cholesky (derivative)", true),
+            SOLVE_LT = new LinearSolve(LinearSolve.Kind.LOWER, true, false, "cholesky (derivative)", true);
 
     public String name() {
         return "cholesky";
@@ -44,18 +45,18 @@ final class Cholesky implements Primitive {
         int n = y.dim(-1);
         Tensor e = Masks.symmetricFromLower(dx[0], n);
         Tensor z = Dispatch.apply(SOLVE_L, y, Dispatch.apply(SOLVE_L, y, e).transpose()); // L⁻¹·E·L⁻ᵀ (E symmetric)
-        return MatMul.matmul(y, Masks.phi(z, n));
+        return MatMul.matmulStrongZero(y, Masks.phi(z, n), false, false);
     }
 
     public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] need) {
         int n = y.dim(-1);
-        if (Tensors.level(y) == null && Tensors.level(gy) == null) { // concrete: Murray's blocked algorithm, n³/3
+        if (Tensors.level(y) == null && Tensors.level(gy) == null && Elementwise.allFinite(Tensors.buffer(y))) { // Murray's blocked algorithm, n³/3
             double[] l = Tensors.buffer(y), g = Tensors.buffer(gy).clone();
             for (int o = 0; o < g.length; o += n * n) CholeskyBackward.backward(l, o % Math.max(1, l.length), g, o, n);
             return new Tensor[] {Tensors.adopt(g, gy.shape())};
         }
         // inside another transform: the same rule in differentiable ops, so that it is differentiated too
-        Tensor q = Masks.phi(MatMul.matmul(y, gy, true, false), n);
+        Tensor q = Masks.phi(MatMul.matmulStrongZero(y, gy, true, false), n);
         Tensor r = Dispatch.apply(SOLVE_LT, y, q);                    // L⁻ᵀ·Φ(Lᵀ·L̄)
         Tensor p = Dispatch.apply(SOLVE_LT, y, r.transpose()).transpose(); // ·L⁻¹
         return new Tensor[] {Masks.lowerFromSymmetric(p, n)};

@@ -72,11 +72,11 @@ final class Determinants implements Primitive {
     public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
         if (dx[0] == null) return null;
         Tensor trace = Tensors.mulStrongZero(dx[0], invT(x[0])).sum(new int[] {-2, -1}, false);
-        return kind == Kind.DET ? trace.mul(y) : trace;
+        return kind == Kind.DET ? Tensors.mulStrongZero(trace, y) : trace;
     }
 
     public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] need) {
-        Tensor g = kind == Kind.DET ? gy.mul(y) : gy;
+        Tensor g = kind == Kind.DET ? Tensors.mulStrongZero(gy, y) : gy;
         return new Tensor[] {Tensors.mulStrongZero(g.unsqueeze(-1).unsqueeze(-1), invT(x[0]))};
     }
 }

@@ -53,8 +53,8 @@ final class Eigh implements Primitive {
         if (dx[0] == null) return null;
         int n = x[0].dim(-1);
         Tensor lambda = y.select(-2, 0), v = y.slice(-2, 1, n + 1);
-        Tensor m = MatMul.matmul(MatMul.matmul(v, Masks.symmetricFromLower(dx[0], n), true, false), v);
-        Tensor dv = MatMul.matmul(v, Tensors.mulStrongZero(f(lambda, n), m));
+        Tensor m = MatMul.matmulStrongZero(MatMul.matmulStrongZero(v, Masks.symmetricFromLower(dx[0], n), true, false), v, false, false);
+        Tensor dv = MatMul.matmulStrongZero(v, Tensors.mulStrongZero(f(lambda, n), m), false, false);
         return Tensor.concat(-2, Masks.diagonal(m, n).unsqueeze(-2), dv);
     }
 
@@ -62,8 +62,8 @@ final class Eigh implements Primitive {
         int n = x[0].dim(-1);
         Tensor lambda = y.select(-2, 0), v = y.slice(-2, 1, n + 1);
         Tensor gl = gy.select(-2, 0), gv = gy.slice(-2, 1, n + 1);
-        Tensor h = Tensors.mulStrongZero(gl.unsqueeze(-2), Tensor.eye(n)).add(Tensors.mulStrongZero(f(lambda, n), MatMul.matmul(v, gv, true, false)));
-        Tensor g = MatMul.matmul(MatMul.matmul(v, h), v, false, true);
+        Tensor h = Tensors.mulStrongZero(gl.unsqueeze(-2), Tensor.eye(n)).add(Tensors.mulStrongZero(f(lambda, n), MatMul.matmulStrongZero(v, gv, true, false)));
+        Tensor g = MatMul.matmulStrongZero(MatMul.matmulStrongZero(v, h, false, false), v, false, true);
         return new Tensor[] {Masks.lowerFromSymmetric(g, n)};
     }
 }

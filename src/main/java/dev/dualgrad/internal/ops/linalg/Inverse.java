@@ -38,16 +38,16 @@ final class Inverse implements Primitive {
             int zero = LuKernel.factor(lu, 0, n, perm);
             if (zero >= 0) throw LinearSolve.singular(op, zero, n);
             for (int i = 0; i < n; i++) y[o + i * n + i] = 1;
-            LuKernel.solve(lu, 0, n, perm, false, y, o, n, op);
+            LuKernel.solve(lu, 0, n, perm, false, y, o, n, op, false);
         }
         return Tensors.adopt(y, x[0].shape());
     }
 
     public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
-        return dx[0] == null ? null : MatMul.matmul(y, MatMul.matmul(dx[0], y)).neg();
+        return dx[0] == null ? null : MatMul.matmulStrongZero(y, MatMul.matmulStrongZero(dx[0], y, false, false), false, false).neg();
     }
 
     public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] need) {
-        return new Tensor[] {MatMul.matmul(MatMul.matmul(y, gy, true, false), y, false, true).neg()};
+        return new Tensor[] {MatMul.matmulStrongZero(MatMul.matmulStrongZero(y, gy, true, false), y, false, true).neg()};
     }
 }

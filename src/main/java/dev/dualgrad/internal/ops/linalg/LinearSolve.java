@@ -4,6 +4,7 @@ import dev.dualgrad.internal.engine.Dispatch;
 import dev.dualgrad.internal.engine.Primitive;
 import dev.dualgrad.internal.engine.Shape;
 import dev.dualgrad.internal.engine.Tensors;
+import dev.dualgrad.internal.kernels.Elementwise;
 import dev.dualgrad.internal.kernels.Kernels;
 import dev.dualgrad.internal.ops.MatMul;
 import dev.dualgrad.internal.ops.Rules;
@@ -26,14 +27,25 @@ final class LinearSolve implements Primitive {
     enum Kind { GENERAL, LOWER, UPPER }
 
     final Kind kind;
-    final boolean trans, unit;
+    final boolean trans, unit, strongZero;
     final String op;
 
+    /** The public op: IEEE arithmetic throughout. */
     LinearSolve(Kind kind, boolean trans, boolean unit, String op) {
+        this(kind, trans, unit, op, false);
+    }
+
+    /**
+     * With {@code strongZero}, the solve used inside derivative rules: where A has a non-finite entry it
+     * runs with strong-zero arithmetic (a zero right-hand side gives exactly zero), as the rules'
+     * products do; on finite A both are the same blocked kernel.
+     */
+    LinearSolve(Kind kind, boolean trans, boolean unit, String op, boolean strongZero) {
         this.kind = kind;
         this.trans = trans;
         this.unit = unit;
         this.op = op;
+        this.strongZero = strongZero;
     }
 
     public String name() {
@@ -55,18 +67,20 @@ final class LinearSolve implements Primitive {
         double[] lu = kind == Kind.GENERAL ? new double[n * n] : null;
         int[] perm = new int[n + 1];
         int factored = -1;
+        boolean strong = strongZero && !Elementwise.allFinite(ad);
         for (int i = 0; i < ai.length; i++) {
             if (kind != Kind.GENERAL) {
-                TriangularKernel.solve(ad, ai[i] * n * n, n, kind == Kind.LOWER, trans, unit, xs, i * n * m, m, op);
+                if (strong) TriangularKernel.solveStrongZero(ad, ai[i] * n * n, n, kind == Kind.LOWER, trans, unit, xs, i * n * m, m, op);
+                else TriangularKernel.solve(ad, ai[i] * n * n, n, kind == Kind.LOWER, trans, unit, xs, i * n * m, m, op);
                 continue;
             }
             if (ai[i] != factored) { // consecutive matrices of a broadcast A share one factorisation
                 System.arraycopy(ad, ai[i] * n * n, lu, 0, n * n);
                 int zero = LuKernel.factor(lu, 0, n, perm);
-                if (zero >= 0) throw singular(op, zero, n);
+                if (zero >= 0 && !strong) throw singular(op, zero, n);
                 factored = ai[i];
             }
-            LuKernel.solve(lu, 0, n, perm, trans, xs, i * n * m, m, op);
+            LuKernel.solve(lu, 0, n, perm, trans, xs, i * n * m, m, op, strong);
         }
         return Tensors.adopt(xs, out);
     }
@@ -74,6 +88,11 @@ final class LinearSolve implements Primitive {
     static ArithmeticException singular(String op, int pivot, int n) {
         return new ArithmeticException(op + ": the matrix is singular: pivot " + pivot + " (of 0.." + (n - 1)
                 + ") of its LU factorisation with partial pivoting is exactly zero");
+    }
+
+    /** The solve the rules use: this one with op transposed or not, in strong-zero arithmetic. */
+    private LinearSolve rule(boolean transposed) {
+        return new LinearSolve(kind, transposed, unit, op, true);
     }
 
     /** M ⊙ t: the entries of a tangent or cotangent of A that the op reads. */
@@ -84,19 +103,19 @@ final class LinearSolve implements Primitive {
     public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
         Tensor rhs = dx[1] == null ? null : Rules.align(dx[1], x[1].shape(), y.rank());
         if (dx[0] != null) {
-            Tensor p = MatMul.matmul(mask(Rules.align(dx[0], x[0].shape(), y.rank()), x[0].dim(-1)), y, trans, false);
+            Tensor p = MatMul.matmulStrongZero(mask(Rules.align(dx[0], x[0].shape(), y.rank()), x[0].dim(-1)), y, trans, false);
             rhs = rhs == null ? p.neg() : rhs.sub(p);
         }
-        return rhs == null ? null : Dispatch.apply(this, x[0], rhs);
+        return rhs == null ? null : Dispatch.apply(rule(trans), x[0], rhs);
     }
 
     public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] need) {
-        Tensor gb = Dispatch.apply(new LinearSolve(kind, !trans, unit, op), x[0], gy);
+        Tensor gb = Dispatch.apply(rule(!trans), x[0], gy);
         Tensor ga = null, gbOut = null;
         int[] batch = Batch.of(y.shape());
         if (need[0]) {
             int n = x[0].dim(-1);
-            Tensor g = trans ? MatMul.matmul(y, gb, false, true) : MatMul.matmul(gb, y, false, true);
+            Tensor g = trans ? MatMul.matmulStrongZero(y, gb, false, true) : MatMul.matmulStrongZero(gb, y, false, true);
             ga = Rules.unbroadcast(mask(g, n).neg(), Shape.concat(batch, new int[] {n, n}), x[0].shape());
         }
         if (need[1]) gbOut = Rules.unbroadcast(gb, y.shape(), x[1].shape());

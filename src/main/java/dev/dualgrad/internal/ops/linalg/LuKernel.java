@@ -55,16 +55,22 @@ final class LuKernel {
     }
 
     /** op(A)·X = B with A = Pᵀ·L·U factored by {@link #factor}; x (n×m) holds B on entry, X on exit. */
-    static void solve(double[] lu, int o, int n, int[] perm, boolean trans, double[] x, int xo, int m, String op) {
+    static void solve(double[] lu, int o, int n, int[] perm, boolean trans, double[] x, int xo, int m, String op, boolean strongZero) {
         if (!trans) { // L·U·X = P·B
             permuteRows(x, xo, n, m, perm, false);
-            TriangularKernel.solve(lu, o, n, true, false, true, x, xo, m, op);
-            TriangularKernel.solve(lu, o, n, false, false, false, x, xo, m, op);
+            triangular(lu, o, n, true, false, true, x, xo, m, op, strongZero);
+            triangular(lu, o, n, false, false, false, x, xo, m, op, strongZero);
         } else { // Aᵀ = Uᵀ·Lᵀ·P: Uᵀ·Lᵀ·(P·X) = B
-            TriangularKernel.solve(lu, o, n, false, true, false, x, xo, m, op);
-            TriangularKernel.solve(lu, o, n, true, true, true, x, xo, m, op);
+            triangular(lu, o, n, false, true, false, x, xo, m, op, strongZero);
+            triangular(lu, o, n, true, true, true, x, xo, m, op, strongZero);
             permuteRows(x, xo, n, m, perm, true);
         }
+    }
+
+    private static void triangular(double[] t, int to, int n, boolean lower, boolean trans, boolean unit, double[] x, int xo, int m, String op,
+            boolean strongZero) {
+        if (strongZero) TriangularKernel.solveStrongZero(t, to, n, lower, trans, unit, x, xo, m, op);
+        else TriangularKernel.solve(t, to, n, lower, trans, unit, x, xo, m, op);
     }
 
     /** Rows of x in the order perm (forward: row i ← row perm[i]) or its inverse. */

@@ -52,6 +52,27 @@ final class TriangularKernel {
         }
     }
 
+    /**
+     * The same solve with strong-zero arithmetic, for derivative rules on non-finite values: a product
+     * with an exact zero is 0 and 0 divided by anything is 0, so that a zero right-hand side gives exactly
+     * zero whatever T holds (as the rules' strong-zero matrix product). Unblocked; only used when T has a
+     * non-finite entry.
+     */
+    static void solveStrongZero(double[] t, int to, int n, boolean lower, boolean trans, boolean unit, double[] x, int xo, int m, String op) {
+        boolean forward = lower != trans;
+        for (int k = 0; k < n; k++) {
+            int r = forward ? k : n - 1 - k;
+            for (int j = 0; j < m; j++) {
+                double s = x[xo + r * m + j];
+                for (int c = forward ? 0 : r + 1; forward ? c < r : c < n; c++) {
+                    double a = at(t, to, n, trans, r, c), b = x[xo + c * m + j];
+                    if (a != 0 && b != 0) s -= a * b;
+                }
+                x[xo + r * m + j] = unit || s == 0 ? s : s / pivot(t, to, n, trans, r, op);
+            }
+        }
+    }
+
     /** op(T)[r][c]. */
     private static double at(double[] t, int to, int n, boolean trans, int r, int c) {
         return trans ? t[to + c * n + r] : t[to + r * n + c];
