@@ -419,10 +419,15 @@ public final class Reductions {
             return Tensors.adopt(y, out);
         }
 
-        /** x / y with y's zeros replaced by 1 (x is all zero there): a constant mask added, exact elsewhere. */
+        /**
+         * x / y, and 0 where y = 0 (x is all zero there): y's zeros replaced by 1 and the quotient masked by the
+         * constant y ≠ 0, so that the rule's own derivative is 0 there too (the subgradient convention held to
+         * every order), not the v that x / 1 would give.
+         */
         private Tensor weights(Tensor x, Tensor y) {
-            Tensor safe = y.add(y.eq(0));
-            return x.div(safe.reshape(Shape.reduced(x.shape(), axes, true)));
+            int[] kept = Shape.reduced(x.shape(), axes, true);
+            Tensor zero = y.eq(0).reshape(kept);
+            return x.div(y.reshape(kept).add(zero)).mul(zero.rsub(1));
         }
 
         public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {

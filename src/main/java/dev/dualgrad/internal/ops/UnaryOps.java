@@ -88,7 +88,9 @@ public final class UnaryOps {
     };
 
     public static final UnaryOp SIGMOID = new UnaryOp("sigmoid") {
-        @Override protected Reads derivativeReads() { return Reads.Y; }
+        // σ′ = σ(x)·σ(−x), both factors from x: y·(1 − y) cancels in 1 − y once y is near 1 (relative error
+        // 1e-16·eˣ, all digits lost past x ≈ 37), and so did every second derivative built on it (logaddexp's).
+        @Override protected Reads derivativeReads() { return Reads.X; }
         protected void kernel(double[] x, double[] y, int n) {
             for (int i = 0; i < n; i++) {
                 double v = x[i];
@@ -100,7 +102,7 @@ public final class UnaryOps {
                 }
             }
         }
-        protected Tensor derivative(Tensor x, Tensor y) { return y.mul(Tensor.scalar(1).sub(y)); }
+        protected Tensor derivative(Tensor x, Tensor y) { return apply(x).mul(apply(x.neg())); }
     };
 
     public static final UnaryOp RELU = new UnaryOp("relu") {
