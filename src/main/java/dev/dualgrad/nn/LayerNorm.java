@@ -122,8 +122,7 @@ public final class LayerNorm extends Module {
          */
         public Spec {
             normalizedShape = new LayerNorm(Args.nonNull(normalizedShape, "LayerNorm.Spec", "normalizedShape"),
-                    LayerNormOptions.defaults().elementwiseAffine(false)).normalizedShape(); // its checks, and a copy
-            if (!(eps >= 0) || Double.isInfinite(eps)) throw new IllegalArgumentException("LayerNorm.Spec: eps must be finite and ≥ 0, got " + eps);
+                    LayerNormOptions.defaults().eps(eps).elementwiseAffine(false)).normalizedShape(); // the layer's checks, and a copy
         }
 
         /**
