@@ -276,7 +276,7 @@ public abstract class Module implements Serializable {
         Optional<ModuleSpec> spec = spec();
         if (spec.isEmpty()) {
             throw new NotSerializableException(getClass().getName() + " (" + this + ") has no ModuleSpec, so it cannot be serialized (a Spark "
-                    + "closure, a broadcast): build it from Linear, Sequential, Mlp and the built-in activations, or override Module.spec() in "
+                    + "closure, a broadcast): build it from Linear, LayerNorm, Dropout, Sequential, Mlp and the built-in activations, or override Module.spec() in "
                     + getClass().getSimpleName() + " to return a ModuleSpec that rebuilds it, or send module.snapshot() and rebuild the module "
                     + "from code on the other side");
         }

@@ -14,8 +14,12 @@ import org.apache.commons.math3.random.Well19937c;
  * per {@code TensorRandom}: successive calls continue the stream, so
  * {@code r.normal(2)} then {@code r.normal(3)} give five values in all, not two overlapping draws. A
  * {@code TensorRandom} is not safe for use by several threads at once; give each thread its own seed.</p>
+ *
+ * <p>Serializable with its state: a deserialized generator (or a {@link #copy()}) continues the stream
+ * from the point where it was written, drawing exactly what the original draws next.</p>
  */
-public final class TensorRandom {
+public final class TensorRandom implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
     private final Well19937c rng;
 
     private TensorRandom(long seed) {
@@ -30,6 +34,30 @@ public final class TensorRandom {
      */
     public static TensorRandom seed(long seed) {
         return new TensorRandom(seed);
+    }
+
+    private TensorRandom(Well19937c rng) {
+        this.rng = rng;
+    }
+
+    /**
+     * An independent generator at the same point of the same stream: from here on it draws exactly the
+     * values this one draws next, and drawing from one does not advance the other.
+     *
+     * @return the copy
+     */
+    public TensorRandom copy() {
+        try { // Well19937c has no copy constructor; its serialized form is its whole state
+            java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+            try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(b)) {
+                out.writeObject(rng);
+            }
+            try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(b.toByteArray()))) {
+                return new TensorRandom((Well19937c) in.readObject());
+            }
+        } catch (java.io.IOException | ClassNotFoundException e) {
+            throw new IllegalStateException("TensorRandom.copy: the generator's state could not be copied", e);
+        }
     }
 
     /**

@@ -251,6 +251,11 @@ class PublicApiBoundaryTest {
         RECEIVERS.put(dev.dualgrad.tensor.ExactSum.class, SAMPLES.get(dev.dualgrad.tensor.ExactSum.class));
     }
 
+    static { // specs of LayerNorm and Dropout
+        RECEIVERS.put(dev.dualgrad.nn.LayerNorm.Spec.class, () -> new dev.dualgrad.nn.LayerNorm.Spec(new int[] {3}, 1e-5, true));
+        RECEIVERS.put(dev.dualgrad.nn.Dropout.Spec.class, () -> new dev.dualgrad.nn.Dropout.Spec(0.5, TensorRandom.seed(1), true));
+    }
+
     // ------------------------------------------------------------------ the exported API
 
     static List<Class<?>> exportedPublicClasses() throws IOException, URISyntaxException, ClassNotFoundException {
