@@ -42,7 +42,7 @@ import java.util.concurrent.ForkJoinTask;
  * double[] losses = Trainer.of(model, new Adam(1e-2)).minimize(f, 100);
  * }</pre>
  */
-public final class BlockedObjective implements Objective {
+public final class BlockedObjective implements TrainingObjective {
     /** The default block size, in rows. */
     public static final int DEFAULT_BLOCK_SIZE = 256;
 

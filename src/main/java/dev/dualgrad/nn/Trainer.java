@@ -327,7 +327,7 @@ public final class Trainer {
      * @throws IllegalStateException when a value is not finite; the message names the step, and the model
      *     keeps the parameters of the last finite step
      */
-    public double[] minimize(Objective objective, int steps) {
+    public double[] minimize(TrainingObjective objective, int steps) {
         Args.nonNull(objective, "Trainer.minimize", "objective");
         if (steps < 0) throw new IllegalArgumentException("Trainer.minimize: steps must be ≥ 0, got " + steps);
         double[] values = new double[steps];

@@ -3,7 +3,7 @@ package dev.dualgrad.spark;
 import dev.dualgrad.data.Dataset;
 import dev.dualgrad.nn.BlockedObjective;
 import dev.dualgrad.nn.Module;
-import dev.dualgrad.nn.Objective;
+import dev.dualgrad.nn.TrainingObjective;
 import dev.dualgrad.nn.ParameterSnapshot;
 import dev.dualgrad.tensor.Tensor;
 import dev.dualgrad.transforms.ValueAndGrad;
@@ -36,11 +36,11 @@ import scala.Tuple2;
  * on the order in which tasks finish, so neither does the result. The partial sums travel as Java-serialized
  * bytes, whatever {@code spark.serializer} is.</p>
  *
- * <p>It is an {@link Objective}: {@code Trainer.of(model, new Adam(1e-2)).minimize(objective, steps)} drives a
+ * <p>It is a {@link TrainingObjective}: {@code Trainer.of(model, new Adam(1e-2)).minimize(objective, steps)} drives a
  * driver-side optimizer with it, and {@link #atStep(long)} gives step t's seeded mini-batch when
  * {@link DistributedOptions#sampling(double, long)} is set.</p>
  */
-public final class DistributedObjective implements Objective {
+public final class DistributedObjective implements TrainingObjective {
     /** One block as a partition holds it: its rows in global order. */
     record Block(long index, long[] rows, double[] x, int[] labels) implements Serializable {}
 

@@ -6,10 +6,10 @@ import dev.dualgrad.transforms.ValueAndGrad;
 /**
  * A scalar function of a module's parameters, with its gradient, however it is computed: a
  * {@link BlockedObjective} over a data set on this machine's cores, or the same objective over a cluster.
- * {@link Trainer#minimize(Objective, int)} drives an {@link Optimizer} with it.
+ * {@link Trainer#minimize(TrainingObjective, int)} drives an {@link Optimizer} with it.
  */
 @FunctionalInterface
-public interface Objective {
+public interface TrainingObjective {
     /**
      * f(θ) and ∇f(θ).
      *
@@ -27,8 +27,8 @@ public interface Objective {
      * @return the objective of that step
      * @throws IllegalArgumentException when step is negative
      */
-    default Objective atStep(long step) {
-        if (step < 0) throw new IllegalArgumentException("Objective.atStep: step must be ≥ 0, got " + step);
+    default TrainingObjective atStep(long step) {
+        if (step < 0) throw new IllegalArgumentException("TrainingObjective.atStep: step must be ≥ 0, got " + step);
         return this;
     }
 }
