@@ -41,8 +41,6 @@ public final class Harness {
             List<String> only = List.of(args[2].split(","));
             ws.removeIf(w -> !only.contains(w.name));
         }
-        String only = System.getProperty("bench.only"); // a name prefix, e.g. -Dbench.only=gp_ to time those alone
-        if (only != null) ws.removeIf(w -> !w.name.startsWith(only));
         System.out.println(report(ws, seconds, rounds));
     }
 
