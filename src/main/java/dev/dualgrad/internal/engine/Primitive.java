@@ -45,6 +45,17 @@ public interface Primitive {
      */
     Reads vjpReads();
 
+    /**
+     * Sparsity rule: which traced input elements each element of the output may depend on, from the
+     * inputs' patterns ({@code px[i] == null}: input i is a constant). Read only shapes and integer
+     * attributes of {@code x} and {@code y}, never their values: the pattern must hold at every point
+     * (a {@link Pattern} is global). The default is the conservative one, every output element on every
+     * element of every input: always correct, never tight; every built-in primitive declares its own.
+     */
+    default Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) {
+        return Pattern.dense(y.size(), px);
+    }
+
     /** False for ops whose output is a constant (comparisons): they never carry a tangent or a tape node. */
     default boolean differentiable() {
         return true;

@@ -3,6 +3,7 @@ package dev.dualgrad.internal.ops;
 import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.internal.engine.Dispatch;
+import dev.dualgrad.internal.engine.Pattern;
 import dev.dualgrad.internal.kernels.Kernels;
 import dev.dualgrad.internal.engine.Primitive;
 import dev.dualgrad.internal.kernels.RowKernel;
@@ -53,6 +54,16 @@ public abstract class BinaryOp implements Primitive, RowKernel {
         int[] out = Shape.broadcast(name, x[0].shape(), x[1].shape());
         Shape.size(name, out); // a broadcast result may hold more than 2³¹ − 1 elements: refused by name
         return Kernels.broadcast(this, x[0], x[1], out);
+    }
+
+    /** Broadcasting elementwise: y[o] depends on the elements of a and b that broadcasting puts at o. */
+    @Override
+    public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) {
+        int[] out = y.shape();
+        for (int i = 0; i < 2; i++) {
+            if (px[1 - i] == null && Arrays.equals(x[i].shape(), out)) return px[i]; // one traced operand, not broadcast
+        }
+        return Pattern.broadcast(out, x, px);
     }
 
     @Override

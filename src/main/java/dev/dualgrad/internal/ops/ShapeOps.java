@@ -4,6 +4,7 @@ import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.internal.engine.Dispatch;
 import dev.dualgrad.internal.kernels.Kernels;
+import dev.dualgrad.internal.engine.Pattern;
 import dev.dualgrad.internal.engine.Primitive;
 import dev.dualgrad.internal.engine.Shape;
 import dev.dualgrad.tensor.Tensor;
@@ -229,6 +230,9 @@ public final class ShapeOps {
 
         public String name() { return "reshape"; }
 
+        /** A pure selection: each output element is a copy of one input element (or a zero of the padding). */
+        public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) { return Pattern.byIndexCodes(this, x, px); }
+
         public Reads vjpReads() { return Reads.NOTHING; } // reshape back to x's shape
 
         public Tensor eval(Tensor[] x) { return Tensors.adopt(Tensors.buffer(x[0]), shape); } // immutable data: shared, not copied
@@ -248,6 +252,9 @@ public final class ShapeOps {
         Permute(int[] perm) { this.perm = perm; }
 
         public String name() { return "permute"; }
+
+        /** A pure selection: each output element is a copy of one input element (or a zero of the padding). */
+        public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) { return Pattern.byIndexCodes(this, x, px); }
 
         public Reads vjpReads() { return Reads.NOTHING; } // the inverse permutation
 
@@ -279,6 +286,9 @@ public final class ShapeOps {
 
         public String name() { return "broadcastTo"; }
 
+        /** A pure selection: each output element is a copy of one input element (or a zero of the padding). */
+        public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) { return Pattern.byIndexCodes(this, x, px); }
+
         public Reads vjpReads() { return Reads.NOTHING; } // sum back to x's shape
 
         public Tensor eval(Tensor[] x) { return Kernels.broadcastTo(x[0], target); }
@@ -302,6 +312,9 @@ public final class ShapeOps {
         }
 
         public String name() { return "slice"; }
+
+        /** A pure selection: each output element is a copy of one input element (or a zero of the padding). */
+        public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) { return Pattern.byIndexCodes(this, x, px); }
 
         public Reads vjpReads() { return Reads.NOTHING; } // pad back to x's shape
 
@@ -339,6 +352,9 @@ public final class ShapeOps {
 
         public String name() { return "pad"; }
 
+        /** A pure selection: each output element is a copy of one input element (or a zero of the padding). */
+        public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) { return Pattern.byIndexCodes(this, x, px); }
+
         public Reads vjpReads() { return Reads.NOTHING; } // slice back to x's shape
 
         public Tensor eval(Tensor[] in) {
@@ -370,6 +386,9 @@ public final class ShapeOps {
         Concat(int axis) { this.axis = axis; }
 
         public String name() { return "concat"; }
+
+        /** A pure selection: each output element is a copy of one input element (or a zero of the padding). */
+        public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) { return Pattern.byIndexCodes(this, x, px); }
 
         public Reads vjpReads() { return Reads.NOTHING; } // slices at the parts' sizes
 
@@ -426,6 +445,9 @@ public final class ShapeOps {
         }
 
         public String name() { return "where"; }
+
+        /** Elementwise over a and b broadcast (the mask is a constant): the union of both branches, whichever the mask picks at this x. */
+        public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) { return Pattern.broadcast(out, x, px); }
 
         public Reads vjpReads() { return Reads.NOTHING; } // the mask is a constant field; a and b are read for their shapes only
 

@@ -2,6 +2,7 @@ package dev.dualgrad.internal.ops;
 
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.internal.engine.Dispatch;
+import dev.dualgrad.internal.engine.Pattern;
 import dev.dualgrad.internal.engine.Primitive;
 import dev.dualgrad.tensor.Tensor;
 
@@ -58,6 +59,12 @@ public abstract class UnaryOp implements Primitive {
         double[] y = new double[x.length];
         kernel(x, y, x.length);
         return Tensors.adopt(y, in[0].shape());
+    }
+
+    /** Elementwise: y[i] depends on what x[i] depends on. */
+    @Override
+    public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) {
+        return px[0];
     }
 
     @Override

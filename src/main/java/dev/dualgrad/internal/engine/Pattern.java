@@ -1,0 +1,269 @@
+package dev.dualgrad.internal.engine;
+
+import dev.dualgrad.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * The dependency pattern of a tensor during sparsity detection: for each of its elements (row-major),
+ * the sorted indices of the traced input elements it may depend on, among {@link #universe()} of them.
+ * A row of the Jacobian ∂y/∂x has nonzeros only at the indices of y's pattern.
+ *
+ * <p>Patterns are global, in the sense of SparseConnectivityTracer: they say what an element may depend
+ * on for some x, never what it happens to depend on at this x, so they are built from shapes and integer
+ * attributes only (never from values), and a pattern may be denser than the Jacobian at one point, never
+ * sparser. Immutable; rows are shared between patterns (a broadcast copies references, not sets), so never
+ * write to an array {@link #row} returns.</p>
+ *
+ * <p>The builders below are what the primitives' {@link Primitive#sparsity} rules are made of:
+ * {@link #gather} (each output element reads at most one element of each input: elementwise ops,
+ * broadcasting and every shape and indexing op), {@link #scatter} (each input element feeds at most one
+ * output element: sums over axes, scatter-adds), {@link #dense} (everything depends on everything: the
+ * conservative rule of an op that declares none) and {@link #byIndexCodes} (the gather map of a pure
+ * selection op, read off the op's own primal applied to element codes).</p>
+ */
+public final class Pattern {
+    /** The empty set, shared. */
+    public static final int[] NONE = new int[0];
+
+    private final int universe;
+    private final int[][] rows;
+
+    private Pattern(int universe, int[][] rows) {
+        this.universe = universe;
+        this.rows = rows;
+    }
+
+    /** The pattern whose element i depends on the input elements {@code rows[i]} (sorted, distinct, in [0, universe)); takes ownership. */
+    public static Pattern of(int universe, int[][] rows) {
+        return new Pattern(universe, rows);
+    }
+
+    /** Element e of a tensor of {@code size} elements depends on input element offset + e alone: how inputs are seeded. */
+    public static Pattern seed(int universe, int offset, int size) {
+        int[][] r = new int[size][];
+        for (int e = 0; e < size; e++) r[e] = new int[] {offset + e};
+        return new Pattern(universe, r);
+    }
+
+    /** No element depends on anything. */
+    public static Pattern empty(int universe, int size) {
+        int[][] r = new int[size][];
+        Arrays.fill(r, NONE);
+        return new Pattern(universe, r);
+    }
+
+    /** How many input elements are traced: every index lies below it. */
+    public int universe() {
+        return universe;
+    }
+
+    /** The number of elements of the tensor this pattern describes. */
+    public int size() {
+        return rows.length;
+    }
+
+    /** The sorted input indices element i depends on; shared, never write to it. */
+    public int[] row(int i) {
+        return rows[i];
+    }
+
+    /** True when no element depends on any input: the tensor is a constant as far as detection can tell. */
+    public boolean isEmpty() {
+        for (int[] r : rows) if (r.length > 0) return false;
+        return true;
+    }
+
+    /** The universe of the first non-null pattern (all of one detection share it). */
+    static int universe(Pattern[] px) {
+        for (Pattern p : px) if (p != null) return p.universe;
+        throw new IllegalStateException("no input carries a pattern");
+    }
+
+    // ------------------------------------------------------------------ builders used by the rules
+
+    /**
+     * Output element o depends on the union, over inputs i with a pattern, of {@code px[i].row(src[i][o])};
+     * {@code src[i][o] < 0} means o reads nothing of input i, and {@code src[i] == null} nothing at all.
+     * When o reads one non-empty row, the row is shared, not copied.
+     */
+    public static Pattern gather(int outSize, Pattern[] px, int[][] src) {
+        int universe = universe(px);
+        Union u = new Union(universe);
+        int[][] out = new int[outSize][];
+        for (int o = 0; o < outSize; o++) {
+            u.clear();
+            for (int i = 0; i < px.length; i++) {
+                if (px[i] == null || src[i] == null) continue;
+                int e = src[i][o];
+                if (e >= 0) u.add(px[i].rows[e]);
+            }
+            out[o] = u.result();
+        }
+        return new Pattern(universe, out);
+    }
+
+    /**
+     * Output element o depends on the union of the rows of the input elements e with {@code dst[i][e] == o}
+     * ({@code dst[i][e] < 0}: e feeds no output; {@code dst[i] == null}: input i feeds none). For reductions
+     * and scatter-adds, where each input element goes to at most one output element.
+     */
+    public static Pattern scatter(int outSize, Pattern[] px, int[][] dst) {
+        int universe = universe(px);
+        // group the contributions by output element (a counting sort), then take one union per output
+        int[] count = new int[outSize + 1];
+        for (int i = 0; i < px.length; i++) {
+            if (px[i] == null || dst[i] == null) continue;
+            for (int o : dst[i]) if (o >= 0) count[o + 1]++;
+        }
+        for (int o = 0; o < outSize; o++) count[o + 1] += count[o];
+        int[] fill = Arrays.copyOf(count, outSize);
+        int[][] members = new int[count[outSize]][];
+        for (int i = 0; i < px.length; i++) {
+            if (px[i] == null || dst[i] == null) continue;
+            int[] d = dst[i];
+            for (int e = 0; e < d.length; e++) if (d[e] >= 0) members[fill[d[e]]++] = px[i].rows[e];
+        }
+        Union u = new Union(universe);
+        int[][] out = new int[outSize][];
+        for (int o = 0; o < outSize; o++) {
+            u.clear();
+            for (int k = count[o]; k < count[o + 1]; k++) u.add(members[k]);
+            out[o] = u.result();
+        }
+        return new Pattern(universe, out);
+    }
+
+    /** Every output element depends on every element of every input with a pattern (one shared set). */
+    public static Pattern dense(int outSize, Pattern[] px) {
+        int universe = universe(px);
+        Union u = new Union(universe);
+        for (Pattern p : px) if (p != null) for (int[] r : p.rows) u.add(r);
+        int[] all = u.result();
+        int[][] out = new int[outSize][];
+        Arrays.fill(out, all);
+        return new Pattern(universe, out);
+    }
+
+    /**
+     * Broadcasting elementwise: output element o (of {@code out}) reads, of each input, the element that
+     * broadcasting puts at o. The rule of every elementwise unary and binary op and of {@code where}.
+     */
+    public static Pattern broadcast(int[] out, Tensor[] x, Pattern[] px) {
+        int n = Shape.size(out);
+        int[][] src = new int[px.length][];
+        for (int i = 0; i < px.length; i++) if (px[i] != null) src[i] = broadcastIndex(x[i].shape(), out);
+        return gather(n, px, src);
+    }
+
+    /** For each element of {@code out}, the element of {@code shape} that broadcasting reads there. */
+    public static int[] broadcastIndex(int[] shape, int[] out) {
+        int n = Shape.size(out);
+        int[] idx = new int[n];
+        if (Arrays.equals(shape, out)) {
+            for (int o = 0; o < n; o++) idx[o] = o;
+            return idx;
+        }
+        int[] bs = Shape.broadcastStrides(shape, out);
+        int[] pos = new int[out.length];
+        for (int o = 0, e = 0; o < n; o++) {
+            idx[o] = e;
+            for (int a = out.length - 1; a >= 0; a--) { // odometer step
+                if (++pos[a] < out[a]) {
+                    e += bs[a];
+                    break;
+                }
+                e -= bs[a] * (pos[a] - 1);
+                pos[a] = 0;
+            }
+        }
+        return idx;
+    }
+
+    /**
+     * The rule of a pure selection op, one whose every output element is a copy of one input element or a
+     * constant: the primal is applied to tensors of element codes (input i's element e holds
+     * base(i) + e + 1, exactly representable up to 2⁵³), and each output code names the element it copied
+     * (0 or any non-code value: a constant). Inputs listed in {@code keep} (integer index tensors, the
+     * condition of a select) are passed as they are and carry no pattern. The op's primal must not do
+     * arithmetic on its data inputs (a copy, never a sum): that is what makes it a selection.
+     */
+    public static Pattern byIndexCodes(Primitive p, Tensor[] x, Pattern[] px, int... keep) {
+        Tensor[] codes = new Tensor[x.length];
+        long[] base = new long[x.length + 1];
+        for (int i = 0; i < x.length; i++) {
+            boolean kept = false;
+            for (int k : keep) kept |= k == i;
+            base[i + 1] = base[i] + (kept || px[i] == null ? 0 : x[i].size());
+            if (kept || px[i] == null) {
+                codes[i] = kept ? x[i].detach() : Tensor.zeros(x[i].shape());
+                continue;
+            }
+            double[] c = new double[x[i].size()];
+            for (int e = 0; e < c.length; e++) c[e] = base[i] + e + 1;
+            codes[i] = Tensors.adopt(c, x[i].shape());
+        }
+        double[] y = Tensors.buffer(p.eval(codes));
+        int[][] src = new int[x.length][];
+        for (int i = 0; i < x.length; i++) {
+            if (base[i + 1] == base[i]) continue;
+            src[i] = new int[y.length];
+            Arrays.fill(src[i], -1);
+        }
+        for (int o = 0; o < y.length; o++) {
+            double v = y[o];
+            if (!(v >= 1 && v <= base[x.length]) || v != Math.rint(v)) continue; // a constant, not a copy
+            long code = (long) v - 1;
+            int i = 0;
+            while (code >= base[i + 1]) i++;
+            src[i][o] = (int) (code - base[i]);
+        }
+        return gather(y.length, px, src);
+    }
+
+    /**
+     * A union of sorted sets over a universe [0, n): a stamp per index removes duplicates, and a result
+     * made of one distinct set is that set itself (shared).
+     */
+    public static final class Union {
+        private final int[] stamp;
+        private int epoch = 1;
+        private int[] buf = new int[16];
+        private int len;
+        private int[] only;
+        private int distinct;
+
+        public Union(int universe) {
+            stamp = new int[universe];
+        }
+
+        public void clear() {
+            len = 0;
+            only = null;
+            distinct = 0;
+            if (++epoch == Integer.MAX_VALUE) {
+                Arrays.fill(stamp, 0);
+                epoch = 1;
+            }
+        }
+
+        public void add(int[] row) {
+            if (row.length == 0 || row == only) return;
+            distinct++;
+            if (distinct == 1) only = row;
+            for (int j : row) {
+                if (stamp[j] == epoch) continue;
+                stamp[j] = epoch;
+                if (len == buf.length) buf = Arrays.copyOf(buf, 2 * len);
+                buf[len++] = j;
+            }
+        }
+
+        public int[] result() {
+            if (len == 0) return NONE;
+            if (distinct == 1) return only;
+            int[] r = Arrays.copyOf(buf, len);
+            Arrays.sort(r);
+            return r;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.dualgrad.internal.sparsity;
+
+import dev.dualgrad.internal.engine.Pattern;
+import dev.dualgrad.internal.engine.SparsityLevel;
+import dev.dualgrad.internal.transforms.Reverse;
+import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.transforms.TensorFunction;
+import java.util.Arrays;
+
+/**
+ * Sparsity detection: f is run once on a {@link SparsityLevel}, each input element seeded with its own
+ * index, and the output's {@link Pattern} is the Jacobian's (rows = output elements, columns = input
+ * elements). The Hessian's is the Jacobian pattern of ∇f, traced through the reverse sweep, then made
+ * symmetric. Both are global patterns: they hold at every x for which f takes the same branches (control
+ * flow on values is the one exception, as in SparseConnectivityTracer), and they may be denser than
+ * the matrix at one point, never sparser.
+ */
+public final class Detection {
+    private Detection() {}
+
+    /** The rows of ∂f/∂x's pattern: row i holds the sorted input indices output element i may depend on. */
+    public static int[][] jacobianRows(String op, TensorFunction f, Tensor x) {
+        try (Scope s = new Scope(x.size())) {
+            Tensor y = f.apply(s.level.seed(x, 0));
+            if (y == null) throw new IllegalArgumentException(op + ": the function returned null; it must return a Tensor");
+            return rows(s.level.patternOf(y));
+        }
+    }
+
+    /** The rows of ∇²f's pattern, symmetric; f must return one element. */
+    public static int[][] hessianRows(String op, TensorFunction f, Tensor x) {
+        try (Scope s = new Scope(x.size())) {
+            Tensor g = Reverse.valueAndGrad(op, xs -> {
+                Tensor y = f.apply(xs[0]);
+                if (y == null) throw new IllegalArgumentException(op + ": the function returned null; it must return a Tensor");
+                if (y.size() != 1) {
+                    throw new IllegalArgumentException(op + ": f must return a scalar (one element) but returned shape "
+                            + Arrays.toString(y.shape()) + "; a Hessian is of a scalar function");
+                }
+                return y;
+            }, new Tensor[] {s.level.seed(x, 0)}).grad();
+            return symmetrized(rows(s.level.patternOf(g)), x.size());
+        }
+    }
+
+    private static int[][] rows(Pattern p) {
+        int[][] r = new int[p.size()][];
+        for (int i = 0; i < r.length; i++) r[i] = p.row(i);
+        return r;
+    }
+
+    /** The union of a square pattern with its transpose (the traced gradient is symmetric in exact terms, but a rule may over-approximate one side). */
+    static int[][] symmetrized(int[][] rows, int n) {
+        int[] count = new int[n];
+        for (int[] r : rows) for (int j : r) count[j]++;
+        int[][] t = new int[n][];
+        for (int j = 0; j < n; j++) t[j] = new int[count[j]];
+        Arrays.fill(count, 0);
+        for (int i = 0; i < n; i++) for (int j : rows[i]) t[j][count[j]++] = i; // i ascending: each column list sorted
+        Pattern.Union u = new Pattern.Union(n);
+        int[][] out = new int[n][];
+        for (int i = 0; i < n; i++) {
+            if (Arrays.equals(rows[i], t[i])) {
+                out[i] = rows[i];
+                continue;
+            }
+            u.clear();
+            u.add(rows[i]);
+            u.add(t[i]);
+            out[i] = u.result();
+        }
+        return out;
+    }
+
+    /** Opens the level and always closes it, whatever f throws. */
+    private static final class Scope implements AutoCloseable {
+        final SparsityLevel level;
+
+        Scope(int universe) {
+            level = new SparsityLevel(universe);
+        }
+
+        @Override
+        public void close() {
+            level.close();
+        }
+    }
+}
