@@ -1,0 +1,519 @@
+package dev.dualgrad.internal.sparsity;
+
+import dev.dualgrad.internal.engine.Args;
+import dev.dualgrad.sparse.SparsityPattern;
+import java.util.Arrays;
+
+/**
+ * A colouring of the columns (or rows, or the vertices of a symmetric pattern) of a sparsity pattern: colour(v) in
+ * [0, count) per vertex, built greedily, plus the checks of the definitions.
+ *
+ * <ul>
+ *   <li>{@link #columns}: a partial distance-2 colouring of the bipartite row/column graph. Columns j ≠ k of one
+ *       colour share no row, so J·S, with S[j][colour(j)] = 1, holds J[i][j] alone at (i, colour(j)): one
+ *       forward pass with one tangent direction per colour.</li>
+ *   <li>{@link #rows}: the same for the rows (the columns of the transpose): Sᵀ·J holds J[i][j] alone at
+ *       (colour(i), j), one reverse sweep with one cotangent per colour.</li>
+ *   <li>{@link #star}: a star colouring of a symmetric pattern's adjacency graph (off-diagonal positions are
+ *       edges): a distance-1 colouring in which every path on 4 vertices uses at least 3 colours (Gebremedhin,
+ *       Manne and Pothen 2005, "What color is your Jacobian?"). Then for every stored H[i][j] one of row i, row j
+ *       holds no other neighbour of the colour of the other end, so H·S gives it directly.</li>
+ * </ul>
+ *
+ * <p>The vertex order is {@link Order#LARGEST_FIRST} by default (largest degree in the graph being coloured
+ * first, ties by index), one of the orders ColPack and SparseMatrixColorings.jl offer for greedy colouring; the
+ * colour of each vertex is the smallest not forbidden. Column and row colourings then try a few iterated-greedy
+ * passes, which never add colours. Costs: O(Σᵢ rowCount(i)²) ≤ O(nnz · max row count) for
+ * columns; O(nnz · max degree) for the star colouring (the 2-coloured-star bookkeeping of Gebremedhin, Tarafdar,
+ * Manne and Pothen 2007, Algorithm 4.1), with arrays of size O(n + nnz) only.</p>
+ */
+public final class Coloring {
+    /** The order in which the greedy colouring visits the vertices. */
+    public enum Order {
+        /** 0, 1, ..., n-1. */
+        NATURAL,
+        /** By decreasing degree in the graph being coloured (distance-2 degree for columns), ties by index. */
+        LARGEST_FIRST,
+        /**
+         * Smallest-last (Matula and Beck): repeatedly remove a vertex of least degree in what remains; colour in
+         * the reverse order of removal. Every vertex then has at most the graph's degeneracy neighbours coloured
+         * before it.
+         */
+        SMALLEST_LAST,
+        /**
+         * Incidence degree (ColPack's INCIDENCE_DEGREE): next the vertex with the most neighbours ordered already,
+         * ties by the bucket order (starting from index 0); the coloured region then grows as one connected front.
+         */
+        INCIDENCE_DEGREE
+    }
+
+    /** Visits each distinct neighbour of v (v itself excluded) once. */
+    private interface Neighbours {
+        void forEach(int v, java.util.function.IntConsumer visit);
+    }
+
+    private final int[] colors;
+    private final int count;
+
+    private Coloring(int[] colors) {
+        this.colors = colors;
+        int max = -1;
+        for (int c : colors) max = Math.max(max, c);
+        this.count = max + 1;
+    }
+
+    /** @return the number of vertices coloured */
+    public int size() { return colors.length; }
+
+    /** @return the number of colours c: colours are 0 .. c-1 (0 when there are no vertices) */
+    public int count() { return count; }
+
+    /** @return the colour of vertex v */
+    public int color(int v) { return colors[v]; }
+
+    /** @return a copy of the colour of each vertex */
+    public int[] colors() { return colors.clone(); }
+
+    int[] colorsLive() { return colors; }
+
+    /** Wraps given colours (each in [0, n), copied), for tests and for callers that bring their own. */
+    public static Coloring of(int[] colors) {
+        Args.nonNull(colors, "Coloring.of", "colors");
+        for (int v = 0; v < colors.length; v++) {
+            if (colors[v] < 0) throw new IllegalArgumentException("Coloring.of: colors[" + v + "] is negative: " + colors[v]);
+        }
+        return new Coloring(colors.clone());
+    }
+
+    @Override
+    public String toString() { return "Coloring of " + colors.length + " vertices with " + count + " colours"; }
+
+    // ------------------------------------------------------------------ column and row colourings
+
+    /** The default number of iterated-greedy passes after the first colouring of columns or rows. */
+    public static final int DEFAULT_RECOLOR_PASSES = 8;
+
+    /** {@link #columns(SparsityPattern, Order, int)} with {@link Order#LARGEST_FIRST} and {@link #DEFAULT_RECOLOR_PASSES}. */
+    public static Coloring columns(SparsityPattern pattern) { return columns(pattern, Order.LARGEST_FIRST, DEFAULT_RECOLOR_PASSES); }
+
+    /** {@link #columns(SparsityPattern, Order, int)} with no recolouring passes: the plain greedy colouring in that order. */
+    public static Coloring columns(SparsityPattern pattern, Order order) { return columns(pattern, order, 0); }
+
+    /**
+     * A greedy partial distance-2 colouring of the columns: columns of one colour share no row. After the first
+     * greedy pass in {@code order}, up to {@code recolorPasses} iterated-greedy passes (Culberson) colour again,
+     * visiting the colour classes one whole class after another (alternately highest colour first and largest class
+     * first): such a pass never needs more colours, and often fewer. They stop at the lower bound maxRowCount.
+     *
+     * @return a colouring of the pattern's columns, with at least {@code pattern.maxRowCount()} colours
+     */
+    public static Coloring columns(SparsityPattern pattern, Order order, int recolorPasses) {
+        Args.nonNull(pattern, "Coloring.columns", "pattern");
+        Args.nonNull(order, "Coloring.columns", "order");
+        if (recolorPasses < 0) throw new IllegalArgumentException("Coloring.columns: recolorPasses is negative: " + recolorPasses);
+        SparsityPattern t = pattern.transpose(); // column j -> its rows
+        return new Coloring(distance2(columnsOf(t), rowsOf(t), columnsOf(pattern), rowsOf(pattern), pattern.columns(), order, recolorPasses));
+    }
+
+    /** {@link #rows(SparsityPattern, Order, int)} with {@link Order#LARGEST_FIRST} and {@link #DEFAULT_RECOLOR_PASSES}. */
+    public static Coloring rows(SparsityPattern pattern) { return rows(pattern, Order.LARGEST_FIRST, DEFAULT_RECOLOR_PASSES); }
+
+    /** {@link #rows(SparsityPattern, Order, int)} with no recolouring passes. */
+    public static Coloring rows(SparsityPattern pattern, Order order) { return rows(pattern, order, 0); }
+
+    /**
+     * A greedy partial distance-2 colouring of the rows: rows of one colour share no column (the column colouring
+     * of the transpose).
+     *
+     * @return a colouring of the pattern's rows, with at least {@code pattern.maxColumnCount()} colours
+     */
+    public static Coloring rows(SparsityPattern pattern, Order order, int recolorPasses) {
+        Args.nonNull(pattern, "Coloring.rows", "pattern");
+        Args.nonNull(order, "Coloring.rows", "order");
+        return columns(pattern.transpose(), order, recolorPasses);
+    }
+
+    private static int[] columnsOf(SparsityPattern p) { return SparseAccess.columnIndices(p); }
+
+    private static int[] rowsOf(SparsityPattern p) { return SparseAccess.rowPointers(p); }
+
+    /**
+     * Greedy distance-2 colouring of the n "column" vertices of a bipartite graph: vertex j's rows are
+     * vRows[vPtr[j] .. vPtr[j+1]); row i's columns are rCols[rPtr[i] .. rPtr[i+1]).
+     */
+    private static int[] distance2(int[] vRows, int[] vPtr, int[] rCols, int[] rPtr, int n, Order order, int recolorPasses) {
+        int[] seen = new int[n];
+        int[] stamp = {0};
+        Neighbours nb = (j, visit) -> { // the columns sharing a row with j, each once (a marker array, no sets)
+            int mark = ++stamp[0];
+            seen[j] = mark;
+            for (int p = vPtr[j]; p < vPtr[j + 1]; p++) {
+                int i = vRows[p];
+                for (int q = rPtr[i]; q < rPtr[i + 1]; q++) {
+                    int k = rCols[q];
+                    if (seen[k] != mark) {
+                        seen[k] = mark;
+                        visit.accept(k);
+                    }
+                }
+            }
+        };
+        int[] color = greedyDistance2(order(order, n, nb), vRows, vPtr, rCols, rPtr, n);
+        int best = countOf(color), lowerBound = 0;
+        for (int i = 0; i + 1 < rPtr.length; i++) lowerBound = Math.max(lowerBound, rPtr[i + 1] - rPtr[i]);
+        for (int pass = 0; pass < recolorPasses && best > lowerBound; pass++) {
+            // iterated greedy (Culberson): visiting whole colour classes one after another never needs more colours
+            int[] again = greedyDistance2(byClass(color, best, pass % 2 == 0), vRows, vPtr, rCols, rPtr, n);
+            int c = countOf(again);
+            if (c <= best) {
+                color = again;
+                best = c;
+            }
+        }
+        return color;
+    }
+
+    private static int[] greedyDistance2(int[] order, int[] vRows, int[] vPtr, int[] rCols, int[] rPtr, int n) {
+        int[] color = new int[n];
+        Arrays.fill(color, -1);
+        int[] forbidden = new int[n + 1]; // forbidden[c] == j + 1: colour c is taken by a neighbour of j
+        for (int j : order) {
+            int mark = j + 1;
+            for (int p = vPtr[j]; p < vPtr[j + 1]; p++) {
+                int i = vRows[p];
+                for (int q = rPtr[i]; q < rPtr[i + 1]; q++) {
+                    int c = color[rCols[q]];
+                    if (c >= 0) forbidden[c] = mark;
+                }
+            }
+            int c = 0;
+            while (forbidden[c] == mark) c++;
+            color[j] = c;
+        }
+        return color;
+    }
+
+    /**
+     * The vertices grouped by colour class: highest colour first when {@code reverse}, else the largest class first
+     * (ties by colour); by index within a class. A counting sort, O(n + count).
+     */
+    private static int[] byClass(int[] color, int count, boolean reverse) {
+        int[] size = new int[count];
+        for (int c : color) size[c]++;
+        Integer[] classes = new Integer[count];
+        for (int c = 0; c < count; c++) classes[c] = c;
+        if (reverse) Arrays.sort(classes, (a, b) -> b - a);
+        else Arrays.sort(classes, (a, b) -> size[a] != size[b] ? size[b] - size[a] : a - b);
+        int[] start = new int[count];
+        int at = 0;
+        for (Integer c : classes) {
+            start[c] = at;
+            at += size[c];
+        }
+        int[] out = new int[color.length];
+        for (int v = 0; v < color.length; v++) out[start[color[v]]++] = v;
+        return out;
+    }
+
+    private static int countOf(int[] color) {
+        int m = -1;
+        for (int c : color) m = Math.max(m, c);
+        return m + 1;
+    }
+
+    private static int[] order(Order order, int n, Neighbours nb) {
+        if (order == Order.NATURAL) return natural(n);
+        int[] degree = new int[n];
+        for (int v = 0; v < n; v++) {
+            int[] d = {0};
+            nb.forEach(v, k -> d[0]++);
+            degree[v] = d[0];
+        }
+        switch (order) {
+            case LARGEST_FIRST: return largestFirst(degree);
+            case SMALLEST_LAST: return smallestLast(degree, nb);
+            default: return incidenceDegree(degree, nb);
+        }
+    }
+
+    private static int[] natural(int n) {
+        int[] o = new int[n];
+        for (int v = 0; v < n; v++) o[v] = v;
+        return o;
+    }
+
+    /** The vertices by decreasing degree, ties by increasing index: a stable counting sort, O(n + max degree). */
+    private static int[] largestFirst(int[] degree) {
+        int max = 0;
+        for (int d : degree) max = Math.max(max, d);
+        int[] start = new int[max + 2];
+        for (int d : degree) start[max - d + 1]++;
+        for (int k = 0; k <= max; k++) start[k + 1] += start[k];
+        int[] o = new int[degree.length];
+        for (int v = 0; v < degree.length; v++) o[start[max - degree[v]]++] = v;
+        return o;
+    }
+
+    /**
+     * Smallest-last order with a bucket queue (one doubly linked list per current degree): O(n + Σ degree) plus the
+     * cost of visiting every vertex's neighbours once. {@code degree} is consumed.
+     */
+    private static int[] smallestLast(int[] degree, Neighbours nb) {
+        int n = degree.length;
+        int max = 0;
+        for (int d : degree) max = Math.max(max, d);
+        int[] head = new int[max + 1];
+        Arrays.fill(head, -1);
+        int[] next = new int[n], prev = new int[n];
+        for (int v = n - 1; v >= 0; v--) { // pushed in reverse, so each bucket lists vertices by increasing index
+            int d = degree[v];
+            prev[v] = -1;
+            next[v] = head[d];
+            if (head[d] >= 0) prev[head[d]] = v;
+            head[d] = v;
+        }
+        boolean[] removed = new boolean[n];
+        int[] out = new int[n];
+        int min = 0;
+        for (int k = n - 1; k >= 0; k--) {
+            while (head[min] < 0) min++;
+            int v = head[min];
+            unlink(v, degree[v], head, next, prev);
+            removed[v] = true;
+            out[k] = v; // the last removed is coloured first
+            nb.forEach(v, w -> {
+                if (removed[w]) return;
+                unlink(w, degree[w], head, next, prev);
+                int d = --degree[w];
+                prev[w] = -1;
+                next[w] = head[d];
+                if (head[d] >= 0) prev[head[d]] = w;
+                head[d] = w;
+            });
+            if (min > 0) min--; // a neighbour's degree fell by one at most
+        }
+        return out;
+    }
+
+    /** Incidence-degree order with a bucket queue on the count of neighbours ordered already; O(n + Σ degree). */
+    private static int[] incidenceDegree(int[] degree, Neighbours nb) {
+        int n = degree.length;
+        int max = 0;
+        for (int d : degree) max = Math.max(max, d);
+        int[] key = new int[n];
+        int[] head = new int[max + 1];
+        Arrays.fill(head, -1);
+        int[] next = new int[n], prev = new int[n];
+        for (int v = n - 1; v >= 0; v--) push(v, 0, head, next, prev);
+        boolean[] done = new boolean[n];
+        int[] out = new int[n];
+        int top = 0;
+        for (int k = 0; k < n; k++) {
+            while (head[top] < 0) top--;
+            int v = head[top];
+            unlink(v, key[v], head, next, prev);
+            done[v] = true;
+            out[k] = v;
+            int[] raised = {top};
+            nb.forEach(v, w -> {
+                if (done[w]) return;
+                unlink(w, key[w], head, next, prev);
+                int d = ++key[w];
+                push(w, d, head, next, prev);
+                raised[0] = Math.max(raised[0], d);
+            });
+            top = raised[0];
+        }
+        return out;
+    }
+
+    private static void push(int v, int d, int[] head, int[] next, int[] prev) {
+        prev[v] = -1;
+        next[v] = head[d];
+        if (head[d] >= 0) prev[head[d]] = v;
+        head[d] = v;
+    }
+
+    private static void unlink(int v, int d, int[] head, int[] next, int[] prev) {
+        if (prev[v] >= 0) next[prev[v]] = next[v];
+        else head[d] = next[v];
+        if (next[v] >= 0) prev[next[v]] = prev[v];
+    }
+
+    // ------------------------------------------------------------------ star colouring
+
+    /** {@link #star(SparsityPattern, Order)} with {@link Order#LARGEST_FIRST}. */
+    public static Coloring star(SparsityPattern pattern) { return star(pattern, Order.LARGEST_FIRST); }
+
+    /**
+     * A greedy star colouring of a symmetric pattern (diagonal positions ignored, off-diagonal ones are the
+     * edges): Gebremedhin, Tarafdar, Manne and Pothen (2007), Algorithm 4.1, which keeps the 2-coloured stars
+     * (their hubs) so that no path on 4 vertices gets only 2 colours.
+     *
+     * @throws IllegalArgumentException when the pattern is not symmetric (use {@link SparsityPattern#symmetrized()})
+     */
+    public static Coloring star(SparsityPattern pattern, Order order) {
+        Args.nonNull(pattern, "Coloring.star", "pattern");
+        Args.nonNull(order, "Coloring.star", "order");
+        int n = pattern.rows();
+        int[] mirror = Mirror.of(pattern, "Coloring.star");
+        int[] ptr = rowsOf(pattern), adj = columnsOf(pattern);
+        Neighbours nb = (v, visit) -> {
+            for (int p = ptr[v]; p < ptr[v + 1]; p++) if (adj[p] != v) visit.accept(adj[p]);
+        };
+        int[] vertices = order(order, n, nb);
+
+        int[] color = new int[n];
+        Arrays.fill(color, -1);
+        int[] forbidden = new int[n + 1];      // forbidden[c] == v + 1: c is not allowed for v
+        int[] treated = new int[n];            // treated[w] == v + 1: w's neighbours' colours are forbidden for v already
+        int[] firstNeighborV = new int[n + 1]; // per colour c: (v + 1, w) for the first neighbour w of v seen with colour c
+        int[] firstNeighborW = new int[n + 1];
+        int[] star = new int[adj.length];      // per stored position (both directions of an edge): its star, -1 none
+        Arrays.fill(star, -1);
+        int[] hub = new int[Math.max(1, adj.length / 2 + 1)]; // per star: its hub vertex, or -1 while it has two vertices
+        int stars = 0;
+
+        for (int v : vertices) {
+            int mark = v + 1;
+            for (int p = ptr[v]; p < ptr[v + 1]; p++) {
+                int w = adj[p];
+                if (w == v || color[w] < 0) continue;
+                int cw = color[w];
+                forbidden[cw] = mark;
+                if (firstNeighborV[cw] == mark) { // a second neighbour of colour cw: both must keep their stars' other colours off v
+                    int q = firstNeighborW[cw];
+                    if (treated[q] != mark) treat(q, mark, treated, forbidden, ptr, adj, color);
+                    treat(w, mark, treated, forbidden, ptr, adj, color);
+                } else {
+                    firstNeighborV[cw] = mark;
+                    firstNeighborW[cw] = w;
+                    for (int r = ptr[w]; r < ptr[w + 1]; r++) { // x the hub of the star through w–x: v–w–x–y would be 2-coloured
+                        int x = adj[r];
+                        if (x == v || x == w || color[x] < 0) continue;
+                        if (hub[star[r]] == x) forbidden[color[x]] = mark;
+                    }
+                }
+            }
+            int c = 0;
+            while (forbidden[c] == mark) c++;
+            color[v] = c;
+            // update the stars of the edges v–w just coloured
+            for (int p = ptr[v]; p < ptr[v + 1]; p++) {
+                int w = adj[p];
+                if (w == v || color[w] < 0) continue;
+                boolean joined = false;
+                for (int r = ptr[w]; r < ptr[w + 1]; r++) {
+                    int x = adj[r];
+                    if (x != v && x != w && color[x] == c) { // v–w–x with colours c, cw, c: w is the hub of wx's star
+                        int s = star[r];
+                        hub[s] = w;
+                        setStar(star, mirror, p, s);
+                        joined = true;
+                        break;
+                    }
+                }
+                if (!joined) {
+                    int cw = color[w];
+                    int q = firstNeighborW[cw];
+                    if (firstNeighborV[cw] == mark && q != w) { // w–v–q with colours cw, c, cw: v is the hub
+                        int s = star[positionOf(v, q, ptr, adj)];
+                        hub[s] = v;
+                        setStar(star, mirror, p, s);
+                    } else { // a new star of two vertices
+                        if (stars == hub.length) hub = Arrays.copyOf(hub, 2 * stars);
+                        hub[stars] = -1;
+                        setStar(star, mirror, p, stars++);
+                    }
+                }
+            }
+        }
+        return new Coloring(color);
+    }
+
+    private static void treat(int w, int mark, int[] treated, int[] forbidden, int[] ptr, int[] adj, int[] color) {
+        for (int r = ptr[w]; r < ptr[w + 1]; r++) {
+            int x = adj[r];
+            if (x != w && color[x] >= 0) forbidden[color[x]] = mark;
+        }
+        treated[w] = mark;
+    }
+
+    private static void setStar(int[] star, int[] mirror, int p, int s) {
+        star[p] = s;
+        star[mirror[p]] = s;
+    }
+
+    private static int positionOf(int i, int j, int[] ptr, int[] adj) {
+        int p = Arrays.binarySearch(adj, ptr[i], ptr[i + 1], j);
+        if (p < 0) throw new IllegalStateException("star colouring: edge " + i + "–" + j + " missing");
+        return p;
+    }
+
+    // ------------------------------------------------------------------ checks of the definitions
+
+    /**
+     * Whether no two distinct columns of one colour share a row: for every row i and stored j ≠ k in it,
+     * colour(j) ≠ colour(k). A direct check, O(Σᵢ rowCount(i)).
+     */
+    public static boolean isValidColumnColoring(SparsityPattern pattern, int[] colors) {
+        Args.nonNull(pattern, "Coloring.isValidColumnColoring", "pattern");
+        Args.nonNull(colors, "Coloring.isValidColumnColoring", "colors");
+        if (colors.length != pattern.columns()) return false;
+        for (int c : colors) if (c < 0) return false;
+        int[] ptr = rowsOf(pattern), cols = columnsOf(pattern);
+        int[] seenInRow = new int[maxColor(colors) + 1];
+        for (int i = 0; i < pattern.rows(); i++) {
+            for (int p = ptr[i]; p < ptr[i + 1]; p++) {
+                int c = colors[cols[p]];
+                if (seenInRow[c] == i + 1) return false;
+                seenInRow[c] = i + 1;
+            }
+        }
+        return true;
+    }
+
+    /** Whether no two distinct rows of one colour share a column (the column check on the transpose). */
+    public static boolean isValidRowColoring(SparsityPattern pattern, int[] colors) {
+        Args.nonNull(pattern, "Coloring.isValidRowColoring", "pattern");
+        return isValidColumnColoring(pattern.transpose(), colors);
+    }
+
+    /**
+     * Whether {@code colors} is a star colouring of a symmetric pattern's graph, checked by the definition:
+     * adjacent vertices differ in colour, and no path l–j–i–k on 4 vertices is 2-coloured, i.e. for no edge
+     * (j, i) does j have a neighbour l ≠ i of colour(i) while i has a neighbour k ≠ j of colour(j). O(Σ edges ·
+     * degree²); for tests.
+     */
+    public static boolean isValidStarColoring(SparsityPattern pattern, int[] colors) {
+        Args.nonNull(pattern, "Coloring.isValidStarColoring", "pattern");
+        Args.nonNull(colors, "Coloring.isValidStarColoring", "colors");
+        if (!pattern.isSymmetric() || colors.length != pattern.rows()) return false;
+        for (int c : colors) if (c < 0) return false;
+        int[] ptr = rowsOf(pattern), adj = columnsOf(pattern);
+        for (int j = 0; j < pattern.rows(); j++) {
+            for (int p = ptr[j]; p < ptr[j + 1]; p++) {
+                int i = adj[p];
+                if (i == j) continue;
+                if (colors[i] == colors[j]) return false;
+                boolean jHasOtherOfColorI = false;
+                for (int r = ptr[j]; r < ptr[j + 1]; r++) {
+                    int l = adj[r];
+                    if (l != i && l != j && colors[l] == colors[i]) jHasOtherOfColorI = true;
+                }
+                if (!jHasOtherOfColorI) continue;
+                for (int r = ptr[i]; r < ptr[i + 1]; r++) {
+                    int k = adj[r];
+                    if (k != j && k != i && colors[k] == colors[j]) return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static int maxColor(int[] colors) {
+        int m = -1;
+        for (int c : colors) m = Math.max(m, c);
+        return m;
+    }
+}

@@ -1,0 +1,167 @@
+package dev.dualgrad.internal.sparsity;
+
+import dev.dualgrad.internal.engine.Args;
+import dev.dualgrad.sparse.SparseMatrix;
+import dev.dualgrad.sparse.SparsityPattern;
+
+/**
+ * Recovers a sparse Jacobian or Hessian from its compressed products, each stored flat and direction-major
+ * (one row of the array per colour, the k-tangent layout of a batched pass):
+ *
+ * <ul>
+ *   <li>{@link #forward}: C = J·S, c×m, C[k][i] = Σ_{j: colour(j)=k} J[i][j], read as J[i][j] = C[colour(j)][i]
+ *       (a valid column colouring leaves J[i][j] alone in that sum);</li>
+ *   <li>{@link #reverse}: R = Sᵀ·J, c×n, R[k][j] = Σ_{i: colour(i)=k} J[i][j], read as J[i][j] = R[colour(i)][j];</li>
+ *   <li>{@link #star}: B = H·S, c×n, B[k][i] = Σ_{j: colour(j)=k} H[i][j] for a symmetric H: H[i][j] =
+ *       B[colour(j)][i] when no other neighbour of i has colour(j), else H[i][j] = H[j][i] = B[colour(i)][j]; a star
+ *       colouring guarantees one of the two.</li>
+ * </ul>
+ *
+ * <p>A {@link Plan} holds the source index of each stored entry, computed once (O(n + nnz)); decompressing at a
+ * new point is then a gather into a new value array over the same shared pattern, O(nnz): detect once, evaluate
+ * many times.</p>
+ */
+public final class Decompression {
+    private Decompression() {}
+
+    /** Where each stored entry is read from in the compressed array; immutable and reusable. */
+    public static final class Plan {
+        private final SparsityPattern pattern;
+        private final int[] source;
+        private final int compressedLength;
+        private final String kind;
+
+        Plan(SparsityPattern pattern, int[] source, int compressedLength, String kind) {
+            this.pattern = pattern;
+            this.source = source;
+            this.compressedLength = compressedLength;
+            this.kind = kind;
+        }
+
+        /** @return the pattern every decompressed matrix shares */
+        public SparsityPattern pattern() { return pattern; }
+
+        /** @return the length the compressed array must have: colours × (m for forward, n for reverse and star) */
+        public int compressedLength() { return compressedLength; }
+
+        /**
+         * The sparse matrix whose stored entry p is {@code compressed[source(p)]}.
+         *
+         * @throws IllegalArgumentException when compressed has the wrong length
+         */
+        public SparseMatrix decompress(double[] compressed) {
+            Args.nonNull(compressed, "Decompression." + kind, "compressed");
+            if (compressed.length != compressedLength) {
+                throw new IllegalArgumentException("Decompression." + kind + ": compressed has length " + compressed.length + ", not "
+                        + compressedLength);
+            }
+            double[] v = new double[source.length];
+            for (int p = 0; p < v.length; p++) v[p] = compressed[source[p]];
+            return SparseAccess.adoptMatrix(pattern, v);
+        }
+
+        @Override
+        public String toString() { return "Decompression.Plan(" + kind + ", " + pattern + ", compressed length " + compressedLength + ")"; }
+    }
+
+    // ------------------------------------------------------------------ plans
+
+    /** The plan for C = J·S, c×m direction-major: J[i][j] = C[colour(j)·m + i]. */
+    public static Plan forwardPlan(SparsityPattern pattern, Coloring columns) {
+        Args.nonNull(pattern, "Decompression.forward", "pattern");
+        Args.nonNull(columns, "Decompression.forward", "columns");
+        sizes("forward", columns, pattern.columns(), "columns");
+        int m = pattern.rows();
+        int[] ptr = SparseAccess.rowPointers(pattern), ci = SparseAccess.columnIndices(pattern), color = columns.colorsLive();
+        int[] source = new int[ci.length];
+        for (int i = 0; i < m; i++) {
+            for (int p = ptr[i]; p < ptr[i + 1]; p++) source[p] = color[ci[p]] * m + i;
+        }
+        return new Plan(pattern, source, checkedLength("forward", columns.count(), m), "forward");
+    }
+
+    /** The plan for R = Sᵀ·J, c×n direction-major: J[i][j] = R[colour(i)·n + j]. */
+    public static Plan reversePlan(SparsityPattern pattern, Coloring rows) {
+        Args.nonNull(pattern, "Decompression.reverse", "pattern");
+        Args.nonNull(rows, "Decompression.reverse", "rows");
+        sizes("reverse", rows, pattern.rows(), "rows");
+        int n = pattern.columns();
+        int[] ptr = SparseAccess.rowPointers(pattern), ci = SparseAccess.columnIndices(pattern), color = rows.colorsLive();
+        int[] source = new int[ci.length];
+        for (int i = 0; i < pattern.rows(); i++) {
+            for (int p = ptr[i]; p < ptr[i + 1]; p++) source[p] = color[i] * n + ci[p];
+        }
+        return new Plan(pattern, source, checkedLength("reverse", rows.count(), n), "reverse");
+    }
+
+    /**
+     * The plan for B = H·S, c×n direction-major, over a symmetric pattern and a star colouring of it.
+     *
+     * @throws IllegalArgumentException when the pattern is not symmetric
+     * @throws IllegalStateException when some entry can be read from neither B[colour(j)][i] nor B[colour(i)][j]:
+     *         the colouring is not a star colouring
+     */
+    public static Plan starPlan(SparsityPattern pattern, Coloring star) {
+        Args.nonNull(pattern, "Decompression.star", "pattern");
+        Args.nonNull(star, "Decompression.star", "star");
+        int[] mirror = Mirror.of(pattern, "Decompression.star");
+        int n = pattern.rows();
+        sizes("star", star, n, "rows");
+        int[] ptr = SparseAccess.rowPointers(pattern), adj = SparseAccess.columnIndices(pattern), color = star.colorsLive();
+        // direct[p]: entry p = (i, j) is alone in B[colour(j)][i], i.e. row i holds no other k of colour(j)
+        boolean[] direct = new boolean[adj.length];
+        int[] count = new int[Math.max(1, star.count())];
+        for (int i = 0; i < n; i++) {
+            for (int p = ptr[i]; p < ptr[i + 1]; p++) count[color[adj[p]]]++;
+            for (int p = ptr[i]; p < ptr[i + 1]; p++) direct[p] = count[color[adj[p]]] == 1;
+            for (int p = ptr[i]; p < ptr[i + 1]; p++) count[color[adj[p]]] = 0;
+        }
+        int[] source = new int[adj.length];
+        for (int i = 0; i < n; i++) {
+            for (int p = ptr[i]; p < ptr[i + 1]; p++) {
+                int j = adj[p];
+                if (direct[p]) {
+                    source[p] = color[j] * n + i;
+                } else if (direct[mirror[p]]) {
+                    source[p] = color[i] * n + j;
+                } else {
+                    throw new IllegalStateException("Decompression.star: H[" + i + "][" + j + "] is summed with another entry in both B["
+                            + color[j] + "][" + i + "] and B[" + color[i] + "][" + j + "]: the colouring is not a star colouring");
+                }
+            }
+        }
+        return new Plan(pattern, source, checkedLength("star", star.count(), n), "star");
+    }
+
+    // ------------------------------------------------------------------ one-off decompression
+
+    /** J from C = J·S, c×m direction-major; see {@link #forwardPlan}. */
+    public static SparseMatrix forward(SparsityPattern pattern, Coloring columns, double[] compressed) {
+        return forwardPlan(pattern, columns).decompress(compressed);
+    }
+
+    /** J from R = Sᵀ·J, c×n direction-major; see {@link #reversePlan}. */
+    public static SparseMatrix reverse(SparsityPattern pattern, Coloring rows, double[] compressed) {
+        return reversePlan(pattern, rows).decompress(compressed);
+    }
+
+    /** H from B = H·S, c×n direction-major; see {@link #starPlan}. */
+    public static SparseMatrix star(SparsityPattern pattern, Coloring star, double[] compressed) {
+        return starPlan(pattern, star).decompress(compressed);
+    }
+
+    private static void sizes(String op, Coloring coloring, int expected, String what) {
+        if (coloring.size() != expected) {
+            throw new IllegalArgumentException("Decompression." + op + ": the colouring has " + coloring.size() + " vertices, the pattern "
+                    + expected + " " + what);
+        }
+    }
+
+    private static int checkedLength(String op, int colors, int length) {
+        long total = (long) colors * length;
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("Decompression." + op + ": " + colors + " colours × " + length + " do not fit in one array");
+        }
+        return (int) total;
+    }
+}
