@@ -14,12 +14,15 @@
  * {@code dev.dualgrad.commons} (exact derivatives for Commons Math's least squares, optimizers and solvers)
  * takes and returns its types, so a module that requires dev.dualgrad reads them too (javac warns that the
  * transitive requirement is an automatic module). jqwik is
- * needed only by {@code dev.dualgrad.testing}'s generators, and only when a user has it.</p>
+ * needed only by {@code dev.dualgrad.testing}'s generators, and only when a user has it; EJML (ejml-dsparse) only by
+ * {@code dev.dualgrad.sparse.EjmlSparse}, which hands sparse Jacobians and Hessians to EJML's sparse solvers.</p>
  */
 module dev.dualgrad {
     requires jdk.incubator.vector;
     requires transitive commons.math3;
     requires static net.jqwik.api;
+    requires static ejml.core; // optional, for dev.dualgrad.sparse.EjmlSparse only; EJML has no module names of its own
+    requires static ejml.dsparse;
 
     exports dev.dualgrad;
     exports dev.dualgrad.commons;
@@ -27,6 +30,7 @@ module dev.dualgrad {
     exports dev.dualgrad.losses;
     exports dev.dualgrad.nn;
     exports dev.dualgrad.ops;
+    exports dev.dualgrad.sparse;
     exports dev.dualgrad.tensor;
     exports dev.dualgrad.testing;
     exports dev.dualgrad.transforms;

@@ -39,6 +39,7 @@ public final class Tour {
             new ExponentialDecayFit(), // issue 12: Commons Math
             new RosenbrockConjugateGradient(),
             new NewtonRaphsonRoot(),
+            new SparseNewtonRosenbrock(), // issue 13: a sparse Hessian (BratuNewton, a sparse Jacobian, runs alone: ~20 s)
             new SpeedAndMemory());
 
     private Tour() {}

@@ -15,6 +15,9 @@ import dev.dualgrad.transforms.PerArgument;
 import dev.dualgrad.transforms.Pullback;
 import dev.dualgrad.internal.transforms.Reverse;
 import dev.dualgrad.internal.transforms.SecondOrder;
+import dev.dualgrad.sparse.SparseHessian;
+import dev.dualgrad.sparse.SparseJacobian;
+import dev.dualgrad.sparse.SparseMatrix;
 import dev.dualgrad.transforms.TensorFunction;
 import dev.dualgrad.transforms.ValueAndGrad;
 import dev.dualgrad.transforms.ValueAndTangent;
@@ -385,6 +388,69 @@ public final class Diff {
         Args.nonNull(x, "hessianWithCheck", "x");
         Args.nonNull(options, "hessianWithCheck", "options");
         return SecondOrder.hessian(f, x, options);
+    }
+
+    // ------------------------------------------------------------------ sparse Jacobians and Hessians
+
+    /**
+     * The Jacobian as a sparse matrix, m×n (x and f(x) read row-major), from its detected pattern in a few
+     * batched passes: f runs once on index sets to find which outputs may depend on which inputs, the
+     * columns (or rows) are coloured so that no two of one colour meet in a row (column), and one pass with
+     * one direction per colour gives every entry. A banded Jacobian with bandwidth w takes about w
+     * colours, a 5-point stencil 5, whatever n. The detected pattern is global (SparseConnectivityTracer's
+     * sense): it depends on f, not on the values at x, and contains every entry that is nonzero at some x
+     * where f takes the same branches; it may hold entries that are zero here. To evaluate at many points,
+     * prepare once with {@link SparseJacobian#prepare}.
+     *
+     * @param f the function
+     * @param x the point, a constant
+     * @return J(x)
+     * @throws IllegalArgumentException when x is not a constant or f returns null
+     */
+    public static SparseMatrix sparseJacobian(TensorFunction f, Tensor x) {
+        return sparseJacobian(f, x, JacobianOptions.defaults());
+    }
+
+    /**
+     * The sparse Jacobian, with the mode (AUTO: the fewer colours), colours per pass, memory budget and
+     * verification set.
+     *
+     * @param f the function
+     * @param x the point, a constant
+     * @param options mode, chunk size, memory budget, verify
+     * @return J(x)
+     * @throws IllegalArgumentException when x is not a constant or f returns null
+     */
+    public static SparseMatrix sparseJacobian(TensorFunction f, Tensor x, JacobianOptions options) {
+        return SparseJacobian.prepare(f, x, options).evaluate(x);
+    }
+
+    /**
+     * The Hessian of a scalar f as a sparse symmetric matrix, n×n: its pattern detected through the
+     * reverse sweep, star-coloured, and every entry read from one Hessian-vector product per colour
+     * (forward over reverse, all in one pass). Rosenbrock's tridiagonal Hessian takes 3 colours whatever
+     * n. To evaluate at many points, prepare once with {@link SparseHessian#prepare}.
+     *
+     * @param f a function returning one element
+     * @param x the point, a constant
+     * @return H(x)
+     * @throws IllegalArgumentException when f is not scalar, returns null, or x is not a constant
+     */
+    public static SparseMatrix sparseHessian(TensorFunction f, Tensor x) {
+        return sparseHessian(f, x, JacobianOptions.defaults());
+    }
+
+    /**
+     * The sparse Hessian with colours per pass, memory budget and verification set (mode AUTO or FORWARD).
+     *
+     * @param f a function returning one element
+     * @param x the point, a constant
+     * @param options chunk size, memory budget, verify
+     * @return H(x)
+     * @throws IllegalArgumentException when f is not scalar, returns null, x is not a constant, or the mode is REVERSE
+     */
+    public static SparseMatrix sparseHessian(TensorFunction f, Tensor x, JacobianOptions options) {
+        return SparseHessian.prepare(f, x, options).evaluate(x);
     }
 
     // ------------------------------------------------------------------ per-sample Jacobians

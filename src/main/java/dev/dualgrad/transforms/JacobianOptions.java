@@ -23,13 +23,17 @@ public final class JacobianOptions {
     private final long memoryBudget;
     private final boolean verify;
     private final boolean checkIndependence;
+    private final boolean proposeSparse, sparseWhenItPays;
 
-    private JacobianOptions(JacobianMode mode, int chunkSize, long memoryBudget, boolean verify, boolean checkIndependence) {
+    private JacobianOptions(JacobianMode mode, int chunkSize, long memoryBudget, boolean verify, boolean checkIndependence,
+                            boolean proposeSparse, boolean sparseWhenItPays) {
         this.mode = mode;
         this.chunkSize = chunkSize;
         this.memoryBudget = memoryBudget;
         this.verify = verify;
         this.checkIndependence = checkIndependence;
+        this.proposeSparse = proposeSparse || sparseWhenItPays;
+        this.sparseWhenItPays = sparseWhenItPays;
     }
 
     /**
@@ -39,7 +43,7 @@ public final class JacobianOptions {
      * @return the default options
      */
     public static JacobianOptions defaults() {
-        return new JacobianOptions(JacobianMode.AUTO, 0, DEFAULT_MEMORY_BUDGET, false, true);
+        return new JacobianOptions(JacobianMode.AUTO, 0, DEFAULT_MEMORY_BUDGET, false, true, false, false);
     }
 
     /**
@@ -52,7 +56,7 @@ public final class JacobianOptions {
      */
     public JacobianOptions mode(JacobianMode m) {
         if (m == null) throw new IllegalArgumentException("JacobianOptions.mode: m is null (the mode must not be null)");
-        return new JacobianOptions(m, chunkSize, memoryBudget, verify, checkIndependence);
+        return new JacobianOptions(m, chunkSize, memoryBudget, verify, checkIndependence, proposeSparse, sparseWhenItPays);
     }
 
     /**
@@ -65,7 +69,7 @@ public final class JacobianOptions {
      */
     public JacobianOptions chunkSize(int k) {
         if (k < 0) throw new IllegalArgumentException("jacobian: chunk size must be ≥ 1 (or 0 for automatic), got " + k);
-        return new JacobianOptions(mode, k, memoryBudget, verify, checkIndependence);
+        return new JacobianOptions(mode, k, memoryBudget, verify, checkIndependence, proposeSparse, sparseWhenItPays);
     }
 
     /**
@@ -79,7 +83,7 @@ public final class JacobianOptions {
      */
     public JacobianOptions memoryBudget(long bytes) {
         if (bytes <= 0) throw new IllegalArgumentException("jacobian: the memory budget must be positive, got " + bytes);
-        return new JacobianOptions(mode, chunkSize, bytes, verify, checkIndependence);
+        return new JacobianOptions(mode, chunkSize, bytes, verify, checkIndependence, proposeSparse, sparseWhenItPays);
     }
 
     /**
@@ -93,7 +97,7 @@ public final class JacobianOptions {
      * @return a copy with verification on or off
      */
     public JacobianOptions verify(boolean v) {
-        return new JacobianOptions(mode, chunkSize, memoryBudget, v, checkIndependence);
+        return new JacobianOptions(mode, chunkSize, memoryBudget, v, checkIndependence, proposeSparse, sparseWhenItPays);
     }
 
     /**
@@ -105,7 +109,7 @@ public final class JacobianOptions {
      * @return a copy with the check on or off
      */
     public JacobianOptions checkIndependence(boolean c) {
-        return new JacobianOptions(mode, chunkSize, memoryBudget, verify, c);
+        return new JacobianOptions(mode, chunkSize, memoryBudget, verify, c, proposeSparse, sparseWhenItPays);
     }
 
     /**
@@ -151,5 +155,50 @@ public final class JacobianOptions {
      */
     public boolean verify() {
         return verify;
+    }
+
+    /**
+     * {@code jacobian} of one input only (default off): also detect the Jacobian's sparsity pattern and colour
+     * it, and say in the plan's reason how many passes the sparse route ({@code Diff.sparseJacobian}) would
+     * take against the dense route's. Costs one run of f on index sets and the colouring; the Jacobian is
+     * still computed densely unless {@link #sparseWhenItPays} is set.
+     *
+     * @param p true to detect and propose
+     * @return a copy with the proposal on or off
+     */
+    public JacobianOptions proposeSparse(boolean p) {
+        return new JacobianOptions(mode, chunkSize, memoryBudget, verify, checkIndependence, p, sparseWhenItPays && p);
+    }
+
+    /**
+     * {@code jacobian} of one constant input only (default off): detect the pattern as {@link #proposeSparse}
+     * does and, when the coloured route takes at most half the directions of the dense one, compute the
+     * Jacobian that way (one pass with one direction per colour) and return it dense, as always. The plan
+     * says which route was taken and why. An input that an enclosing transform differentiates keeps the
+     * dense route, which that transform can differentiate.
+     *
+     * @param t true to take the sparse route when it pays
+     * @return a copy with the choice on or off (on implies {@link #proposeSparse})
+     */
+    public JacobianOptions sparseWhenItPays(boolean t) {
+        return new JacobianOptions(mode, chunkSize, memoryBudget, verify, checkIndependence, proposeSparse || t, t);
+    }
+
+    /**
+     * Whether {@code jacobian} detects the sparsity pattern and proposes the sparse route in its plan.
+     *
+     * @return true when it proposes
+     */
+    public boolean proposeSparse() {
+        return proposeSparse;
+    }
+
+    /**
+     * Whether {@code jacobian} takes the sparse route when it needs at most half the dense route's directions.
+     *
+     * @return true when it may take it
+     */
+    public boolean sparseWhenItPays() {
+        return sparseWhenItPays;
     }
 }

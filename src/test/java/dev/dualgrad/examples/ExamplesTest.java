@@ -62,6 +62,13 @@ class ExamplesTest {
     }
 
     @Test
+    void theBratuExampleSolvesBothWaysAndChecksItself() {
+        String out = capture(o -> Tour.run(List.of(new BratuNewton()), o));
+        assertTrue(out.contains("sparse Jacobian + EJML Cholesky") && out.contains("the two solutions differ"), out);
+        assertTrue(out.contains("every claim held (1 stop, "), out);
+    }
+
+    @Test
     void everyProblemIsOneSentence() {
         for (Stop s : Tour.STOPS) {
             String p = s.problem();

@@ -41,19 +41,28 @@ final class Sweeps {
      * @param parts the shapes of the parts
      * @param samples the rows every direction is repeated on (1: no batch)
      */
-    record Space(int[][] parts, int samples) {
+    record Space(int[][] parts, int samples, int[] colour, int colours) {
         /** Plain parts, no batch: direction j is e_j of their concatenated elements. */
         static Space of(int[]... shapes) {
-            return new Space(shapes, 1);
+            return new Space(shapes, 1, null, 0);
         }
 
         /** One part [B, ...] whose B samples each get every direction. */
         static Space perSample(int[] shape) {
-            return new Space(new int[][] {shape}, shape[0]);
+            return new Space(new int[][] {shape}, shape[0], null, 0);
         }
 
-        /** The number of directions: the elements of one sample, summed over the parts. */
+        /**
+         * One part whose direction c is the indicator of colour c, the sum of e_j over the elements j with
+         * {@code colour[j] == c}: the seeds of a compressed (coloured) sparse Jacobian or Hessian.
+         */
+        static Space coloured(int[] shape, int[] colour, int colours) {
+            return new Space(new int[][] {shape}, 1, colour, colours);
+        }
+
+        /** The number of directions: the elements of one sample summed over the parts, or the colours. */
         long directions() {
+            if (colour != null) return colours;
             long n = 0;
             for (int[] p : parts) n += sampleSize(p);
             return n;
@@ -65,6 +74,15 @@ final class Sweeps {
 
         /** The seeds of directions [first, first + k), one per part, null for a part none of them lies in. */
         Tensor[] seeds(long first, int k) {
+            if (colour != null) {
+                int size = colour.length;
+                double[] d = new double[k * size];
+                for (int e = 0; e < size; e++) {
+                    long dir = colour[e] - first;
+                    if (dir >= 0 && dir < k) d[(int) dir * size + e] = 1;
+                }
+                return new Tensor[] {Tensors.adopt(d, Shape.concat(new int[] {k}, parts[0]))};
+            }
             Tensor[] seeds = new Tensor[parts.length];
             long offset = 0;
             for (int i = 0; i < parts.length; i++) {

@@ -1,0 +1,131 @@
+package dev.dualgrad.sparse;
+
+import dev.dualgrad.internal.engine.Args;
+import dev.dualgrad.internal.sparsity.Coloring;
+import dev.dualgrad.internal.sparsity.Decompression;
+import dev.dualgrad.internal.sparsity.Detection;
+import dev.dualgrad.internal.transforms.CompressedSweeps;
+import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.transforms.JacobianMode;
+import dev.dualgrad.transforms.JacobianOptions;
+import dev.dualgrad.transforms.TensorFunction;
+import java.util.Arrays;
+
+/**
+ * A sparse Hessian of a scalar function, prepared once (pattern and star colouring) and evaluated at many
+ * points, each evaluation one pass of Hessian-vector products (forward over reverse), one per colour.
+ *
+ * <p>H[i][j] = ∂²f/∂xᵢ∂xⱼ for x of any shape, read row-major (n = x.size()). The pattern is that of ∇f,
+ * detected by tracing the reverse sweep, and made symmetric. A star colouring (Gebremedhin, Manne and
+ * Pothen 2005) is a distance-1 colouring in which every path on four vertices uses at least three
+ * colours; with S[j][colour(j)] = 1, every entry is then read directly from B = H·S: H[i][j] = B[i][colour(j)]
+ * when no other neighbour of i has j's colour, else H[i][j] = H[j][i] = B[j][colour(i)]. A tridiagonal
+ * Hessian (Rosenbrock's) takes 3 colours, whatever n.</p>
+ *
+ * <p>As for {@link SparseJacobian}, the pattern holds wherever f takes the branches it took at the point of
+ * preparation; {@code JacobianOptions.verify(true)} checks each evaluation against one Hessian-vector
+ * product along a random direction.</p>
+ */
+public final class SparseHessian {
+    private static final String OP = "sparseHessian";
+    private final TensorFunction f;
+    private final int[] inputShape;
+    private final SparsityPattern pattern;
+    private final SparsePlan plan;
+    private final int[] colour;
+    private final Decompression.Plan decompression;
+    private final boolean verify;
+
+    private SparseHessian(TensorFunction f, Tensor x, JacobianOptions options) {
+        this.f = f;
+        this.inputShape = x.shape();
+        this.verify = options.verify();
+        pattern = SparsityPattern.fromRows(x.size(), Detection.hessianRows(OP, f, x));
+        Coloring star = Coloring.star(pattern);
+        colour = star.colors();
+        decompression = Decompression.starPlan(pattern, star);
+        JacobianOptions o = options.mode(JacobianMode.FORWARD);
+        long perDirection = options.chunkSize() > 0 ? 1 : 2 * CompressedSweeps.perDirection(f, x); // a tangent on the forward and on the backward sweep
+        CompressedSweeps.Plan c = CompressedSweeps.choose(o, star.count(), star.count(), perDirection);
+        String why = "Hessian-vector products by forward over reverse, one per colour of a star colouring, which reads every entry"
+                + " directly." + c.why().substring(c.why().indexOf('.') + 1);
+        plan = new SparsePlan(JacobianMode.FORWARD, pattern.rows(), pattern.columns(), pattern.nonZeros(), star.count(),
+                pattern.maxRowCount(), star.count(), star.count(), c.chunk(), (star.count() + c.chunk() - 1) / c.chunk(), why);
+    }
+
+    /**
+     * Detects the Hessian pattern of f at x and star-colours it.
+     *
+     * @param f a scalar function (one output element)
+     * @param x the point of detection (its shape is the one {@link #evaluate} accepts)
+     * @return the prepared Hessian
+     * @throws NullPointerException when f or x is null
+     * @throws IllegalArgumentException when f is not scalar, returns null, or x is not a constant
+     */
+    public static SparseHessian prepare(TensorFunction f, Tensor x) {
+        return prepare(f, x, JacobianOptions.defaults());
+    }
+
+    /**
+     * As {@link #prepare(TensorFunction, Tensor)}, with the colours per pass ({@code chunkSize}, else as many
+     * as fit the memory budget) and {@code verify} set. The mode must be AUTO or FORWARD: the products are
+     * forward over reverse.
+     *
+     * @param f a scalar function
+     * @param x the point of detection
+     * @param options chunk size, memory budget and verification
+     * @return the prepared Hessian
+     * @throws NullPointerException when an argument is null
+     * @throws IllegalArgumentException when the mode is REVERSE, f is not scalar or returns null, or x is not a constant
+     */
+    public static SparseHessian prepare(TensorFunction f, Tensor x, JacobianOptions options) {
+        Args.nonNull(f, OP, "f");
+        Args.nonNull(x, OP, "x");
+        Args.nonNull(options, OP, "options");
+        Verification.constant(OP, x);
+        if (options.mode() == JacobianMode.REVERSE) {
+            throw new IllegalArgumentException(OP + ": mode REVERSE was requested, but a sparse Hessian is computed as Hessian-vector"
+                    + " products by forward over reverse; use AUTO or FORWARD");
+        }
+        return new SparseHessian(f, x, options);
+    }
+
+    /**
+     * The Hessian at x, with no new detection.
+     *
+     * @param x a point of the shape given to {@link #prepare}
+     * @return H(x), n×n and symmetric, in the prepared pattern
+     * @throws NullPointerException when x is null
+     * @throws IllegalArgumentException when x has another shape or is not a constant
+     * @throws IllegalStateException when {@code verify} is set and H(x)·v disagrees with the Hessian-vector product along v
+     */
+    public SparseMatrix evaluate(Tensor x) {
+        Args.nonNull(x, OP, "x");
+        Verification.constant(OP, x);
+        if (!Arrays.equals(x.shape(), inputShape)) {
+            throw new IllegalArgumentException(OP + ": x has shape " + Arrays.toString(x.shape()) + " but the Hessian was prepared for "
+                    + Arrays.toString(inputShape) + "; prepare another for that shape");
+        }
+        SparseMatrix h = decompression.decompress(CompressedSweeps.hessian(OP, f, x, colour, plan.colours(), plan.chunk()));
+        if (verify) Verification.hessian(OP, f, x, h);
+        return h;
+    }
+
+    /**
+     * The detected pattern, n×n and symmetric.
+     *
+     * @return the pattern
+     */
+    public SparsityPattern pattern() {
+        return pattern;
+    }
+
+    /**
+     * The colour count against its lower bound, the colours per pass, and why.
+     *
+     * @return the plan
+     */
+    public SparsePlan plan() {
+        return plan;
+    }
+}

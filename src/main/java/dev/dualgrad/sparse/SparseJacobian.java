@@ -1,0 +1,138 @@
+package dev.dualgrad.sparse;
+
+import dev.dualgrad.internal.engine.Args;
+import dev.dualgrad.internal.sparsity.Coloring;
+import dev.dualgrad.internal.sparsity.Decompression;
+import dev.dualgrad.internal.sparsity.Detection;
+import dev.dualgrad.internal.transforms.CompressedSweeps;
+import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.transforms.JacobianMode;
+import dev.dualgrad.transforms.JacobianOptions;
+import dev.dualgrad.transforms.TensorFunction;
+import java.util.Arrays;
+
+/**
+ * A sparse Jacobian prepared once and evaluated at many points (Newton iterations, implicit time steps):
+ * the pattern is detected and coloured when it is prepared, and each {@link #evaluate} is one batched
+ * pass with one direction per colour, then a gather into the CSR values.
+ *
+ * <p>For f: ℝⁿ → ℝᵐ (x and f(x) of any shape, read row-major), J[i][j] = ∂f(x)ᵢ/∂xⱼ. Detection runs f once
+ * on index sets ({@code Diff.sparseJacobian}'s javadoc says what the pattern means). Columns of one colour
+ * share no row, so with S the n×c seed matrix (S[j][colour(j)] = 1) the compressed product J·S holds every
+ * entry once: J[i][j] = (J·S)[i][colour(j)]. Reverse mode colours the rows instead and computes Sᵀ·J with c
+ * cotangents in one backward sweep. The mode with the fewer colours is taken, as {@code Diff.jacobian}'s
+ * AUTO takes the fewer directions; {@link #plan()} says which and why.</p>
+ *
+ * <p>The pattern is global: it holds at every point where f takes the branches it took at the point of
+ * preparation. A function whose control flow depends on values (an {@code if} on {@code x.detach()}) may
+ * have another pattern elsewhere: prepare with {@code JacobianOptions.verify(true)} to check every
+ * evaluation against one JVP along a random direction.</p>
+ */
+public final class SparseJacobian {
+    private static final String OP = "sparseJacobian";
+    private final TensorFunction f;
+    private final int[] inputShape;
+    private final SparsityPattern pattern;
+    private final SparsePlan plan;
+    private final int[] colour;
+    private final Decompression.Plan decompression;
+    private final boolean verify;
+
+    private SparseJacobian(TensorFunction f, Tensor x, JacobianOptions options) {
+        this.f = f;
+        this.inputShape = x.shape();
+        this.verify = options.verify();
+        pattern = SparsityPattern.fromRows(x.size(), Detection.jacobianRows(OP, f, x));
+        Coloring columns = Coloring.columns(pattern), rows = Coloring.rows(pattern);
+        boolean knownForward = options.mode() == JacobianMode.FORWARD && options.chunkSize() > 0;
+        CompressedSweeps.Plan c = CompressedSweeps.choose(options, columns.count(), rows.count(), knownForward ? 1 : CompressedSweeps.perDirection(f, x));
+        boolean forward = c.mode() == JacobianMode.FORWARD;
+        Coloring chosen = forward ? columns : rows;
+        colour = chosen.colors();
+        decompression = forward ? Decompression.forwardPlan(pattern, chosen) : Decompression.reversePlan(pattern, chosen);
+        int passes = (chosen.count() + c.chunk() - 1) / c.chunk();
+        plan = new SparsePlan(c.mode(), pattern.rows(), pattern.columns(), pattern.nonZeros(), chosen.count(),
+                forward ? pattern.maxRowCount() : pattern.maxColumnCount(), columns.count(), rows.count(), c.chunk(), passes, c.why());
+    }
+
+    /**
+     * Detects f's Jacobian pattern at x and colours it, the mode chosen by the colour counts.
+     *
+     * @param f the function
+     * @param x the point of detection (its shape is the one {@link #evaluate} accepts)
+     * @return the prepared Jacobian
+     * @throws NullPointerException when f or x is null
+     * @throws IllegalArgumentException when x is not a constant, or f returns null
+     */
+    public static SparseJacobian prepare(TensorFunction f, Tensor x) {
+        return prepare(f, x, JacobianOptions.defaults());
+    }
+
+    /**
+     * As {@link #prepare(TensorFunction, Tensor)}, with the mode (AUTO: the fewer colours), the colours per
+     * pass ({@code chunkSize}, else as many as fit the memory budget) and {@code verify} (each evaluation
+     * checked against a JVP along a random direction) set.
+     *
+     * @param f the function
+     * @param x the point of detection
+     * @param options mode, chunk size, memory budget and verification
+     * @return the prepared Jacobian
+     * @throws NullPointerException when an argument is null
+     * @throws IllegalArgumentException when x is not a constant, or f returns null
+     */
+    public static SparseJacobian prepare(TensorFunction f, Tensor x, JacobianOptions options) {
+        Args.nonNull(f, OP, "f");
+        Args.nonNull(x, OP, "x");
+        Args.nonNull(options, OP, "options");
+        Verification.constant(OP, x);
+        return new SparseJacobian(f, x, options);
+    }
+
+    /**
+     * The Jacobian at x, with no new detection.
+     *
+     * @param x a point of the shape given to {@link #prepare}
+     * @return J(x), m×n, in the prepared pattern
+     * @throws NullPointerException when x is null
+     * @throws IllegalArgumentException when x has another shape, is not a constant, or f's output changed size
+     * @throws IllegalStateException when {@code verify} is set and J(x)·v disagrees with the JVP along v
+     */
+    public SparseMatrix evaluate(Tensor x) {
+        Args.nonNull(x, OP, "x");
+        Verification.constant(OP, x);
+        if (!Arrays.equals(x.shape(), inputShape)) {
+            throw new IllegalArgumentException(OP + ": x has shape " + Arrays.toString(x.shape()) + " but the Jacobian was prepared for "
+                    + Arrays.toString(inputShape) + "; prepare another for that shape");
+        }
+        boolean forward = plan.mode() == JacobianMode.FORWARD;
+        double[] compressed = forward
+                ? CompressedSweeps.forward(OP, f, x, colour, plan.colours(), plan.chunk())
+                : CompressedSweeps.reverse(OP, f, x, colour, plan.colours(), plan.chunk());
+        long expected = (long) plan.colours() * (forward ? plan.rows() : plan.columns());
+        if (compressed.length != expected) {
+            throw new IllegalArgumentException(OP + ": f's output has " + compressed.length / Math.max(1, plan.colours())
+                    + " elements at this x but " + plan.rows() + " where the Jacobian was prepared");
+        }
+        SparseMatrix j = decompression.decompress(compressed);
+        if (verify) Verification.jacobian(OP, f, x, j);
+        return j;
+    }
+
+    /**
+     * The detected pattern, m×n.
+     *
+     * @return the pattern
+     */
+    public SparsityPattern pattern() {
+        return pattern;
+    }
+
+    /**
+     * The mode, the colour counts against their lower bound, and why.
+     *
+     * @return the plan
+     */
+    public SparsePlan plan() {
+        return plan;
+    }
+}
