@@ -1,6 +1,7 @@
 package dev.dualgrad.internal.ops.linalg;
 
 import dev.dualgrad.internal.engine.Dispatch;
+import dev.dualgrad.internal.engine.Pattern;
 import dev.dualgrad.internal.engine.Primitive;
 import dev.dualgrad.internal.engine.Shape;
 import dev.dualgrad.internal.engine.Tensors;
@@ -83,6 +84,33 @@ final class LinearSolve implements Primitive {
             LuKernel.solve(lu, 0, n, perm, trans, xs, i * n * m, m, op, strong);
         }
         return Tensors.adopt(xs, out);
+    }
+
+    /**
+     * X[q, i, j] = (op(A)⁻¹·B)[i, j] of batch entry q depends on the entries of its matrix of A that the op
+     * reads (all, or the triangle) and on column j of its matrix of B, nothing of other batch entries.
+     */
+    @Override
+    public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) {
+        int n = x[0].dim(-1), m = x[1].dim(-1);
+        int[] batch = Batch.of(y.shape());
+        Batch.Entries read = kind == Kind.GENERAL ? Batch.Entries.ALL : kind == Kind.LOWER
+                ? (unit ? Batch.Entries.STRICTLY_LOWER : Batch.Entries.LOWER) : (unit ? Batch.Entries.STRICTLY_UPPER : Batch.Entries.UPPER);
+        int universe = px[0] != null ? px[0].universe() : px[1].universe();
+        int[][] ua = px[0] == null ? null : Batch.unions(px[0], x[0].shape(), read);
+        int[] ia = Batch.indices(Batch.of(x[0].shape()), batch), ib = Batch.indices(Batch.of(x[1].shape()), batch);
+        Pattern.Union u = new Pattern.Union(universe);
+        int[][] col = new int[m][], out = new int[y.size()][];
+        for (int q = 0; q < ia.length; q++) {
+            for (int j = 0; j < m; j++) {
+                u.clear();
+                if (ua != null) u.add(ua[ia[q]]);
+                for (int i = 0; px[1] != null && i < n; i++) u.add(px[1].row((ib[q] * n + i) * m + j));
+                col[j] = u.result();
+            }
+            for (int i = 0; i < n; i++) for (int j = 0; j < m; j++) out[(q * n + i) * m + j] = col[j];
+        }
+        return Pattern.of(universe, out);
     }
 
     static ArithmeticException singular(String op, int pivot, int n) {
