@@ -2,10 +2,12 @@ package dev.dualgrad.internal.sparsity;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dualgrad.Diff;
 import dev.dualgrad.nn.Functional;
+import dev.dualgrad.ops.CustomOp;
 import dev.dualgrad.tensor.Linalg;
 import dev.dualgrad.tensor.NormOptions;
 import dev.dualgrad.tensor.Tensor;
@@ -223,6 +225,29 @@ class RulesTest {
         check(z -> z.scatter(new int[] {1, 0}, 3), point(2), new int[][] {E, {0}, E, {1}, E, E});
         // a batch prefix: pick from [2, 2, 2], one index per row of the second axis
         check(z -> z.reshape(2, 2, 2).pick(new int[] {1, 0}), point(8), new int[][] {{1}, {2}, {5}, {6}});
+    }
+
+    // ------------------------------------------------------------------ custom ops
+
+    static CustomOp.Builder timesTwoPlus() {
+        return CustomOp.builder("timesTwoPlus").arity(2)
+                .primal(x -> x[0].mul(2).add(x[1]))
+                .jvp((x, y, dx) -> dx[0].mul(2).add(dx[1]))
+                .vjp((x, y, gy) -> new Tensor[] {gy.mul(2), gy.sum(0, true)});
+    }
+
+    @Test
+    void aCustomOpIsDenseUnlessDeclaredElementwise() {
+        // y = 2·a + b with a [3] and b [1] broadcast; z = [a, b]
+        CustomOp dense = timesTwoPlus().build(), elementwise = timesTwoPlus().elementwise().build();
+        check(z -> dense.apply(z.slice(0, 0, 3), z.slice(0, 3, 4)), point(4), times(3, 0, 1, 2, 3));
+        check(z -> elementwise.apply(z.slice(0, 0, 3), z.slice(0, 3, 4)), point(4), new int[][] {{0, 3}, {1, 3}, {2, 3}});
+        CustomOp linear = CustomOp.linear("negate").arity(1).primal(x -> x[0].neg()).adjoint((gy, s) -> new Tensor[] {gy.neg()}).elementwise().build();
+        check(z -> linear.apply(z), point(2), new int[][] {{0}, {1}});
+        // a declaration that does not fit the output's shape is refused, not trusted
+        CustomOp wrong = CustomOp.builder("total").arity(1).primal(x -> x[0].sum()).jvp((x, y, dx) -> dx[0].sum())
+                .vjp((x, y, gy) -> new Tensor[] {gy.broadcastTo(x[0].shape())}).elementwise().build();
+        assertThrows(IllegalStateException.class, () -> Detection.jacobianRows("test", z -> wrong.apply(z), point(3)));
     }
 
     // ------------------------------------------------------------------ linear algebra
