@@ -110,9 +110,10 @@ class RulesTest {
         // patterns go through them; ∂²/∂xᵢ∂xⱼ Σ (cumsum x)² = Σ_k≥max(i,j) 2 is dense, as is prod's off the diagonal
         int[][] h = Detection.hessianRows("test", z -> z.cumsum(0).square().sum(), point(3));
         for (int[] r : h) assertArrayEquals(new int[] {0, 1, 2}, r);
-        int[][] hp = Detection.hessianRows("test", z -> z.prod(), point(3));
-        double[] dense = Diff.hessian(z -> z.prod(), point(3)).toArray();
-        for (int i = 0; i < 3; i++) for (int j = 0; j < 3; j++) if (dense[i * 3 + j] != 0) assertTrue(Arrays.binarySearch(hp[i], j) >= 0);
+        // prod's gradient is the product of the others, P_i = (forward scan of x_0..x_{i−1})·(reversed scan of
+        // x_{i+1}..): ∂²Π/∂xᵢ∂xⱼ ≠ 0 exactly for j ≠ i, and the prefix and suffix patterns give exactly that
+        int[][] hp = checkHessian(z -> z.prod(), point(4));
+        assertArrayEquals(new int[][] {{1, 2, 3}, {0, 2, 3}, {0, 1, 3}, {0, 1, 2}}, hp);
     }
 
     // ------------------------------------------------------------------ reductions
