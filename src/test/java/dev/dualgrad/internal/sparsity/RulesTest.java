@@ -312,12 +312,31 @@ class RulesTest {
         Tensor at = Tensor.vector(v);
         TensorFunction f = z -> Linalg.solve(z.slice(0, 0, 4).reshape(2, 2), z.slice(0, 4, 8).reshape(2, 2));
         check(f, at, new int[][] {{0, 1, 2, 3, 4, 6}, {0, 1, 2, 3, 5, 7}, {0, 1, 2, 3, 4, 6}, {0, 1, 2, 3, 5, 7}});
-        // a lower triangle: A's entries {0, 2, 3}; with a unit diagonal only {2}
+        // lower triangular, forward substitution: row 0 of X reads A[0, 0] = {0} and B's row 0; row 1 the lower
+        // triangle {0, 2, 3} and B's rows 0 and 1
         TensorFunction l = z -> Linalg.triangularSolve(z.slice(0, 0, 4).reshape(2, 2), z.slice(0, 4, 8).reshape(2, 2));
-        check(l, at, new int[][] {{0, 2, 3, 4, 6}, {0, 2, 3, 5, 7}, {0, 2, 3, 4, 6}, {0, 2, 3, 5, 7}});
+        check(l, at, new int[][] {{0, 4}, {0, 5}, {0, 2, 3, 4, 6}, {0, 2, 3, 5, 7}});
+        // upper, backward substitution: row 1 first, reading A[1, 1] = {3} and B's row 1
+        TensorFunction up = z -> Linalg.triangularSolve(z.slice(0, 0, 4).reshape(2, 2), z.slice(0, 4, 8).reshape(2, 2),
+                TriangularSolveOptions.upper());
+        check(up, at, new int[][] {{0, 1, 3, 4, 6}, {0, 1, 3, 5, 7}, {3, 6}, {3, 7}});
+        // Uᵀ with a unit diagonal: op(A) is lower, forward; its only entry read is A[0, 1] = {1}, in row 1
         TensorFunction u = z -> Linalg.triangularSolve(z.slice(0, 0, 4).reshape(2, 2), z.slice(0, 4, 8).reshape(2, 2),
                 TriangularSolveOptions.upper().transposed().unitDiagonal());
-        check(u, at, new int[][] {{1, 4, 6}, {1, 5, 7}, {1, 4, 6}, {1, 5, 7}});
+        check(u, at, new int[][] {{4}, {5}, {1, 4, 6}, {1, 5, 7}});
+        // Lᵀ: op(A) is upper, backward; row 1 reads op(A)[1, 1] = A[1, 1] = {3}, row 0 also A[1, 0] and A[0, 0]
+        TensorFunction lt = z -> Linalg.triangularSolve(z.slice(0, 0, 4).reshape(2, 2), z.slice(0, 4, 8).reshape(2, 2),
+                TriangularSolveOptions.lower().transposed());
+        check(lt, at, new int[][] {{0, 2, 3, 4, 6}, {0, 2, 3, 5, 7}, {3, 6}, {3, 7}});
+    }
+
+    @Test
+    void aLargerTriangularSolveIsLowerTriangularInB() {
+        // L [4, 4] constant, b [4] traced: x = L⁻¹·b, ∂xᵢ/∂bⱼ ≠ 0 only for j ≤ i
+        double[] lv = new double[16];
+        for (int i = 0; i < 4; i++) for (int j = 0; j <= i; j++) lv[i * 4 + j] = i == j ? 2 + i : 0.5 + 0.1 * j;
+        Tensor lm = Tensor.of(lv, 4, 4);
+        check(b -> Linalg.triangularSolve(lm, b.reshape(4, 1)), point(4), new int[][] {{0}, {0, 1}, {0, 1, 2}, {0, 1, 2, 3}});
     }
 
     @Test
@@ -329,6 +348,8 @@ class RulesTest {
             z -> Linalg.inv(z.reshape(2, 2, 2)).sum(),
             z -> Linalg.eigh(z.reshape(2, 2, 2)).eigenvalues().square().sum(),
             z -> Linalg.solve(z.reshape(2, 2, 2), Tensor.ones(2, 1)).sum(),
+            z -> Linalg.triangularSolve(z.reshape(2, 2, 2), Tensor.ones(2, 2)).square().sum(),
+            z -> Linalg.triangularSolve(z.reshape(2, 2, 2), Tensor.ones(2, 2), TriangularSolveOptions.upper().transposed()).square().sum(),
             z -> z.reshape(2, 4).softmax(1).square().sum(),
             z -> Functional.layerNorm(z.reshape(2, 4), new int[] {4}).pow(3.0).sum(),
             z -> z.reshape(2, 4).logcumsumexp(1).sum(),

@@ -87,8 +87,10 @@ final class LinearSolve implements Primitive {
     }
 
     /**
-     * X[q, i, j] = (op(A)⁻¹·B)[i, j] of batch entry q depends on the entries of its matrix of A that the op
-     * reads (all, or the triangle) and on column j of its matrix of B, nothing of other batch entries.
+     * X[q, i, j] = (op(A)⁻¹·B)[i, j] of batch entry q depends on column j of its matrix of B and on the entries
+     * of its matrix of A that the op reads, nothing of other batch entries. A triangular solve is tighter:
+     * substitution makes row i of X depend only on the rows of op(A) and B solved before it and row i
+     * itself (rows 0..i when op(A) is lower, i..n−1 when upper), as prefix unions along the solve order.
      */
     @Override
     public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) {
@@ -97,20 +99,43 @@ final class LinearSolve implements Primitive {
         Batch.Entries read = kind == Kind.GENERAL ? Batch.Entries.ALL : kind == Kind.LOWER
                 ? (unit ? Batch.Entries.STRICTLY_LOWER : Batch.Entries.LOWER) : (unit ? Batch.Entries.STRICTLY_UPPER : Batch.Entries.UPPER);
         int universe = px[0] != null ? px[0].universe() : px[1].universe();
-        int[][] ua = px[0] == null ? null : Batch.unions(px[0], x[0].shape(), read);
+        int[][] ua = px[0] == null || kind != Kind.GENERAL ? null : Batch.unions(px[0], x[0].shape(), read);
         int[] ia = Batch.indices(Batch.of(x[0].shape()), batch), ib = Batch.indices(Batch.of(x[1].shape()), batch);
+        boolean forward = kind == Kind.GENERAL || (kind == Kind.LOWER) != trans;
         Pattern.Union u = new Pattern.Union(universe);
         int[][] col = new int[m][], out = new int[y.size()][];
         for (int q = 0; q < ia.length; q++) {
-            for (int j = 0; j < m; j++) {
-                u.clear();
-                if (ua != null) u.add(ua[ia[q]]);
-                for (int i = 0; px[1] != null && i < n; i++) u.add(px[1].row((ib[q] * n + i) * m + j));
-                col[j] = u.result();
+            int[] a = ua != null ? ua[ia[q]] : Pattern.NONE; // a general A: all of it from the start
+            java.util.Arrays.fill(col, Pattern.NONE);
+            // a general solve: every row of X reads all of B's column, so collect the columns first
+            for (int i = 0; kind == Kind.GENERAL && px[1] != null && i < n; i++) {
+                for (int j = 0; j < m; j++) col[j] = union(u, col[j], px[1].row((ib[q] * n + i) * m + j));
             }
-            for (int i = 0; i < n; i++) for (int j = 0; j < m; j++) out[(q * n + i) * m + j] = col[j];
+            for (int s = 0; s < n; s++) {
+                int r = forward ? s : n - 1 - s;
+                if (kind != Kind.GENERAL && px[0] != null) { // row r of op(A): op(A)[r, c] is stored at (c, r) when transposed
+                    u.clear();
+                    u.add(a);
+                    for (int c = 0; c < n; c++) {
+                        int sr = trans ? c : r, sc = trans ? r : c;
+                        if (read.has(sr, sc)) u.add(px[0].row((ia[q] * n + sr) * n + sc));
+                    }
+                    a = u.result();
+                }
+                for (int j = 0; j < m; j++) {
+                    if (kind != Kind.GENERAL && px[1] != null) col[j] = union(u, col[j], px[1].row((ib[q] * n + r) * m + j));
+                    out[(q * n + r) * m + j] = union(u, a, col[j]);
+                }
+            }
         }
         return Pattern.of(universe, out);
+    }
+
+    private static int[] union(Pattern.Union u, int[] p, int[] q) {
+        u.clear();
+        u.add(p);
+        u.add(q);
+        return u.result();
     }
 
     static ArithmeticException singular(String op, int pivot, int n) {
