@@ -2,6 +2,7 @@ package dev.dualgrad.ops;
 
 import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.internal.engine.Dispatch;
+import dev.dualgrad.internal.engine.Pattern;
 import dev.dualgrad.internal.engine.Primitive;
 import dev.dualgrad.internal.engine.Shape;
 import dev.dualgrad.internal.engine.Tensors;
@@ -33,6 +34,11 @@ import java.util.Objects;
  * direction, so a rule always sees unbatched tensors: each tangent ẋᵢ shaped sᵢ, the cotangent ȳ
  * shaped s_y. The results are checked against those shapes and stacked back to [k..., s_y...] (or
  * [c..., sᵢ...]).</p>
+ *
+ * <p><b>Sparsity.</b> Sparsity detection cannot see inside a custom op: a custom op without a
+ * declaration is treated as dense (every output element may depend on every element of every argument),
+ * which is always correct. An op whose output element o reads only the element broadcasting puts at o of
+ * each argument can say so with {@link Builder#elementwise()} (or {@link LinearBuilder#elementwise()}).</p>
  *
  * <p><b>Higher order.</b> Rules written with {@link Tensor} ops are themselves differentiated by
  * enclosing transforms, so second order works; a rule that reads raw values (toArray) returns
@@ -113,9 +119,11 @@ public final class CustomOp {
     private final Adjoint adjoint;   // null for a nonlinear op
     private final VjpReads reads;
     private final Primitive.Reads engineReads;
+    private final boolean elementwise;
 
-    private CustomOp(String name, int arity, Primal primal, JvpRule jvp, VjpRule vjp, Adjoint adjoint, VjpReads reads) {
+    private CustomOp(String name, int arity, Primal primal, JvpRule jvp, VjpRule vjp, Adjoint adjoint, VjpReads reads, boolean elementwise) {
         this.name = name;
+        this.elementwise = elementwise;
         this.arity = arity;
         this.primal = primal;
         this.jvp = jvp;
@@ -222,7 +230,7 @@ public final class CustomOp {
 
     /**
      * The steps of a nonlinear op: {@link #arity}, {@link #primal}, {@link #jvp}, {@link #vjp} (all
-     * required, in any order) and {@link #vjpReads} (optional), then {@link #build()}. A step given
+     * required, in any order), {@link #vjpReads} and {@link #elementwise} (optional), then {@link #build()}. A step given
      * twice keeps the later value. A builder can build several ops.
      */
     public static final class Builder {
@@ -232,6 +240,7 @@ public final class CustomOp {
         private JvpRule jvp;
         private VjpRule vjp;
         private VjpReads reads = VjpReads.inputsAndOutput();
+        private boolean elementwise;
 
         private Builder(String name) {
             this.name = name;
@@ -286,6 +295,19 @@ public final class CustomOp {
         }
 
         /**
+         * Declares the op elementwise for sparsity detection: output element o depends only on the element
+         * that broadcasting puts at o of each argument, and the output's shape is the arguments' shapes
+         * broadcast together. Without this step the op is treated as dense. A wrong declaration gives a
+         * wrong (too sparse) pattern; an output of another shape makes detection throw.
+         *
+         * @return this builder
+         */
+        public Builder elementwise() {
+            this.elementwise = true;
+            return this;
+        }
+
+        /**
          * Which values the VJP rule reads. <b>Default, when this step is not called:</b>
          * {@link VjpReads#inputsAndOutput()}, every argument and the output, which is correct for any rule
          * but keeps them all until the backward sweep. Declaring less saves that memory; a rule that then
@@ -321,13 +343,13 @@ public final class CustomOp {
                 throw new IllegalStateException("CustomOp " + name + ": vjpReads names argument " + reads.largestPosition() + " but the op takes "
                         + arity + " argument" + (arity == 1 ? "" : "s") + " (positions 0.." + (arity - 1) + ")");
             }
-            return new CustomOp(name, arity, primal, jvp, vjp, null, reads);
+            return new CustomOp(name, arity, primal, jvp, vjp, null, reads, elementwise);
         }
     }
 
     /**
      * The steps of a linear op: {@link #arity}, {@link #primal} and {@link #adjoint} (all required, in
-     * any order), then {@link #build()}. The JVP is the primal applied to the tangents, and the adjoint
+     * any order) and {@link #elementwise} (optional), then {@link #build()}. The JVP is the primal applied to the tangents, and the adjoint
      * reads no value (a linear map's transpose does not depend on the point), so nothing is kept for the
      * reverse sweep. A step given twice keeps the later value.
      */
@@ -336,6 +358,7 @@ public final class CustomOp {
         private int arity = -1;
         private Primal primal;
         private Adjoint adjoint;
+        private boolean elementwise;
 
         private LinearBuilder(String name) {
             this.name = name;
@@ -379,6 +402,19 @@ public final class CustomOp {
         }
 
         /**
+         * Declares the op elementwise for sparsity detection: output element o depends only on the element
+         * that broadcasting puts at o of each argument, and the output's shape is the arguments' shapes
+         * broadcast together. Without this step the op is treated as dense. A wrong declaration gives a
+         * wrong (too sparse) pattern; an output of another shape makes detection throw.
+         *
+         * @return this builder
+         */
+        public LinearBuilder elementwise() {
+            this.elementwise = true;
+            return this;
+        }
+
+        /**
          * The op, after checking that every required step was given.
          *
          * @return the op
@@ -392,7 +428,7 @@ public final class CustomOp {
             if (!missing.isEmpty()) {
                 throw new IllegalStateException("CustomOp " + name + ": a linear op needs its arity, primal and adjoint; missing " + String.join(", ", missing));
             }
-            return new CustomOp(name, arity, primal, null, null, adjoint, VjpReads.nothing());
+            return new CustomOp(name, arity, primal, null, null, adjoint, VjpReads.nothing(), elementwise);
         }
     }
 
@@ -410,6 +446,18 @@ public final class CustomOp {
 
         public Reads vjpReads() {
             return engineReads; // the user's rule computes every cotangent at once: one declaration for all
+        }
+
+        /** Dense unless the builder declared the op {@link Builder#elementwise() elementwise}. */
+        public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) {
+            if (!elementwise) return Pattern.dense(y.size(), px);
+            int[] out = new int[0];
+            for (Tensor t : x) out = Shape.broadcast(name, out, t.shape());
+            if (!Arrays.equals(out, y.shape())) {
+                throw new IllegalStateException(name + ": declared elementwise, but its output has shape " + Arrays.toString(y.shape())
+                        + " while its arguments broadcast to " + Arrays.toString(out) + "; an elementwise op's output has the broadcast shape");
+            }
+            return Pattern.broadcast(out, x, px);
         }
 
         public Tensor eval(Tensor[] x) {

@@ -1,6 +1,7 @@
 package dev.dualgrad.internal.ops;
 
 import dev.dualgrad.internal.engine.Dispatch;
+import dev.dualgrad.internal.engine.Pattern;
 import dev.dualgrad.internal.engine.Primitive;
 import dev.dualgrad.internal.engine.Shape;
 import dev.dualgrad.internal.engine.Tensors;
@@ -119,6 +120,16 @@ final class FlatGather {
             return Tensors.adopt(y, shape);
         }
 
+        /** A selection: y[p, j] depends on what x[p, map[j]] depends on (the map itself, no values). */
+        public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) {
+            int nx = Shape.size(in), ny = map.length;
+            int[] src = new int[y.size()];
+            for (int po = 0, pi = 0; po < src.length; po += ny, pi += nx) {
+                for (int j = 0; j < ny; j++) src[po + j] = pi + map[j];
+            }
+            return Pattern.gather(src.length, px, new int[][] {src});
+        }
+
         public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
             return dx[0] == null ? null : Dispatch.apply(this, dx[0]);
         }
@@ -153,6 +164,16 @@ final class FlatGather {
                 }
             }
             return Tensors.adopt(y, shape);
+        }
+
+        /** y[p, map[j]] depends on the union of what the x[p, j] sent there depend on (positions never hit: nothing). */
+        public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) {
+            int ny = Shape.size(g.in), nx = g.map.length;
+            int[] dst = new int[x[0].size()];
+            for (int pi = 0, po = 0; pi < dst.length; pi += nx, po += ny) {
+                for (int j = 0; j < nx; j++) dst[pi + j] = po + g.map[j];
+            }
+            return Pattern.scatter(y.size(), px, new int[][] {dst});
         }
 
         public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {

@@ -3,6 +3,7 @@ package dev.dualgrad.internal.ops;
 import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.internal.engine.Dispatch;
+import dev.dualgrad.internal.engine.Pattern;
 import dev.dualgrad.internal.engine.Primitive;
 import dev.dualgrad.internal.engine.Shape;
 import dev.dualgrad.tensor.Tensor;
@@ -74,6 +75,16 @@ public final class Indexing {
             return Tensors.adopt(y, Shape.prefix(s, s.length - 1));
         }
 
+        /** A selection: y[..., n] depends on what x[..., n, i_n] depends on (the indices are attributes, not inputs). */
+        public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) {
+            int n = index.length;
+            int[] src = new int[y.size()];
+            for (int b = 0; b < src.length; b += n) {
+                for (int i = 0; i < n; i++) src[b + i] = (b + i) * classes + index[i];
+            }
+            return Pattern.gather(src.length, px, new int[][] {src});
+        }
+
         public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
             return dx[0] == null ? null : dx[0].pick(index);
         }
@@ -104,6 +115,17 @@ public final class Indexing {
                 for (int i = 0; i < n; i++) y[(b + i) * classes + index[i]] = x[b + i];
             }
             return Tensors.adopt(y, Shape.concat(in[0].shape(), new int[] {classes}));
+        }
+
+        /** y[..., n, i_n] depends on what x[..., n] depends on; every other entry is the constant 0. */
+        public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) {
+            int n = index.length;
+            int[] src = new int[y.size()];
+            java.util.Arrays.fill(src, -1);
+            for (int b = 0; b < x[0].size(); b += n) {
+                for (int i = 0; i < n; i++) src[(b + i) * classes + index[i]] = b + i;
+            }
+            return Pattern.gather(src.length, px, new int[][] {src});
         }
 
         public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {

@@ -1,6 +1,7 @@
 package dev.dualgrad.internal.ops;
 
 import dev.dualgrad.internal.engine.Dispatch;
+import dev.dualgrad.internal.engine.Pattern;
 import dev.dualgrad.internal.engine.Primitive;
 import dev.dualgrad.internal.engine.Shape;
 import dev.dualgrad.internal.engine.Tensors;
@@ -64,6 +65,33 @@ public final class LayerNorms {
                 }
             }
             return Tensors.adopt(y, in[0].shape());
+        }
+
+        /**
+         * y[r, j] depends on the whole row r of x (its mean and σ), on w[j] and on b[j]: one union per row,
+         * then one per element with the matching weight and bias.
+         */
+        public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) {
+            int d = rowLength(x[0].shape()), size = x[0].size();
+            int universe = 0;
+            for (Pattern p : px) if (p != null) universe = p.universe();
+            Pattern.Union u = new Pattern.Union(universe);
+            int[][] out = new int[size][];
+            for (int o = 0; o < size; o += d) {
+                int[] row = Pattern.NONE;
+                if (px[0] != null) {
+                    u.clear();
+                    for (int j = 0; j < d; j++) u.add(px[0].row(o + j));
+                    row = u.result();
+                }
+                for (int j = 0; j < d; j++) {
+                    u.clear();
+                    u.add(row);
+                    for (int i = 1; affine && i < 3; i++) if (px[i] != null) u.add(px[i].row(j));
+                    out[o + j] = u.result();
+                }
+            }
+            return Pattern.of(universe, out);
         }
 
         private static double mean(double[] x, int o, int d) {

@@ -3,6 +3,7 @@ package dev.dualgrad.internal.ops;
 import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.internal.engine.Dispatch;
+import dev.dualgrad.internal.engine.Pattern;
 import dev.dualgrad.internal.kernels.Elementwise;
 import dev.dualgrad.internal.kernels.Kernels;
 import dev.dualgrad.internal.engine.Primitive;
@@ -155,6 +156,54 @@ public final class MatMul implements Primitive {
             }
         }
         return Tensors.adopt(c, Shape.concat(batch, new int[] {m, n}));
+    }
+
+    /**
+     * C[q, i, j] depends on row i of op(A) and column j of op(B), of the matrices broadcasting puts at batch
+     * entry q: (∪ₚ A′[q, i, p]) ∪ (∪ₚ B′[q, p, j]). The row and column unions are taken once per operand
+     * matrix, then one union of two per output element. (Vectors reach the primitive as matrices.)
+     */
+    @Override
+    public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) {
+        int[] sa = x[0].shape(), sb = x[1].shape();
+        int m = sa[sa.length - (ta ? 1 : 2)], k = sa[sa.length - (ta ? 2 : 1)], n = sb[sb.length - (tb ? 2 : 1)];
+        int[] ba = Shape.prefix(sa, sa.length - 2), bb = Shape.prefix(sb, sb.length - 2), batch = Shape.prefix(y.shape(), y.rank() - 2);
+        int universe = px[0] != null ? px[0].universe() : px[1].universe();
+        // op(A)'s rows: A′[i, p] is A[i, p], or A[p, i] when transposed; op(B)'s columns: B′[p, j] is B[p, j] or B[j, p]
+        int[][] rowA = px[0] == null ? null : lines(px[0], Shape.size(ba), m, k, ta ? 1 : k, ta ? m : 1, universe);
+        int[][] colB = px[1] == null ? null : lines(px[1], Shape.size(bb), n, k, tb ? k : 1, tb ? 1 : n, universe);
+        int[] ia = Pattern.broadcastIndex(ba, batch), ib = Pattern.broadcastIndex(bb, batch);
+        Pattern.Union u = new Pattern.Union(universe);
+        int[][] out = new int[y.size()][];
+        for (int q = 0, o = 0; q < ia.length; q++) {
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++, o++) {
+                    u.clear();
+                    if (rowA != null) u.add(rowA[ia[q] * m + i]);
+                    if (colB != null) u.add(colB[ib[q] * n + j]);
+                    out[o] = u.result();
+                }
+            }
+        }
+        return Pattern.of(universe, out);
+    }
+
+    /**
+     * For each of {@code count} matrices of p and each line l < lines, the union over p < len of the rows of
+     * the element at l·lineStride + p·step within the matrix (of lines·len elements).
+     */
+    private static int[][] lines(Pattern p, int count, int lines, int len, int lineStride, int step, int universe) {
+        Pattern.Union u = new Pattern.Union(universe);
+        int[][] r = new int[count * lines][];
+        for (int c = 0; c < count; c++) {
+            int base = c * lines * len;
+            for (int l = 0; l < lines; l++) {
+                u.clear();
+                for (int q = 0; q < len; q++) u.add(p.row(base + l * lineStride + q * step));
+                r[c * lines + l] = u.result();
+            }
+        }
+        return r;
     }
 
     public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {

@@ -2,6 +2,7 @@ package dev.dualgrad.internal.ops;
 
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.internal.engine.Dispatch;
+import dev.dualgrad.internal.engine.Pattern;
 import dev.dualgrad.internal.kernels.Kernels;
 import dev.dualgrad.internal.engine.Primitive;
 import dev.dualgrad.internal.engine.Shape;
@@ -85,6 +86,23 @@ public final class Reductions {
         return k.broadcastTo(Shape.concat(p, xShape));
     }
 
+    /**
+     * The pattern of a reduction over {@code axes}: output element o depends on the union of the input
+     * elements reduced into it (its group). Each input element's group is the element that broadcasting
+     * the keep-dims result back to x's shape reads there; the flat order is the same with or without keepDims.
+     */
+    static Pattern reduced(Tensor x, int[] axes, Pattern[] px) {
+        int[] keep = Shape.reduced(x.shape(), axes, true);
+        return Pattern.scatter(Shape.size(keep), px, new int[][] {Pattern.broadcastIndex(keep, x.shape())});
+    }
+
+    /** Every element of x depends on its whole group along {@code axes}: the reduced pattern broadcast back. */
+    static Pattern grouped(Tensor x, int[] axes, Pattern[] px) {
+        int[] keep = Shape.reduced(x.shape(), axes, true);
+        Pattern g = reduced(x, axes, px);
+        return Pattern.gather(x.size(), new Pattern[] {g}, new int[][] {Pattern.broadcastIndex(keep, x.shape())});
+    }
+
     static final class Sum implements Primitive {
         final int[] axes;
         final boolean keepDims;
@@ -100,6 +118,11 @@ public final class Reductions {
 
         public Tensor eval(Tensor[] x) {
             return Kernels.sum(x[0], axes, Shape.reduced(x[0].shape(), axes, keepDims));
+        }
+
+        /** Output element o depends on the input elements reduced into it. */
+        public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) {
+            return reduced(x[0], axes, px);
         }
 
         public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
@@ -133,6 +156,11 @@ public final class Reductions {
             int[] keep = Shape.reduced(x.shape(), axes, true);
             Tensor mask = x.detach().eq(y.detach().reshape(keep));
             return mask.div(mask.sum(axes, true));
+        }
+
+        /** Output element o depends on the input elements reduced into it. */
+        public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) {
+            return reduced(x[0], axes, px);
         }
 
         public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
@@ -214,6 +242,12 @@ public final class Reductions {
                 }
             }
             return Tensors.adopt(y, lse ? Shape.reduced(s, new int[] {axis}, keepDims) : s);
+        }
+
+        /** logsumexp: its group along the axis; softmax and logSoftmax: every element depends on its whole group. */
+        public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) {
+            int[] ax = {axis};
+            return kind == Kind.LOGSUMEXP ? reduced(x[0], ax, px) : grouped(x[0], ax, px);
         }
 
         public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
@@ -365,6 +399,11 @@ public final class Reductions {
             return restored(Scans.productOfOthers(reducedLast(x, axes)), x.shape(), axes);
         }
 
+        /** Output element o depends on the input elements reduced into it. */
+        public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) {
+            return reduced(x[0], axes, px);
+        }
+
         public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
             if (dx[0] == null) return null;
             return Tensors.mulStrongZero(dx[0], others(x[0])).sum(Rules.fromEnd(axes, x[0].rank()), keepDims);
@@ -428,6 +467,11 @@ public final class Reductions {
             int[] kept = Shape.reduced(x.shape(), axes, true);
             Tensor zero = y.eq(0).reshape(kept);
             return x.div(y.reshape(kept).add(zero)).mul(zero.rsub(1));
+        }
+
+        /** Output element o depends on the input elements reduced into it. */
+        public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) {
+            return reduced(x[0], axes, px);
         }
 
         public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {

@@ -1,6 +1,7 @@
 package dev.dualgrad.internal.ops;
 
 import dev.dualgrad.internal.engine.Dispatch;
+import dev.dualgrad.internal.engine.Pattern;
 import dev.dualgrad.internal.engine.Primitive;
 import dev.dualgrad.internal.engine.Shape;
 import dev.dualgrad.internal.engine.Tensors;
@@ -109,6 +110,34 @@ public final class Scans {
         return h;
     }
 
+    /**
+     * The pattern of a scan along an axis of shape s: hᵢ depends on h_{i∓1} and on element i of each input
+     * with a pattern, except that {@code skipFirst} input (b of a linear scan, whose first coefficient is
+     * never read) contributes nothing at the start. Prefix unions built incrementally, one step per element.
+     */
+    static Pattern prefixPattern(Pattern[] px, int[] s, int axis, boolean reverse, int skipFirst) {
+        int len = s[axis], inner = 1;
+        for (int i = axis + 1; i < s.length; i++) inner *= s[i];
+        int outer = Shape.size(Shape.prefix(s, axis)), size = Shape.size(s);
+        int universe = -1;
+        for (Pattern p : px) if (p != null) universe = p.universe();
+        int[][] rows = new int[size][];
+        Pattern.Union u = new Pattern.Union(universe);
+        for (int o = 0; o < outer && len > 0; o++) {
+            for (int i = 0; i < inner; i++) {
+                int base = o * len * inner + i, step = reverse ? -inner : inner, at = reverse ? base + (len - 1) * inner : base;
+                int[] prev = Pattern.NONE;
+                for (int j = 0; j < len; j++, at += step) {
+                    u.clear();
+                    u.add(prev);
+                    for (int k = 0; k < px.length; k++) if (px[k] != null && (j > 0 || k != skipFirst)) u.add(px[k].row(at));
+                    rows[at] = prev = u.result();
+                }
+            }
+        }
+        return Pattern.of(universe, rows);
+    }
+
     static final class LinearScan implements Primitive {
         final int axis;
         final boolean reverse, strong;
@@ -125,6 +154,11 @@ public final class Scans {
 
         public Tensor eval(Tensor[] x) {
             return Tensors.adopt(run(Tensors.buffer(x[0]), Tensors.buffer(x[1]), x[0].shape(), axis, reverse, strong), x[0].shape());
+        }
+
+        /** hᵢ depends on a and b up to i (from the end when reversed), b's first coefficient excepted. */
+        public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) {
+            return prefixPattern(px, x[0].shape(), axis, reverse, 1);
         }
 
         private Tensor shifted(Tensor h, int a) {
@@ -161,6 +195,11 @@ public final class Scans {
 
         public Tensor eval(Tensor[] x) {
             return Tensors.adopt(run(Tensors.buffer(x[0]), null, x[0].shape(), axis, reverse, false), x[0].shape());
+        }
+
+        /** yᵢ depends on x₀..xᵢ (xᵢ..x_{n−1} when reversed): a prefix union along the axis. */
+        public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) {
+            return prefixPattern(px, x[0].shape(), axis, reverse, -1);
         }
 
         private Tensor along(Tensor t, int a, boolean rev) {
@@ -206,6 +245,11 @@ public final class Scans {
                 }
             }
             return Tensors.adopt(y, s);
+        }
+
+        /** yᵢ depends on x₀..xᵢ: a prefix union along the axis. */
+        public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) {
+            return prefixPattern(px, x[0].shape(), axis, false, -1);
         }
 
         /** log(eᵖ + e^q) = max + log1p(e^{−|p − q|}); an infinite maximum is returned as is (no ∞ − ∞). */

@@ -1,5 +1,6 @@
 package dev.dualgrad.internal.ops.linalg;
 
+import dev.dualgrad.internal.engine.Pattern;
 import dev.dualgrad.internal.engine.Shape;
 
 /**
@@ -29,5 +30,47 @@ final class Batch {
             }
         }
         return out;
+    }
+
+    /** Which entries (r, c) of an n×n matrix an op reads. */
+    enum Entries { ALL, LOWER, UPPER, STRICTLY_LOWER, STRICTLY_UPPER;
+
+        boolean has(int r, int c) {
+            switch (this) {
+                case LOWER: return c <= r;
+                case UPPER: return c >= r;
+                case STRICTLY_LOWER: return c < r;
+                case STRICTLY_UPPER: return c > r;
+                default: return true;
+            }
+        }
+    }
+
+    /**
+     * For each matrix of an operand [b..., rows, cols] with pattern p, the union of the patterns of the
+     * entries it reads: what every output of a dense matrix function of that matrix may depend on.
+     */
+    static int[][] unions(Pattern p, int[] shape, Entries read) {
+        int rows = shape[shape.length - 2], cols = shape[shape.length - 1], count = Shape.size(of(shape));
+        Pattern.Union u = new Pattern.Union(p.universe());
+        int[][] r = new int[count][];
+        for (int q = 0; q < count; q++) {
+            u.clear();
+            for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) if (read.has(i, j)) u.add(p.row((q * rows + i) * cols + j));
+            r[q] = u.result();
+        }
+        return r;
+    }
+
+    /**
+     * The pattern of a matrix function applied to each matrix of its one operand, {@code per} outputs per
+     * matrix: output element o of batch entry o / per depends on the entries of that matrix read (entries
+     * for which {@code zero} holds, by their index within the batch entry, are constant zeros).
+     */
+    static Pattern blocks(Pattern p, int[] shape, Entries read, int outSize, int per, java.util.function.IntPredicate zero) {
+        int[][] u = unions(p, shape, read);
+        int[][] out = new int[outSize][];
+        for (int o = 0; o < outSize; o++) out[o] = zero != null && zero.test(o % per) ? Pattern.NONE : u[o / per];
+        return Pattern.of(p.universe(), out);
     }
 }

@@ -1,6 +1,7 @@
 package dev.dualgrad.internal.ops.linalg;
 
 import dev.dualgrad.internal.engine.Dispatch;
+import dev.dualgrad.internal.engine.Pattern;
 import dev.dualgrad.internal.engine.Primitive;
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.internal.kernels.Elementwise;
@@ -38,6 +39,16 @@ final class Cholesky implements Primitive {
         double[] w = Tensors.buffer(x[0]).clone();
         for (int o = 0; o < w.length; o += n * n) CholeskyKernel.factor(w, o, n, "cholesky");
         return Tensors.adopt(w, x[0].shape());
+    }
+
+    /**
+     * Within each batch matrix, L[i, j] (j ≤ i) may depend on every entry of A's lower triangle (the entries
+     * the op reads); the entries above the diagonal are constant zeros. Matrices of other batch entries: none.
+     */
+    @Override
+    public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) {
+        int n = x[0].dim(-1);
+        return Batch.blocks(px[0], x[0].shape(), Batch.Entries.LOWER, y.size(), n * n, e -> e % n > e / n);
     }
 
     public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {

@@ -1,6 +1,7 @@
 package dev.dualgrad.internal.ops.linalg;
 
 import dev.dualgrad.internal.engine.Dispatch;
+import dev.dualgrad.internal.engine.Pattern;
 import dev.dualgrad.internal.engine.Primitive;
 import dev.dualgrad.internal.engine.Shape;
 import dev.dualgrad.internal.engine.Tensors;
@@ -62,6 +63,16 @@ final class Determinants implements Primitive {
             if (y[b] == 0) y[b] = 0; // +0 for a singular matrix, never −0
         }
         return Tensors.adopt(y, batch);
+    }
+
+    /**
+     * det and log|det| of a batch matrix may depend on each of its entries; sign is piecewise constant
+     * (a zero derivative wherever it has one), so it depends on nothing.
+     */
+    @Override
+    public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) {
+        if (kind == Kind.SIGN) return Pattern.empty(px[0].universe(), y.size());
+        return Batch.blocks(px[0], x[0].shape(), Batch.Entries.ALL, y.size(), 1, null);
     }
 
     /** A⁻ᵀ, differentiable, with this op's name in the singular-matrix message. */

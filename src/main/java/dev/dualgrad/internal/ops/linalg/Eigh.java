@@ -1,5 +1,6 @@
 package dev.dualgrad.internal.ops.linalg;
 
+import dev.dualgrad.internal.engine.Pattern;
 import dev.dualgrad.internal.engine.Primitive;
 import dev.dualgrad.internal.engine.Shape;
 import dev.dualgrad.internal.engine.Tensors;
@@ -40,6 +41,13 @@ final class Eigh implements Primitive {
         double[] a = Tensors.buffer(x[0]), out = new double[count * (n + 1) * n];
         for (int b = 0; b < count; b++) JacobiEigen.decompose(a, b * n * n, n, out, b * (n + 1) * n, "eigh");
         return Tensors.adopt(out, Shape.concat(batch, new int[] {n + 1, n}));
+    }
+
+    /** Every eigenvalue and eigenvector entry of a batch matrix may depend on its whole lower triangle (what the op reads). */
+    @Override
+    public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) {
+        int n = x[0].dim(-1);
+        return Batch.blocks(px[0], x[0].shape(), Batch.Entries.LOWER, y.size(), (n + 1) * n, null);
     }
 
     /** F_ij = 1/(λ_j − λ_i) off the diagonal, 0 on it, from the eigenvalues [..., n] (differentiable). */

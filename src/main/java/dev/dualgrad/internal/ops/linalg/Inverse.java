@@ -1,5 +1,6 @@
 package dev.dualgrad.internal.ops.linalg;
 
+import dev.dualgrad.internal.engine.Pattern;
 import dev.dualgrad.internal.engine.Primitive;
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.internal.ops.MatMul;
@@ -41,6 +42,13 @@ final class Inverse implements Primitive {
             LuKernel.solve(lu, 0, n, perm, false, y, o, n, op, false);
         }
         return Tensors.adopt(y, x[0].shape());
+    }
+
+    /** Every entry of A⁻¹ may depend on every entry of the same batch matrix of A. */
+    @Override
+    public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) {
+        int n = x[0].dim(-1);
+        return Batch.blocks(px[0], x[0].shape(), Batch.Entries.ALL, y.size(), n * n, null);
     }
 
     public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {

@@ -1,6 +1,7 @@
 package dev.dualgrad.internal.ops.linalg;
 
 import dev.dualgrad.internal.engine.Dispatch;
+import dev.dualgrad.internal.engine.Pattern;
 import dev.dualgrad.internal.engine.Primitive;
 import dev.dualgrad.internal.engine.Shape;
 import dev.dualgrad.internal.engine.Tensors;
@@ -83,6 +84,58 @@ final class LinearSolve implements Primitive {
             LuKernel.solve(lu, 0, n, perm, trans, xs, i * n * m, m, op, strong);
         }
         return Tensors.adopt(xs, out);
+    }
+
+    /**
+     * X[q, i, j] = (op(A)⁻¹·B)[i, j] of batch entry q depends on column j of its matrix of B and on the entries
+     * of its matrix of A that the op reads, nothing of other batch entries. A triangular solve is tighter:
+     * substitution makes row i of X depend only on the rows of op(A) and B solved before it and row i
+     * itself (rows 0..i when op(A) is lower, i..n−1 when upper), as prefix unions along the solve order.
+     */
+    @Override
+    public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) {
+        int n = x[0].dim(-1), m = x[1].dim(-1);
+        int[] batch = Batch.of(y.shape());
+        Batch.Entries read = kind == Kind.GENERAL ? Batch.Entries.ALL : kind == Kind.LOWER
+                ? (unit ? Batch.Entries.STRICTLY_LOWER : Batch.Entries.LOWER) : (unit ? Batch.Entries.STRICTLY_UPPER : Batch.Entries.UPPER);
+        int universe = px[0] != null ? px[0].universe() : px[1].universe();
+        int[][] ua = px[0] == null || kind != Kind.GENERAL ? null : Batch.unions(px[0], x[0].shape(), read);
+        int[] ia = Batch.indices(Batch.of(x[0].shape()), batch), ib = Batch.indices(Batch.of(x[1].shape()), batch);
+        boolean forward = kind == Kind.GENERAL || (kind == Kind.LOWER) != trans;
+        Pattern.Union u = new Pattern.Union(universe);
+        int[][] col = new int[m][], out = new int[y.size()][];
+        for (int q = 0; q < ia.length; q++) {
+            int[] a = ua != null ? ua[ia[q]] : Pattern.NONE; // a general A: all of it from the start
+            java.util.Arrays.fill(col, Pattern.NONE);
+            // a general solve: every row of X reads all of B's column, so collect the columns first
+            for (int i = 0; kind == Kind.GENERAL && px[1] != null && i < n; i++) {
+                for (int j = 0; j < m; j++) col[j] = union(u, col[j], px[1].row((ib[q] * n + i) * m + j));
+            }
+            for (int s = 0; s < n; s++) {
+                int r = forward ? s : n - 1 - s;
+                if (kind != Kind.GENERAL && px[0] != null) { // row r of op(A): op(A)[r, c] is stored at (c, r) when transposed
+                    u.clear();
+                    u.add(a);
+                    for (int c = 0; c < n; c++) {
+                        int sr = trans ? c : r, sc = trans ? r : c;
+                        if (read.has(sr, sc)) u.add(px[0].row((ia[q] * n + sr) * n + sc));
+                    }
+                    a = u.result();
+                }
+                for (int j = 0; j < m; j++) {
+                    if (kind != Kind.GENERAL && px[1] != null) col[j] = union(u, col[j], px[1].row((ib[q] * n + r) * m + j));
+                    out[(q * n + r) * m + j] = union(u, a, col[j]);
+                }
+            }
+        }
+        return Pattern.of(universe, out);
+    }
+
+    private static int[] union(Pattern.Union u, int[] p, int[] q) {
+        u.clear();
+        u.add(p);
+        u.add(q);
+        return u.result();
     }
 
     static ArithmeticException singular(String op, int pivot, int n) {
