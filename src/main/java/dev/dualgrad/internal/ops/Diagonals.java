@@ -68,7 +68,7 @@ public final class Diagonals {
                 mask[i * m + j] = (upper ? d >= offset : d <= offset) ? 1 : 0;
             }
         }
-        return ShapeOps.where(Tensor.of(mask, n, m), x, Tensor.scalar(0));
+        return ShapeOps.whereStructural(Tensor.of(mask, n, m), x, Tensor.scalar(0));
     }
 
     public static Tensor trace(Tensor x) {

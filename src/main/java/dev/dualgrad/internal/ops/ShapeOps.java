@@ -212,8 +212,21 @@ public final class ShapeOps {
         Args.nonNull(mask, "where", "mask");
         Args.nonNull(a, "where", "a");
         Args.nonNull(b, "where", "b");
+        return select(mask, a, b, false);
+    }
+
+    /**
+     * where(mask, a, b) for a mask that is part of the function's structure, not computed from its
+     * inputs' values (tril, triu): the sparsity rule may then read it, so that the zeroed elements depend
+     * on nothing, where a value-dependent mask must keep the union of both branches.
+     */
+    static Tensor whereStructural(Tensor mask, Tensor a, Tensor b) {
+        return select(mask, a, b, true);
+    }
+
+    private static Tensor select(Tensor mask, Tensor a, Tensor b, boolean structural) {
         int[] out = Shape.broadcast("where", Shape.broadcast("where", mask.shape(), a.shape()), b.shape());
-        return Dispatch.apply(new Where(mask.detach(), out), a, b);
+        return Dispatch.apply(new Where(mask.detach(), out, structural), a, b);
     }
 
     // ----------------------------------------------------------------- primitives
@@ -438,16 +451,32 @@ public final class ShapeOps {
     static final class Where implements Primitive {
         final Tensor mask;
         final int[] out;
+        final boolean structural;
 
-        Where(Tensor mask, int[] out) {
+        Where(Tensor mask, int[] out, boolean structural) {
             this.mask = mask;
             this.out = out;
+            this.structural = structural;
         }
 
         public String name() { return "where"; }
 
-        /** Elementwise over a and b broadcast (the mask is a constant): the union of both branches, whichever the mask picks at this x. */
-        public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) { return Pattern.broadcast(out, x, px); }
+        /**
+         * Elementwise over a and b broadcast: the union of both branches, whichever the mask picks at this x (a
+         * mask computed from values may pick the other one elsewhere). A structural mask (tril, triu) is read:
+         * each element depends on the branch it takes only.
+         */
+        public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) {
+            if (!structural) return Pattern.broadcast(out, x, px);
+            double[] m = Tensors.buffer(Kernels.broadcastTo(mask, out));
+            int[][] src = new int[2][];
+            for (int i = 0; i < 2; i++) {
+                if (px[i] == null) continue;
+                src[i] = Pattern.broadcastIndex(x[i].shape(), out);
+                for (int o = 0; o < m.length; o++) if ((m[o] != 0) != (i == 0)) src[i][o] = -1;
+            }
+            return Pattern.gather(m.length, px, src);
+        }
 
         public Reads vjpReads() { return Reads.NOTHING; } // the mask is a constant field; a and b are read for their shapes only
 
@@ -465,7 +494,7 @@ public final class ShapeOps {
             Tensor zero = Tensor.scalar(0);
             Tensor a = dx[0] == null ? zero : Rules.align(dx[0], x[0].shape(), out.length);
             Tensor b = dx[1] == null ? zero : Rules.align(dx[1], x[1].shape(), out.length);
-            Tensor t = where(mask, a, b);
+            Tensor t = select(mask, a, b, structural);
             int i = dx[0] != null ? 0 : 1;
             int[] target = withPrefix(dx[i], x[i].rank(), out);
             return Arrays.equals(t.shape(), target) ? t : t.broadcastTo(target);
@@ -474,8 +503,8 @@ public final class ShapeOps {
         public Tensor[] vjp(Tensor[] x, Tensor y, Tensor gy, boolean[] need) {
             Tensor zero = Tensor.scalar(0);
             return new Tensor[] {
-                need[0] ? Rules.unbroadcast(where(mask, gy, zero), out, x[0].shape()) : null,
-                need[1] ? Rules.unbroadcast(where(mask, zero, gy), out, x[1].shape()) : null};
+                need[0] ? Rules.unbroadcast(select(mask, gy, zero, structural), out, x[0].shape()) : null,
+                need[1] ? Rules.unbroadcast(select(mask, zero, gy, structural), out, x[1].shape()) : null};
         }
     }
 }
