@@ -83,7 +83,7 @@ public final class Coloring {
 
     int[] colorsLive() { return colors; }
 
-    /** Wraps given colours (each in [0, n), copied), for tests and for callers that bring their own. */
+    /** Wraps given colours (each at least 0; copied), for tests and for callers that bring their own. */
     public static Coloring of(int[] colors) {
         Args.nonNull(colors, "Coloring.of", "colors");
         for (int v = 0; v < colors.length; v++) {
