@@ -27,7 +27,6 @@ module dev.dualgrad {
     exports dev.dualgrad.losses;
     exports dev.dualgrad.nn;
     exports dev.dualgrad.ops;
-    exports dev.dualgrad.sparse;
     exports dev.dualgrad.tensor;
     exports dev.dualgrad.testing;
     exports dev.dualgrad.transforms;

@@ -251,14 +251,6 @@ class PublicApiBoundaryTest {
         RECEIVERS.put(dev.dualgrad.tensor.ExactSum.class, SAMPLES.get(dev.dualgrad.tensor.ExactSum.class));
     }
 
-    static { // issue 13: dev.dualgrad.sparse
-        sample(dev.dualgrad.sparse.SparsityPattern.class, () -> dev.dualgrad.sparse.SparsityPattern.fromRows(3, new int[][] {{0, 1}, {1}, {2}}));
-        sample(dev.dualgrad.sparse.SparseMatrix.EntryConsumer.class, () -> (dev.dualgrad.sparse.SparseMatrix.EntryConsumer) (i, j, v) -> { });
-        RECEIVERS.put(dev.dualgrad.sparse.SparsityPattern.class, SAMPLES.get(dev.dualgrad.sparse.SparsityPattern.class));
-        RECEIVERS.put(dev.dualgrad.sparse.SparseMatrix.class, () -> dev.dualgrad.sparse.SparseMatrix.of(
-                (dev.dualgrad.sparse.SparsityPattern) SAMPLES.get(dev.dualgrad.sparse.SparsityPattern.class).get(), new double[] {1, 2, 3, 4}));
-    }
-
     static { // specs of LayerNorm and Dropout
         RECEIVERS.put(dev.dualgrad.nn.LayerNorm.Spec.class, () -> new dev.dualgrad.nn.LayerNorm.Spec(new int[] {3}, 1e-5, true));
         RECEIVERS.put(dev.dualgrad.nn.Dropout.Spec.class, () -> new dev.dualgrad.nn.Dropout.Spec(0.5, TensorRandom.seed(1), true));
@@ -432,9 +424,8 @@ class PublicApiBoundaryTest {
         List<Class<?>> cs = exportedPublicClasses();
         assertTrue(cs.contains(Tensor.class) && cs.contains(Diff.class) && cs.contains(CustomOp.Builder.class), cs.toString());
         assertTrue(cs.stream().noneMatch(c -> c.getPackageName().contains(".internal")), cs.toString());
-        // the module exports 10 packages (dev.dualgrad.commons since issue 12, dev.dualgrad.sparse since issue 13);
-        // every one contributes classes
-        assertEquals(10, cs.stream().map(Class::getPackageName).distinct().count(), cs.toString());
+        // the module exports 9 packages (dev.dualgrad.commons since issue 12); every one contributes classes
+        assertEquals(9, cs.stream().map(Class::getPackageName).distinct().count(), cs.toString());
     }
 
     @Test
