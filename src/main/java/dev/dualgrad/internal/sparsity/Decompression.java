@@ -72,12 +72,13 @@ public final class Decompression {
         Args.nonNull(columns, "Decompression.forward", "columns");
         sizes("forward", columns, pattern.columns(), "columns");
         int m = pattern.rows();
+        int length = checkedLength("forward", columns.count(), m); // first, so that no index below overflows
         int[] ptr = SparseAccess.rowPointers(pattern), ci = SparseAccess.columnIndices(pattern), color = columns.colorsLive();
         int[] source = new int[ci.length];
         for (int i = 0; i < m; i++) {
             for (int p = ptr[i]; p < ptr[i + 1]; p++) source[p] = color[ci[p]] * m + i;
         }
-        return new Plan(pattern, source, checkedLength("forward", columns.count(), m), "forward");
+        return new Plan(pattern, source, length, "forward");
     }
 
     /** The plan for R = Sᵀ·J, c×n direction-major: J[i][j] = R[colour(i)·n + j]. */
@@ -86,12 +87,13 @@ public final class Decompression {
         Args.nonNull(rows, "Decompression.reverse", "rows");
         sizes("reverse", rows, pattern.rows(), "rows");
         int n = pattern.columns();
+        int length = checkedLength("reverse", rows.count(), n);
         int[] ptr = SparseAccess.rowPointers(pattern), ci = SparseAccess.columnIndices(pattern), color = rows.colorsLive();
         int[] source = new int[ci.length];
         for (int i = 0; i < pattern.rows(); i++) {
             for (int p = ptr[i]; p < ptr[i + 1]; p++) source[p] = color[i] * n + ci[p];
         }
-        return new Plan(pattern, source, checkedLength("reverse", rows.count(), n), "reverse");
+        return new Plan(pattern, source, length, "reverse");
     }
 
     /**
@@ -107,6 +109,7 @@ public final class Decompression {
         int[] mirror = Mirror.of(pattern, "Decompression.star");
         int n = pattern.rows();
         sizes("star", star, n, "rows");
+        int length = checkedLength("star", star.count(), n);
         int[] ptr = SparseAccess.rowPointers(pattern), adj = SparseAccess.columnIndices(pattern), color = star.colorsLive();
         // direct[p]: entry p = (i, j) is alone in B[colour(j)][i], i.e. row i holds no other k of colour(j)
         boolean[] direct = new boolean[adj.length];
@@ -130,7 +133,7 @@ public final class Decompression {
                 }
             }
         }
-        return new Plan(pattern, source, checkedLength("star", star.count(), n), "star");
+        return new Plan(pattern, source, length, "star");
     }
 
     // ------------------------------------------------------------------ one-off decompression

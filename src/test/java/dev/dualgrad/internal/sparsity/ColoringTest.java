@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * the checkers themselves on colourings known to be bad.
  */
 class ColoringTest {
-    private static final int[][] SIZES = {{0, 0}, {0, 5}, {5, 0}, {1, 1}, {1, 9}, {9, 1}, {6, 10}, {17, 8}, {40, 40}, {60, 25}};
+    private static final int[][] SIZES = {{0, 0}, {0, 5}, {5, 0}, {1, 1}, {1, 9}, {9, 1}, {6, 10}, {17, 8}, {40, 40}, {60, 25}, {70, 70}};
     private static final double[] DENSITIES = {0, 0.03, 0.1, 0.3, 0.7, 1};
 
     /** Columns j ≠ k of one colour share no row, by looking at every pair in every row. */
@@ -159,6 +159,8 @@ class ColoringTest {
             }
             System.out.printf("5-point stencil %dx%d, default: %d column colours, %d star colours%n", g[0], g[1],
                     Coloring.columns(p).count(), Coloring.star(p).count());
+            assertEquals(5, Coloring.columns(p).count(), "the default (DSATUR) reaches the lower bound");
+            assertEquals(5, Coloring.rows(p).count());
         }
     }
 
