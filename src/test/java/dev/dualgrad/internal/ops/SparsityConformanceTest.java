@@ -286,6 +286,7 @@ class SparsityConformanceTest {
         int m = y.size();
         List<String> miss = missing(nonzeros(jac, m, n), matrix(name, Detection.jacobianRows("composition", f, z), m, n));
         assertTrue(miss.isEmpty(), name + ": nonzeros of the dense Jacobian outside the detected pattern: " + miss + "\n  at " + z);
+        sameValues(name + ": sparse Jacobian", jac, Diff.sparseJacobian(f, z));
         Tensor w = TensorRandom.seed(seed + 5).normal(y.shape());
         for (boolean sine : new boolean[] {false, true}) {
             TensorFunction g = weighted(f, w, sine);
@@ -293,6 +294,17 @@ class SparsityConformanceTest {
             if (!finite(h)) continue;
             List<String> hm = missing(nonzeros(h, n, n), matrix(name, Detection.hessianRows("composition", g, z), n, n));
             assertTrue(hm.isEmpty(), name + (sine ? " (⟨w, sin f⟩)" : " (⟨w, f⟩)") + ": nonzeros of the dense Hessian outside the detected pattern: " + hm + "\n  at " + z);
+            sameValues(name + (sine ? " (⟨w, sin f⟩)" : " (⟨w, f⟩)") + ": sparse Hessian", h, Diff.sparseHessian(g, z));
+        }
+    }
+
+    /** The sparse result equals the dense matrix entry for entry, to rounding in the last bits (the compressed products add structural zeros). */
+    static void sameValues(String name, double[] dense, dev.dualgrad.sparse.SparseMatrix sparse) {
+        int n = sparse.columns();
+        assertEquals(dense.length, sparse.rows() * n, name + ": size");
+        for (int k = 0; k < dense.length; k++) {
+            double want = dense[k], got = sparse.get(k / n, k % n);
+            assertTrue(Math.abs(want - got) <= 1e-14 * Math.max(1, Math.abs(want)), name + ": entry (" + k / n + ", " + k % n + ") is " + got + ", dense " + want);
         }
     }
 
