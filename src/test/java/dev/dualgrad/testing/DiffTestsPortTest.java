@@ -18,7 +18,7 @@ import org.junit.jupiter.api.TestFactory;
  * variants, which Java tensors, being immutable, have no counterpart of.
  */
 class DiffTestsPortTest {
-    private record Case(String name, MultiTensorFunction f, Tensor[] inputs) {}
+    record Case(String name, MultiTensorFunction f, Tensor[] inputs) {}
 
     private static Tensor at(Tensor x, int i) {
         return x.select(0, i);
