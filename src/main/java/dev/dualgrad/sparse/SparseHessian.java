@@ -40,13 +40,14 @@ public final class SparseHessian {
         this.f = f;
         this.inputShape = x.shape();
         this.verify = options.verify();
-        pattern = SparsityPattern.fromRows(x.size(), Detection.hessianRows(OP, f, x));
+        Detection.Result detected = Detection.hessian(OP, f, x);
+        pattern = SparsityPattern.fromRows(x.size(), detected.rows());
         Coloring star = Coloring.star(pattern);
         colour = star.colors();
         decompression = Decompression.starPlan(pattern, star);
         JacobianOptions o = options.mode(JacobianMode.FORWARD);
-        long perDirection = options.chunkSize() > 0 ? 1 : 2 * CompressedSweeps.perDirection(f, x); // a tangent on the forward and on the backward sweep
-        CompressedSweeps.Plan c = CompressedSweeps.choose(o, star.count(), star.count(), perDirection);
+        // detection traced f and its reverse sweep: the ops a Hessian-vector product carries a tangent through
+        CompressedSweeps.Plan c = CompressedSweeps.choose(o, star.count(), star.count(), detected.perDirection());
         String why = "Hessian-vector products by forward over reverse, one per colour of a star colouring, which reads every entry"
                 + " directly." + c.why().substring(c.why().indexOf('.') + 1);
         plan = new SparsePlan(JacobianMode.FORWARD, pattern.rows(), pattern.columns(), pattern.nonZeros(), star.count(),

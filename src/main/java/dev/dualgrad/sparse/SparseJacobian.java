@@ -42,10 +42,10 @@ public final class SparseJacobian {
         this.f = f;
         this.inputShape = x.shape();
         this.verify = options.verify();
-        pattern = SparsityPattern.fromRows(x.size(), Detection.jacobianRows(OP, f, x));
+        Detection.Result detected = Detection.jacobian(OP, f, x);
+        pattern = SparsityPattern.fromRows(x.size(), detected.rows());
         Coloring columns = Coloring.columns(pattern), rows = Coloring.rows(pattern);
-        boolean knownForward = options.mode() == JacobianMode.FORWARD && options.chunkSize() > 0;
-        CompressedSweeps.Plan c = CompressedSweeps.choose(options, columns.count(), rows.count(), knownForward ? 1 : CompressedSweeps.perDirection(f, x));
+        CompressedSweeps.Plan c = CompressedSweeps.choose(options, columns.count(), rows.count(), detected.perDirection());
         boolean forward = c.mode() == JacobianMode.FORWARD;
         Coloring chosen = forward ? columns : rows;
         colour = chosen.colors();

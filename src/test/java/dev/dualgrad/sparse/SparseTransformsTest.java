@@ -145,4 +145,17 @@ class SparseTransformsTest {
         dev.dualgrad.transforms.JacobianResult full = Diff.jacobianWithPlan(z -> z.softmax(0), u, JacobianOptions.defaults().sparseWhenItPays(true));
         assertTrue(full.plan().reason().contains("does not pay"), full.plan().toString());
     }
+
+    @Test
+    void theMemoryBudgetSetsTheColoursPerPass() {
+        Tensor x = TensorRandom.seed(7).normal(1000);
+        SparseHessian roomy = SparseHessian.prepare(SparseTransformsTest::rosenbrock, x);
+        assertEquals(3, roomy.plan().chunk());
+        // detection traced f and its sweep over [1000]-sized ops: a few KiB per direction, so 1 byte holds one direction
+        SparseHessian tight = SparseHessian.prepare(SparseTransformsTest::rosenbrock, x, JacobianOptions.defaults().memoryBudget(1));
+        assertEquals(1, tight.plan().chunk());
+        assertEquals(3, tight.plan().passes());
+        SparseMatrix a = roomy.evaluate(x), b = tight.evaluate(x);
+        for (int i = 0; i < 1000; i++) for (int k = Math.max(0, i - 1); k <= Math.min(999, i + 1); k++) assertEquals(a.get(i, k), b.get(i, k), 0);
+    }
 }

@@ -19,6 +19,7 @@ import java.util.List;
 public final class SparsityLevel extends Level {
     private final int universe;
     private final List<Pattern> patterns = new ArrayList<>();
+    private long tracedElements;
 
     /** Opens a detection over {@code universe} input elements (the seeds' sizes summed). */
     public SparsityLevel(int universe) {
@@ -41,6 +42,14 @@ public final class SparsityLevel extends Level {
         return Tensors.traced(this, value, patterns.size() - 1);
     }
 
+    /**
+     * The elements of every traced op's output so far: what one direction's tangents take over the same ops,
+     * so a transform sized by memory needs no separate recording to learn it.
+     */
+    public synchronized long tracedElements() {
+        return tracedElements;
+    }
+
     @Override
     public Tensor apply(Primitive p, Tensor[] in) {
         int n = in.length;
@@ -59,6 +68,10 @@ public final class SparsityLevel extends Level {
         if (py.size() != y.size()) {
             throw new IllegalStateException(p.name() + ": its sparsity rule returned " + py.size() + " rows for an output of " + y.size() + " elements");
         }
-        return py.isEmpty() ? y : traced(y, py);
+        if (py.isEmpty()) return y;
+        synchronized (this) {
+            tracedElements += y.size();
+        }
+        return traced(y, py);
     }
 }

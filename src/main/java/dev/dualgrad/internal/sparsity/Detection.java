@@ -18,17 +18,35 @@ import java.util.Arrays;
 public final class Detection {
     private Detection() {}
 
+    /**
+     * A detected pattern and what one direction's tangents take over the traced ops.
+     *
+     * @param rows row i holds the sorted input indices output element i may depend on
+     * @param perDirection doubles one tangent direction occupies over the ops that carried a pattern
+     */
+    public record Result(int[][] rows, long perDirection) {}
+
     /** The rows of ∂f/∂x's pattern: row i holds the sorted input indices output element i may depend on. */
     public static int[][] jacobianRows(String op, TensorFunction f, Tensor x) {
-        try (Scope s = new Scope(x.size())) {
-            Tensor y = f.apply(s.level.seed(x, 0));
-            if (y == null) throw new IllegalArgumentException(op + ": the function returned null; it must return a Tensor");
-            return rows(s.level.patternOf(y));
-        }
+        return jacobian(op, f, x).rows();
     }
 
     /** The rows of ∇²f's pattern, symmetric; f must return one element. */
     public static int[][] hessianRows(String op, TensorFunction f, Tensor x) {
+        return hessian(op, f, x).rows();
+    }
+
+    /** The Jacobian's pattern and the tangent footprint of one direction. */
+    public static Result jacobian(String op, TensorFunction f, Tensor x) {
+        try (Scope s = new Scope(x.size())) {
+            Tensor y = f.apply(s.level.seed(x, 0));
+            if (y == null) throw new IllegalArgumentException(op + ": the function returned null; it must return a Tensor");
+            return new Result(rows(s.level.patternOf(y)), Math.max(1, s.level.tracedElements()));
+        }
+    }
+
+    /** The Hessian's pattern (symmetric; f must return one element) and the footprint of one direction over f and its reverse sweep. */
+    public static Result hessian(String op, TensorFunction f, Tensor x) {
         try (Scope s = new Scope(x.size())) {
             Tensor g = Reverse.valueAndGrad(op, xs -> {
                 Tensor y = f.apply(xs[0]);
@@ -39,7 +57,7 @@ public final class Detection {
                 }
                 return y;
             }, new Tensor[] {s.level.seed(x, 0)}).grad();
-            return symmetrized(rows(s.level.patternOf(g)), x.size());
+            return new Result(symmetrized(rows(s.level.patternOf(g)), x.size()), Math.max(1, s.level.tracedElements()));
         }
     }
 

@@ -24,11 +24,6 @@ public final class CompressedSweeps {
         return new Plan(c.mode(), c.chunk(), c.why().replace(" element", " colour"));
     }
 
-    /** Doubles one direction's tangents take over f's recorded ops at x (one recording). */
-    public static long perDirection(TensorFunction f, Tensor x) {
-        return Reverse.vjp("sparseJacobian", xs -> f.apply(xs[0]), new Tensor[] {x.detach()}).recordedElements();
-    }
-
     /** J·S: colours × m, one forward pass per chunk of colours. */
     public static double[] forward(String op, TensorFunction f, Tensor x, int[] colour, int colours, int chunk) {
         Tensor[] r = Sweeps.sweep(Sweeps.Space.coloured(x.shape(), colour, colours), chunk, (seeds, k) ->
