@@ -6,6 +6,7 @@ import dev.dualgrad.internal.transforms.Jacobians;
 import dev.dualgrad.internal.transforms.RepeatedJacobian;
 import dev.dualgrad.internal.transforms.TapePullback;
 import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.tensor.TensorRandom;
 import dev.dualgrad.transforms.JacobianMode;
 import dev.dualgrad.transforms.JacobianOptions;
 import dev.dualgrad.transforms.JacobianPlan;
@@ -20,9 +21,10 @@ import java.util.Locale;
  * through every op of a 49-parameter MLP), plus a fixed cost per block that {@link Jacobians#rowBlock}
  * weighs against it. This is JAX's vmap of a per-sample gradient, obtained without rewriting the model.
  *
- * <p>Used only when it is safe: {@link #tryAt} checks at the start point that no sample's prediction
- * depends on another sample's input (the exact-zero tangent test of {@code batchJacobian}) and that the
- * blocks' predictions, laid end to end, agree with the whole model's; otherwise (or when the model fails
+ * <p>Used only when it is safe: {@link #tryAt} checks, at a seeded random point near the start (where no
+ * parameter is zero by accident), that no sample's prediction depends on another sample's input (the
+ * exact-zero tangent test of {@code batchJacobian}) and that the blocks' predictions, laid end to end,
+ * agree with the whole model's, and at the start that the blocks' first evaluation agrees too; otherwise (or when the model fails
  * on a block, such as a model that reads the batch size or captures per-sample data) curveFit keeps the
  * single Jacobian of the whole problem. Every block's J equals the whole problem's reverse-mode rows.</p>
  */
@@ -33,13 +35,15 @@ final class RowBlocks implements LeastSquaresModel.Evaluator {
     private final RepeatedJacobian[] blocks;
     private final int[] valueShape;
     private final int values;
-    private final JacobianPlan plan;
+    /** Set once, at the start, when the first block's plan knows its bytes per sweep. */
+    private volatile JacobianPlan plan;
+    /** The first block's plan at the latest evaluation. */
+    private volatile JacobianPlan firstBlock;
 
-    private RowBlocks(RepeatedJacobian[] blocks, int[] valueShape, int values, JacobianPlan plan) {
+    private RowBlocks(RepeatedJacobian[] blocks, int[] valueShape, int values) {
         this.blocks = blocks;
         this.valueShape = valueShape;
         this.values = values;
-        this.plan = plan;
     }
 
     /**
@@ -57,26 +61,31 @@ final class RowBlocks implements LeastSquaresModel.Evaluator {
         int samples = x.dim(0), perRow = y.size() / samples;
         int b = Jacobians.rowBlock(options, n, samples, perRow, whole.recordedElements(), whole.recordedOps());
         if (b == 0) return null;
-        Tensor p = p0.detach();
-        if (!BatchJacobians.samplesIndependent(in -> model.predict(p, in), x)) return null;
         int count = (samples + b - 1) / b;
+        Tensor[] inputs = new Tensor[count];
         RepeatedJacobian[] blocks = new RepeatedJacobian[count];
         for (int i = 0; i < count; i++) {
-            Tensor xi = x.slice(0, i * b, Math.min(samples, (i + 1) * b)).detach();
+            Tensor xi = inputs[i] = x.slice(0, i * b, Math.min(samples, (i + 1) * b)).detach();
             blocks[i] = new RepeatedJacobian("LeastSquares", q -> model.predict(q, xi), options);
         }
-        JacobianPlan plan = new JacobianPlan(JacobianMode.REVERSE, n, y.size(), b * perRow, count, -1, String.format(Locale.ROOT,
-                "The %d samples are independent (checked at the start), so J is taken in %d blocks of %d sample%s, each block's %d"
-                        + " row%s by reverse mode (%d parameters against %d rows); forward mode on the whole would carry %d tangents"
-                        + " through every op.", samples, count, b, b == 1 ? "" : "s", b * perRow, b * perRow == 1 ? "" : "s", n, b * perRow, n));
-        RowBlocks r = new RowBlocks(blocks, y.shape(), y.size(), plan);
+        RowBlocks r = new RowBlocks(blocks, y.shape(), y.size());
         RepeatedJacobian.Evaluation first;
         try {
+            // at a point near p₀ rather than at p₀ itself, where a zero parameter can hide a dependence (c·mean(x) with c = 0)
+            Tensor near = near(p0);
+            if (!BatchJacobians.samplesIndependent(in -> model.predict(near, in), x)) return null;
+            if (!agrees(r.values(model, inputs, near), model.predict(near, x).toArray())) return null;
             first = r.evaluate(p0);
         } catch (IllegalArgumentException | IllegalStateException e) {
             return null; // the model does not take a block of samples (it reads the batch size, or captures data per sample)
         }
-        return agrees(first.value().toArray(), y.toArray()) ? new Started(r, first) : null;
+        if (!agrees(first.value().toArray(), y.toArray())) return null;
+        r.plan = new JacobianPlan(JacobianMode.REVERSE, n, y.size(), b * perRow, count, r.firstBlock.bytesPerPass(), String.format(Locale.ROOT,
+                "The %d samples are independent (checked at the start), so J is taken in %d blocks of %d sample%s, each block's %d"
+                        + " row%s by reverse mode (%d parameters against %d rows; %s); forward mode on the whole would carry %d tangents"
+                        + " through every op.", samples, count, b, b == 1 ? "" : "s", b * perRow, b * perRow == 1 ? "" : "s", n, b * perRow,
+                "the block size weighs each block's fixed cost against its directions", n));
+        return new Started(r, new RepeatedJacobian.Evaluation(first.value(), first.jacobian(), r.plan));
     }
 
     /** The evaluator and its evaluation at the start. */
@@ -89,6 +98,7 @@ final class RowBlocks implements LeastSquaresModel.Evaluator {
         int at = 0;
         for (RepeatedJacobian block : blocks) {
             RepeatedJacobian.Evaluation e = block.evaluate(p);
+            if (block == blocks[0]) firstBlock = e.plan();
             double[] v = e.value().toArray();
             if (at + v.length > values) throw new IllegalArgumentException("LeastSquares.curveFit: a block of samples gave more predictions than expected");
             System.arraycopy(v, 0, value, at, v.length);
@@ -97,6 +107,26 @@ final class RowBlocks implements LeastSquaresModel.Evaluator {
         }
         if (at != values) throw new IllegalArgumentException("LeastSquares.curveFit: the blocks of samples gave " + at + " predictions, not " + values);
         return new RepeatedJacobian.Evaluation(Tensors.adopt(value, valueShape), jac, plan);
+    }
+
+    /** p₀ + δ, δⱼ ~ N(0, 0.1²·max(1, |p₀ⱼ|)²) from a fixed seed: a point where no parameter is zero by accident. */
+    private static Tensor near(Tensor p0) {
+        double[] p = p0.toArray(), d = TensorRandom.seed(0x5eed).normal(p.length).toArray();
+        for (int j = 0; j < p.length; j++) p[j] += 0.1 * Math.max(1, Math.abs(p[j])) * d[j];
+        return Tensors.adopt(p, p.length);
+    }
+
+    /** The blocks' plain predictions at p, laid end to end. */
+    private double[] values(ParametricModel model, Tensor[] inputs, Tensor p) {
+        double[] v = new double[values];
+        int at = 0;
+        for (Tensor xi : inputs) {
+            double[] vi = model.predict(p, xi).toArray();
+            if (at + vi.length > values) return new double[0];
+            System.arraycopy(vi, 0, v, at, vi.length);
+            at += vi.length;
+        }
+        return at == values ? v : new double[0];
     }
 
     private static boolean agrees(double[] a, double[] b) {

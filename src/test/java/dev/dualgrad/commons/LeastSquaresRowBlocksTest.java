@@ -85,6 +85,13 @@ class LeastSquaresRowBlocksTest {
         assertNull(tryAt((p, in) -> MLP.predict(p, in).add(perSample), xt, p0, JacobianOptions.defaults()));
         ParametricModel bySize = (p, in) -> MLP.predict(p, in).mul(1.0 / in.dim(0)); // reads the batch size: values differ
         assertNull(tryAt(bySize, xt, p0, JacobianOptions.defaults()));
+        // dependences hidden at the start by a zero parameter (c = p₄₈ = 0): c·mean(x) mixes samples, c·B reads the batch size
+        double[] zeroLast = p0.toArray();
+        zeroLast[3 * H] = 0;
+        Tensor pz = Tensor.vector(zeroLast);
+        assertNotNull(tryAt(MLP, xt, pz, JacobianOptions.defaults()));
+        assertNull(tryAt((p, in) -> MLP.predict(p, in).add(p.at(3 * H).mul(in.mean())), xt, pz, JacobianOptions.defaults()));
+        assertNull(tryAt((p, in) -> MLP.predict(p, in).add(p.at(3 * H).mul(in.dim(0))), xt, pz, JacobianOptions.defaults()));
         ParametricModel decay = (p, t) -> p.at(0).mul(t.mul(p.at(1)).neg().exp()).add(p.at(2));
         assertNull(tryAt(decay, Tensor.vector(xs()), Tensor.vector(1, 1, 0), JacobianOptions.defaults()), "3 parameters: forward mode on the whole");
     }
