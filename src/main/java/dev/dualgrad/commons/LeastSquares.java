@@ -63,7 +63,14 @@ public final class LeastSquares {
      * arguments in the order of SciPy's {@code curve_fit(f, xdata, ydata, p0)}. Before returning, the model is
      * evaluated with its Jacobian once at the start, so a prediction shaped unlike the observations, or a model
      * that reads a value of p, fails here, not inside the optimizer; that evaluation also makes the Jacobian's
-     * plan (forward mode for these few parameters and many observations).
+     * plan. With few parameters that is forward mode on the whole problem (n tangents through every op). With
+     * many (a small neural network) and samples along the first axis of inputs and observed, curveFit checks,
+     * at a seeded point near the start, that each sample's prediction depends on its own input row alone (the
+     * exact-zero tangent test of {@code batchJacobian}) and that the model gives the same predictions for
+     * blocks of samples; if so, and if the cost model prefers it, J is taken block by block, each block's few
+     * rows by reverse mode: about b sweeps of a short recording per block of b samples instead of n tangents
+     * (JAX's vmap of a per-sample gradient). J is exact either way. A requested mode or chunk size keeps the
+     * whole problem's Jacobian in that mode.
      *
      * <p>The builder has the model, the target (the observations, row-major), the start, and
      * {@value #DEFAULT_MAX_EVALUATIONS} as maxEvaluations and maxIterations; add weights
