@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * from n, m and the recorded size of f ({@link JacobianOptions}): forward mode with k tangents per pass when
  * the parameters are the fewer (one pass when k ≥ n: f(p) and J together), reverse mode (one recording,
  * sweeps of c cotangents) when the values are. Later points reuse that plan, so only the first evaluation
- * pays for the probe recording. J equals {@code Diff.jacobian(f, p)} exactly.</p>
+ * pays for the probe recording. J equals {@code Diff.jacobian(f, p)} exactly. ({@code curveFit} may instead
+ * take J block by block over independent samples, each block in reverse mode; see
+ * {@link LeastSquares#curveFit(ParametricModel, Tensor, Tensor, Tensor)}.)</p>
  *
  * <p>n and m are fixed by the first point (or by {@code curveFit}); a later point or value of another size
  * is refused. A model that reads a value of p ({@code get}, {@code item}, {@code toArray}) gets the
