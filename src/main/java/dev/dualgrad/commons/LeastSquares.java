@@ -2,6 +2,10 @@ package dev.dualgrad.commons;
 
 import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.internal.engine.Shape;
+import dev.dualgrad.internal.engine.Tensors;
+import dev.dualgrad.internal.transforms.RepeatedJacobian;
+import dev.dualgrad.internal.transforms.TapePullback;
+import dev.dualgrad.transforms.JacobianMode;
 import dev.dualgrad.tensor.Tensor;
 import dev.dualgrad.transforms.JacobianOptions;
 import dev.dualgrad.transforms.TensorFunction;
@@ -59,7 +63,14 @@ public final class LeastSquares {
      * arguments in the order of SciPy's {@code curve_fit(f, xdata, ydata, p0)}. Before returning, the model is
      * evaluated with its Jacobian once at the start, so a prediction shaped unlike the observations, or a model
      * that reads a value of p, fails here, not inside the optimizer; that evaluation also makes the Jacobian's
-     * plan (forward mode for these few parameters and many observations).
+     * plan. With few parameters that is forward mode on the whole problem (n tangents through every op). With
+     * many (a small neural network) and samples along the first axis of inputs and observed, curveFit checks,
+     * at a seeded point near the start, that each sample's prediction depends on its own input row alone (the
+     * exact-zero tangent test of {@code batchJacobian}) and that the model gives the same predictions for
+     * blocks of samples; if so, and if the cost model prefers it, J is taken block by block, each block's few
+     * rows by reverse mode: about b sweeps of a short recording per block of b samples instead of n tangents
+     * (JAX's vmap of a per-sample gradient). J is exact either way. A requested mode or chunk size keeps the
+     * whole problem's Jacobian in that mode.
      *
      * <p>The builder has the model, the target (the observations, row-major), the start, and
      * {@value #DEFAULT_MAX_EVALUATIONS} as maxEvaluations and maxIterations; add weights
@@ -115,8 +126,23 @@ public final class LeastSquares {
             throw new IllegalArgumentException(op + ": start must be a non-empty vector [n] of parameters, got shape " + Shape.str(start.shape()));
         }
         Tensor x = inputs.detach();
-        LeastSquaresModel m = new LeastSquaresModel(p -> model.predict(p, x), options, p0.length, -1);
-        int[] predicted = m.evaluateAndKeep(p0).value().shape(); // the optimizer's first evaluation, at the start, takes it
+        TensorFunction whole = p -> model.predict(p, x);
+        LeastSquaresModel m = null;
+        RepeatedJacobian.Evaluation first = null;
+        if (options.mode() == JacobianMode.AUTO && options.chunkSize() == 0) {
+            // the plan needs a recording at the start anyway; it also tells whether the samples can be taken block by block
+            Tensor at = Tensors.adopt(p0.clone(), p0.length);
+            RepeatedJacobian jacobians = new RepeatedJacobian("LeastSquares", whole, options);
+            TapePullback recording = jacobians.planAt(at);
+            RowBlocks.Started blocked = Arrays.equals(recording.value().shape(), observed.shape())
+                    ? RowBlocks.tryAt(model, x, at, recording, options) : null;
+            m = blocked != null ? new LeastSquaresModel(whole, blocked.evaluator(), p0.length, -1)
+                    : new LeastSquaresModel(whole, jacobians::evaluate, p0.length, -1);
+            if (blocked != null) first = blocked.first();
+        }
+        if (m == null) m = new LeastSquaresModel(whole, options, p0.length, -1);
+        // the optimizer's first evaluation, at the start, takes this one
+        int[] predicted = (first != null ? m.keep(p0, first) : m.evaluateAndKeep(p0)).value().shape();
         if (!Arrays.equals(predicted, observed.shape())) {
             throw new IllegalArgumentException(op + ": the model's predictions at the start have shape " + Shape.str(predicted)
                     + " but observed has shape " + Shape.str(observed.shape()) + "; the model must predict one value per observation");

@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * from n, m and the recorded size of f ({@link JacobianOptions}): forward mode with k tangents per pass when
  * the parameters are the fewer (one pass when k ≥ n: f(p) and J together), reverse mode (one recording,
  * sweeps of c cotangents) when the values are. Later points reuse that plan, so only the first evaluation
- * pays for the probe recording. J equals {@code Diff.jacobian(f, p)} exactly.</p>
+ * pays for the probe recording. J equals {@code Diff.jacobian(f, p)} exactly. ({@code curveFit} may instead
+ * take J block by block over independent samples, each block in reverse mode; see
+ * {@link LeastSquares#curveFit(ParametricModel, Tensor, Tensor, Tensor)}.)</p>
  *
  * <p>n and m are fixed by the first point (or by {@code curveFit}); a later point or value of another size
  * is refused. A model that reads a value of p ({@code get}, {@code item}, {@code toArray}) gets the
@@ -37,7 +39,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class LeastSquaresModel implements ValueAndJacobianFunction {
     private final TensorFunction f;
-    private final RepeatedJacobian jacobians;
+    private final Evaluator jacobians;
     private volatile int parameters, values;
     private volatile JacobianPlan plan;
     /** curveFit's check at the start, handed once to the optimizer's first evaluation there instead of a second evaluation. */
@@ -45,9 +47,18 @@ public final class LeastSquaresModel implements ValueAndJacobianFunction {
 
     private record Kept(double[] point, RepeatedJacobian.Evaluation evaluation) {}
 
+    /** f(p) with J(p) at a point: a {@link RepeatedJacobian}, or {@link RowBlocks} for a curve fit of independent samples. */
+    interface Evaluator {
+        RepeatedJacobian.Evaluation evaluate(Tensor p);
+    }
+
     LeastSquaresModel(TensorFunction f, JacobianOptions options, int parameters, int values) {
+        this(f, new RepeatedJacobian("LeastSquares", f, options)::evaluate, parameters, values);
+    }
+
+    LeastSquaresModel(TensorFunction f, Evaluator jacobians, int parameters, int values) {
         this.f = f;
-        this.jacobians = new RepeatedJacobian("LeastSquares", f, options);
+        this.jacobians = jacobians;
         this.parameters = parameters;
         this.values = values;
     }
@@ -123,7 +134,14 @@ public final class LeastSquaresModel implements ValueAndJacobianFunction {
 
     /** Evaluates at p and keeps the result for the first later evaluation at p. */
     RepeatedJacobian.Evaluation evaluateAndKeep(double[] params) {
-        RepeatedJacobian.Evaluation e = evaluate(params);
+        return keep(params, evaluate(params));
+    }
+
+    /** Keeps an evaluation at p, made by the caller, for the first later evaluation at p. */
+    RepeatedJacobian.Evaluation keep(double[] params, RepeatedJacobian.Evaluation e) {
+        point(params, "value");
+        checkValues(e.value(), "value");
+        plan = e.plan();
         kept.set(new Kept(params.clone(), e));
         return e;
     }

@@ -28,7 +28,11 @@ import org.apache.commons.math3.util.Pair;
  * prints the median time per fit, evaluations and iterations.
  *
  * <p>{@code java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes:$(cat cp.txt)
- * dev.dualgrad.bench.CommonsLeastSquaresBench [runs [decay|mlp|all]]}</p>
+ * dev.dualgrad.bench.CommonsLeastSquaresBench [runs [decay|mlp|all|evals]]}</p>
+ *
+ * <p>{@code evals}: the MLP's evaluations alone (value and Jacobian at the start, as the optimizer asks), runs times
+ * interleaved: curveFit's default plan, curveFit with forward mode on the whole problem requested (the plan before
+ * the block-by-block route), and the hand-written Jacobian; then curveFit's setup with each plan.</p>
  */
 public final class CommonsLeastSquaresBench {
     private CommonsLeastSquaresBench() {}
@@ -42,6 +46,10 @@ public final class CommonsLeastSquaresBench {
         System.out.println("machine: " + System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors() + " cores, java "
                 + System.getProperty("java.version") + "; median of " + runs + " interleaved fits after a warm-up fit each");
         String which = args.length > 1 ? args[1] : "all";
+        if (which.equals("evals")) {
+            evaluations(runs);
+            return;
+        }
         if (!which.equals("mlp")) report("exponential decay y = a·exp(−b·t) + c, 3 parameters, " + POINTS + " points, LM to convergence", decay(), runs);
         if (!which.equals("decay")) report("tanh MLP 1-" + HIDDEN + "-1, " + MLP_PARAMETERS + " parameters, " + POINTS + " points, " + MLP_ITERATIONS + " LM iterations", mlp(), runs);
     }
@@ -88,8 +96,7 @@ public final class CommonsLeastSquaresBench {
         int h = HIDDEN;
         Tensor xt = Tensor.of(x, POINTS, 1), yt = Tensor.vector(y);
         // p = [W1 (h), b1 (h), W2 (h), b2 (1)]: y = W2·tanh(W1 x + b1) + b2
-        ParametricModel model = (p, in) -> in.matmul(p.slice(0, 0, h).reshape(1, h)).add(p.slice(0, h, 2 * h)).tanh()
-                .matmul(p.slice(0, 2 * h, 3 * h).reshape(h, 1)).reshape(-1).add(p.at(3 * h));
+        ParametricModel model = mlpModel();
         PlainModel plain = (p, out) -> {
             for (int i = 0; i < POINTS; i++) {
                 double s = p[3 * h];
@@ -97,7 +104,59 @@ public final class CommonsLeastSquaresBench {
                 out[i] = s;
             }
         };
-        MultivariateJacobianFunction analytic = point -> {
+        MultivariateJacobianFunction analytic = mlpAnalytic(x);
+        return variants(model, xt, yt, y, start, plain, analytic, MLP_ITERATIONS);
+    }
+
+    /** The MLP problem's three Jacobians, each evaluated at the start runs times, interleaved; medians and best. */
+    static void evaluations(int runs) {
+        double[] x = new double[POINTS];
+        for (int i = 0; i < POINTS; i++) x[i] = -1 + 2.0 * i / (POINTS - 1);
+        Tensor xt = Tensor.of(x, POINTS, 1), y = Tensor.vector(new double[POINTS]), start = TensorRandom.seed(9).normal(MLP_PARAMETERS).mul(0.5);
+        ParametricModel model = mlpModel();
+        java.util.function.Supplier<LeastSquaresProblem> blocked = () -> LeastSquares.curveFit(model, xt, y, start).build();
+        java.util.function.Supplier<LeastSquaresProblem> whole = () -> LeastSquares.curveFit(model, xt, y, start,
+                dev.dualgrad.transforms.JacobianOptions.defaults().mode(dev.dualgrad.transforms.JacobianMode.FORWARD)).build();
+        LeastSquaresProblem[] problems = {blocked.get(), whole.get(), builder(mlpAnalytic(x), new double[POINTS], start.toArray()).build()};
+        String[] names = {"curveFit (default plan)", "curveFit, forward mode on the whole", "hand-written analytic"};
+        double[][] ms = new double[problems.length][runs];
+        for (int w = 0; w < 5; w++) for (LeastSquaresProblem p : problems) p.evaluate(p.getStart()).getJacobian();
+        for (int r = 0; r < runs; r++) {
+            for (int i = 0; i < problems.length; i++) {
+                long t0 = System.nanoTime();
+                problems[i].evaluate(problems[i].getStart()).getJacobian();
+                ms[i][r] = (System.nanoTime() - t0) / 1e6;
+            }
+        }
+        System.out.println("\nMLP value and Jacobian at the start, " + runs + " interleaved evaluations each");
+        for (int i = 0; i < problems.length; i++) {
+            double[] sorted = ms[i].clone();
+            Arrays.sort(sorted);
+            System.out.println(String.format(Locale.ROOT, "  %-40s median %7.2f ms, best %7.2f ms", names[i], median(ms[i]), sorted[0]));
+        }
+        double[][] setup = new double[2][Math.max(3, runs / 10)];
+        for (int r = 0; r < setup[0].length; r++) {
+            for (int i = 0; i < 2; i++) {
+                long t0 = System.nanoTime();
+                (i == 0 ? blocked : whole).get();
+                setup[i][r] = (System.nanoTime() - t0) / 1e6;
+            }
+        }
+        System.out.println(String.format(Locale.ROOT, "  curveFit setup: default plan median %.1f ms, forward on the whole median %.1f ms",
+                median(setup[0]), median(setup[1])));
+    }
+
+    /** p = [W1 (h), b1 (h), W2 (h), b2 (1)]: y = W2·tanh(W1 x + b1) + b2. */
+    static ParametricModel mlpModel() {
+        int h = HIDDEN;
+        return (p, in) -> in.matmul(p.slice(0, 0, h).reshape(1, h)).add(p.slice(0, h, 2 * h)).tanh()
+                .matmul(p.slice(0, 2 * h, 3 * h).reshape(h, 1)).reshape(-1).add(p.at(3 * h));
+    }
+
+    /** The MLP's value and Jacobian by the per-sample closed form, plain Java. */
+    static MultivariateJacobianFunction mlpAnalytic(double[] x) {
+        int h = HIDDEN;
+        return point -> {
             double[] p = point.toArray(), v = new double[POINTS];
             double[][] j = new double[POINTS][];
             for (int i = 0; i < POINTS; i++) {
@@ -116,7 +175,6 @@ public final class CommonsLeastSquaresBench {
             }
             return new Pair<>(new ArrayRealVector(v, false), new Array2DRowRealMatrix(j, false));
         };
-        return variants(model, xt, yt, y, start, plain, analytic, MLP_ITERATIONS);
     }
 
     // ------------------------------------------------------------------ the variants

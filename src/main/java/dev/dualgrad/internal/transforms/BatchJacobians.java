@@ -145,6 +145,25 @@ public final class BatchJacobians {
      * output tangent of each sample is exactly zero in the L directions that leave it unperturbed.
      */
     private static void checkIndependence(MultiTensorFunction g, Tensor x, int b, int d) {
+        long found = dependence(g, x, b, d);
+        if (found >= 0) throw mixes(g, x, b, d, (int) (found >>> 32), (int) found);
+    }
+
+    /**
+     * Whether each sample's output of f depends on that sample's input alone, by the check of
+     * {@code batchJacobian} (one forward pass of 2⌈log₂ B⌉ directions, exact zeros): x is [B, D...] and
+     * f(x) must keep the batch axis first, [B, C...].
+     *
+     * @return true when no sample's output is reached from another sample's input (also when B ≤ 1)
+     */
+    public static boolean samplesIndependent(TensorFunction f, Tensor x) {
+        int b = x.rank() == 0 ? 0 : x.dim(0);
+        if (b < 2) return true;
+        return dependence(xs -> f.apply(xs[0]), x, b, x.size() / b) < 0;
+    }
+
+    /** The check's pass: −1 when independent, else (sample << 32) | the bits that reach it. */
+    private static long dependence(MultiTensorFunction g, Tensor x, int b, int d) {
         int bits = 32 - Integer.numberOfLeadingZeros(b - 1); // ⌈log₂ b⌉, b ≥ 2
         int k = 2 * bits;
         // one random vector per sample, reused by its L directions: within a direction no two samples share one
@@ -166,8 +185,9 @@ public final class BatchJacobians {
                 int dir = 2 * j + ((sample >> j) & 1); // perturbs the samples on the other side of bit j
                 if (nonZero(td, (dir * b + sample) * c, c) >= 0) reached |= 1 << j;
             }
-            if (reached != 0) throw mixes(g, x, b, d, sample, reached);
+            if (reached != 0) return ((long) sample << 32) | reached;
         }
+        return -1;
     }
 
     /** The first element of td[off, off + n) that is not exactly 0 (NaN included), or −1. */

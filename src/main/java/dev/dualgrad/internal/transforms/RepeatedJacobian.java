@@ -44,17 +44,29 @@ public final class RepeatedJacobian {
         Jacobians.Choice c = choice;
         TapePullback probe = null;
         if (c == null) {
-            long m = -1, perDirection = -1;
-            if (options.mode() != JacobianMode.FORWARD || options.chunkSize() == 0) {
-                probe = Reverse.vjp(op, f, xs);
-                m = probe.value().size();
-                perDirection = Math.max(1, probe.recordedElements());
-            }
-            c = Jacobians.choose(options, n, m, perDirection, "parameter vector", "residual vector");
-            if (perDirection > 0) bytesPerPass = 8 * perDirection * Math.min(c.chunk(), Math.max(c.mode() == JacobianMode.FORWARD ? n : m, 1));
-            choice = c;
+            probe = options.mode() != JacobianMode.FORWARD || options.chunkSize() == 0 ? Reverse.vjp(op, f, xs) : null;
+            c = choose(n, probe);
         }
         return c.mode() == JacobianMode.REVERSE ? reverse(probe != null ? probe : Reverse.vjp(op, f, xs), (int) n, c) : forward(xs, (int) n, c);
+    }
+
+    /**
+     * Makes the plan at x from a probe recording (as the first {@link #evaluate} would) and returns that
+     * recording, whose value and size tell a caller what f is like before any Jacobian is computed.
+     * Later evaluations reuse the plan; the recording itself is not kept.
+     */
+    public TapePullback planAt(Tensor x) {
+        TapePullback probe = Reverse.vjp(op, f, new Tensor[] {x});
+        choose(x.size(), probe);
+        return probe;
+    }
+
+    private Jacobians.Choice choose(long n, TapePullback probe) {
+        long m = probe == null ? -1 : probe.value().size(), perDirection = probe == null ? -1 : Math.max(1, probe.recordedElements());
+        Jacobians.Choice c = Jacobians.choose(options, n, m, perDirection, "parameter vector", "residual vector");
+        if (perDirection > 0) bytesPerPass = 8 * perDirection * Math.min(c.chunk(), Math.max(c.mode() == JacobianMode.FORWARD ? n : m, 1));
+        choice = c;
+        return c;
     }
 
     /** Columns J·eⱼ, k per pass; the value from the passes themselves. */

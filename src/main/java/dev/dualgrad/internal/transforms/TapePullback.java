@@ -41,6 +41,11 @@ public final class TapePullback implements Pullback {
         return tape.recordedElements();
     }
 
+    /** Recorded nodes, the watched inputs included: the ops one sweep visits (for cost models of many small recordings). */
+    public int recordedOps() {
+        return tape.size();
+    }
+
     /** uᵀJ for a one-input function; u is shaped like the output. */
     @Override
     public Tensor apply(Tensor u) {
