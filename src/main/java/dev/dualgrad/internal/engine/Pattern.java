@@ -221,16 +221,16 @@ public final class Pattern {
     }
 
     /**
-     * A union of sorted sets over a universe [0, n): a stamp per index removes duplicates, and a result
-     * made of one distinct set is that set itself (shared).
+     * A union of sorted sets over a universe [0, n): a stamp per index removes duplicates, and a union equal
+     * to its largest operand (one distinct set, or sets nested in one) is that operand itself, shared, with no
+     * copy and no sort: the common case, an element meeting the same inputs through two paths.
      */
     public static final class Union {
         private final int[] stamp;
         private int epoch = 1;
         private int[] buf = new int[16];
         private int len;
-        private int[] only;
-        private int distinct;
+        private int[] largest = NONE;
 
         public Union(int universe) {
             stamp = new int[universe];
@@ -238,8 +238,7 @@ public final class Pattern {
 
         public void clear() {
             len = 0;
-            only = null;
-            distinct = 0;
+            largest = NONE;
             if (++epoch == Integer.MAX_VALUE) {
                 Arrays.fill(stamp, 0);
                 epoch = 1;
@@ -247,9 +246,8 @@ public final class Pattern {
         }
 
         public void add(int[] row) {
-            if (row.length == 0 || row == only) return;
-            distinct++;
-            if (distinct == 1) only = row;
+            if (row.length == 0 || row == largest) return;
+            if (row.length > largest.length) largest = row;
             for (int j : row) {
                 if (stamp[j] == epoch) continue;
                 stamp[j] = epoch;
@@ -259,8 +257,7 @@ public final class Pattern {
         }
 
         public int[] result() {
-            if (len == 0) return NONE;
-            if (distinct == 1) return only;
+            if (len == largest.length) return largest; // the union has no element outside its largest operand: it is that set
             int[] r = Arrays.copyOf(buf, len);
             Arrays.sort(r);
             return r;
