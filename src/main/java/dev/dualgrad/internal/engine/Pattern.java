@@ -259,7 +259,15 @@ public final class Pattern {
         public int[] result() {
             if (len == largest.length) return largest; // the union has no element outside its largest operand: it is that set
             int[] r = Arrays.copyOf(buf, len);
-            Arrays.sort(r);
+            if (len > 24) {
+                Arrays.sort(r);
+            } else { // the usual few indices: an insertion sort, without the library sort's set-up
+                for (int i = 1; i < len; i++) {
+                    int v = r[i], k = i - 1;
+                    while (k >= 0 && r[k] > v) r[k + 1] = r[k--];
+                    r[k + 1] = v;
+                }
+            }
             return r;
         }
     }
