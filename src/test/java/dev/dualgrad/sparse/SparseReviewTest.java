@@ -1096,4 +1096,65 @@ class SparseReviewTest {
         SparseMatrix h = Diff.sparseHessian(z -> z.mul(z.detach()).sum(), x); // ∇ = x (detached): H = 0
         assertArrayEquals(Diff.hessian(z -> z.mul(z.detach()).sum(), x).toArray(), h.toDense().toArray(), 0);
     }
+
+    @Test
+    void autoTakesTheModeWithFewerColours() {
+        int n = 25;
+        Tensor x = TensorRandom.seed(50).normal(n);
+        TensorFunction denseRow = z -> Tensor.concat(0, z.sum().reshape(1), z.square()); // one full row: rows colour in 2
+        SparseJacobian r = SparseJacobian.prepare(denseRow, x);
+        assertEquals(JacobianMode.REVERSE, r.plan().mode(), r.plan().toString());
+        assertTrue(r.plan().colours() <= 3, r.plan().toString());
+        assertEquals(n, r.plan().columnColours(), r.plan().toString());
+        same(dense(denseRow, x, n + 1), r.evaluate(x), 1e-14);
+        TensorFunction denseColumn = z -> z.mul(z.slice(0, 0, 1)); // one full column: columns colour in 2
+        SparseJacobian c = SparseJacobian.prepare(denseColumn, x);
+        assertEquals(JacobianMode.FORWARD, c.plan().mode(), c.plan().toString());
+        assertTrue(c.plan().colours() <= 3, c.plan().toString());
+        same(dense(denseColumn, x, n), c.evaluate(x), 1e-14);
+    }
+
+    @Test
+    void fivePointLaplacian() {
+        int m = 6;
+        TensorFunction lap = u -> {
+            Tensor g = u.reshape(m, m).pad(0, 1, 1).pad(1, 1, 1);
+            Tensor c = g.slice(0, 1, m + 1).slice(1, 1, m + 1);
+            return g.slice(0, 0, m).slice(1, 1, m + 1).add(g.slice(0, 2, m + 2).slice(1, 1, m + 1)).add(g.slice(0, 1, m + 1).slice(1, 0, m))
+                    .add(g.slice(0, 1, m + 1).slice(1, 2, m + 2)).sub(c.mul(4)).add(c.pow(3)).reshape(m * m);
+        };
+        Tensor x = TensorRandom.seed(51).normal(m * m);
+        SparseJacobian p = SparseJacobian.prepare(lap, x);
+        assertEquals(5 * m * m - 4 * m, p.pattern().nonZeros());
+        assertEquals(5, p.plan().lowerBound());
+        assertTrue(p.plan().colours() <= 7, p.plan().toString());
+        jacobianMatchesDense(lap, x, 1e-13);
+        hessianMatchesDense(z -> lap.apply(z).square().sum(), x, 1e-12);
+    }
+
+    @Test
+    void einsumDiagonalAndTrace() {
+        Tensor x = TensorRandom.seed(52).normal(4, 4);
+        SparseMatrix d = Diff.sparseJacobian(z -> Tensor.einsum("ii->i", z), x);
+        assertEquals(4, d.nonZeros());
+        for (int i = 0; i < 4; i++) assertEquals(1, d.get(i, i * 5), 0);
+        jacobianMatchesDense(z -> Tensor.einsum("ii->i", z).exp(), x, 1e-15);
+        jacobianMatchesDense(z -> Tensor.einsum("ii->", z).reshape(1), x, 0);
+        assertEquals(4, Diff.sparseJacobian(z -> Tensor.einsum("ii->", z), x).nonZeros());
+        hessianMatchesDense(z -> Tensor.einsum("ij,jk->ik", z, z).sum(), x, 1e-13);
+    }
+
+    @Test
+    void nestedDenseTransformsInsideF() {
+        int n = 8;
+        TensorFunction g = z -> z.slice(0, 0, n - 1).mul(z.slice(0, 1, n)).sin();
+        Tensor x = TensorRandom.seed(53).normal(n);
+        TensorFunction colSums = z -> Diff.jacobian(g, z).sum(0); // Σ_i ∂g_i/∂x_j
+        jacobianMatchesDense(colSums, x, 1e-13);
+        TensorFunction withOption = z -> Diff.jacobian(g, z, D.sparseWhenItPays(true)).sum(0);
+        jacobianMatchesDense(withOption, x, 1e-13);
+        TensorFunction hv = z -> Diff.hvp(w -> g.apply(w).sum(), z, Tensor.ones(n));
+        jacobianMatchesDense(hv, x, 1e-13);
+        hessianMatchesDense(z -> Diff.jacobian(g, z).square().sum(), x, 1e-12);
+    }
 }
