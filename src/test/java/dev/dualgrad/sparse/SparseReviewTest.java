@@ -1157,4 +1157,64 @@ class SparseReviewTest {
         jacobianMatchesDense(hv, x, 1e-13);
         hessianMatchesDense(z -> Diff.jacobian(g, z).square().sum(), x, 1e-12);
     }
+
+    @Test
+    void fReturningNullAtEvaluation() {
+        TensorFunction f = z -> z.detach().toArray()[0] > 0 ? z.square() : null;
+        for (JacobianMode mode : JacobianMode.values()) {
+            SparseJacobian p = SparseJacobian.prepare(f, Tensor.vector(1, 2), D.mode(mode));
+            Exception e = assertThrows(IllegalArgumentException.class, () -> p.evaluate(Tensor.vector(-1, 2)), mode.toString());
+            assertTrue(e.getMessage().contains("null"), e.getMessage());
+        }
+        TensorFunction g = z -> z.detach().toArray()[0] > 0 ? z.square().sum() : null;
+        SparseHessian h = SparseHessian.prepare(g, Tensor.vector(1, 2));
+        Exception e = assertThrows(IllegalArgumentException.class, () -> h.evaluate(Tensor.vector(-1, 2)));
+        assertTrue(e.getMessage().contains("null"), e.getMessage());
+    }
+
+    @Test
+    void nullRowInAPattern() {
+        assertThrows(NullPointerException.class, () -> SparsityPattern.fromRows(2, new int[][] {{0}, null}));
+    }
+
+    @Test
+    void randomSparseJacobiansInReverseModeWithChunks() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(79);
+        for (int trial = 0; trial < 10; trial++) {
+            int n = 5 + r.nextInt(30), m = 1 + r.nextInt(30);
+            int[] a = new int[m], b = new int[m];
+            for (int k = 0; k < m; k++) { a[k] = r.nextInt(n); b[k] = r.nextInt(n); }
+            TensorFunction f = z -> z.indexSelect(a, 0).mul(z.indexSelect(b, 0).exp());
+            SparseJacobian p = SparseJacobian.prepare(f, TensorRandom.seed(900 + trial).normal(n), D.mode(JacobianMode.REVERSE).chunkSize(1 + r.nextInt(4)));
+            Tensor y = TensorRandom.seed(950 + trial).normal(n);
+            same(dense(f, y, m), p.evaluate(y), 1e-14);
+            TensorFunction h = z -> f.apply(z).sum();
+            SparseHessian ph = SparseHessian.prepare(h, y, D.chunkSize(1 + r.nextInt(4)));
+            double[] d = Diff.hessian(h, y).toArray();
+            double[][] want = new double[n][n];
+            for (int i = 0; i < n; i++) System.arraycopy(d, i * n, want[i], 0, n);
+            same(want, ph.evaluate(y), 1e-13);
+        }
+    }
+
+    /** Rosenbrock at n = 2000 against its Hessian by hand: H_ii = 1200x_i² − 400x_{i+1} + 2 (i < n−1) + 200 (i > 0), H_i,i+1 = −400x_i. */
+    @Test
+    void largeRosenbrockByHand() {
+        int n = 2000;
+        TensorFunction f = z -> z.slice(0, 1, n).sub(z.slice(0, 0, n - 1).square()).square().mul(100)
+                .add(Tensor.scalar(1).sub(z.slice(0, 0, n - 1)).square()).sum();
+        Tensor x = TensorRandom.seed(60).normal(n);
+        double[] v = x.toArray();
+        SparseMatrix h = Diff.sparseHessian(f, x);
+        assertEquals(3 * n - 2, h.nonZeros());
+        for (int i = 0; i < n; i++) {
+            double want = (i < n - 1 ? 1200 * v[i] * v[i] - 400 * v[i + 1] + 2 : 0) + (i > 0 ? 200 : 0);
+            assertEquals(want, h.get(i, i), 1e-12 * Math.max(1, Math.abs(want)), "(" + i + "," + i + ")");
+            if (i + 1 < n) {
+                assertEquals(-400 * v[i], h.get(i, i + 1), 1e-12 * Math.max(1, Math.abs(v[i]) * 400));
+                assertEquals(-400 * v[i], h.get(i + 1, i), 1e-12 * Math.max(1, Math.abs(v[i]) * 400));
+            }
+        }
+        assertTrue(h.toString().length() < 10_000, "toString of a large matrix should be bounded: " + h.toString().length());
+    }
 }
