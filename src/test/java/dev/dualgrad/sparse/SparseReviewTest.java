@@ -1217,4 +1217,60 @@ class SparseReviewTest {
         }
         assertTrue(h.toString().length() < 10_000, "toString of a large matrix should be bounded: " + h.toString().length());
     }
+
+    /** At kinks and ties the forward and reverse rules must agree, or verify (a JVP) false-alarms on the reverse route. */
+    @Test
+    void verifyAtKinksAndTiesInEveryMode() {
+        Tensor x = Tensor.vector(0, -1, 2, 0, 3, 3, -0.0, 1);
+        TensorFunction[] fs = {
+            z -> z.relu(), z -> z.abs(), z -> z.reshape(4, 2).max(1), z -> z.reshape(4, 2).min(1), z -> z.max().mul(z),
+            z -> z.slice(0, 0, 4).maximum(z.slice(0, 4, 8)), z -> z.clamp(0, 2), z -> z.slice(0, 2, 6).norm().mul(z),
+            z -> z.reshape(2, 4).softmax(1), z -> z.square().add(1).sqrt(),
+        };
+        for (int k = 0; k < fs.length; k++) {
+            TensorFunction f = fs[k];
+            for (JacobianMode mode : JacobianMode.values()) {
+                int kk = k;
+                assertDoesNotThrow(() -> Diff.sparseJacobian(f, x, D.verify(true).mode(mode)), "function " + kk + " " + mode);
+            }
+        }
+        assertDoesNotThrow(() -> Diff.sparseHessian(z -> z.relu().square().sum().add(z.reshape(4, 2).max(1).square().sum()), x, D.verify(true)));
+    }
+
+    /** With an infinite x, does the sparse route of Diff.jacobian give the same matrix as the dense route, NaN for NaN? */
+    @Test
+    void sparseWhenItPaysWithInfinityEqualsTheDenseRoute() {
+        int n = 20;
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) v[i] = 0.1 * (i + 1);
+        v[0] = Double.POSITIVE_INFINITY;
+        Tensor x = Tensor.of(v, n);
+        TensorFunction f = z -> Tensor.concat(0, z.slice(0, 0, 1).mul(z.slice(0, 1, 2)), z.slice(0, 2, n).exp());
+        double[] want = Diff.jacobian(f, x).toArray(), got = Diff.jacobian(f, x, D.sparseWhenItPays(true)).toArray();
+        for (int k = 0; k < want.length; k++) assertEquals(want[k], got[k], 0, "entry (" + k / n + "," + k % n + ")");
+    }
+
+    /** Detection on one thread must not leak into the dense transforms of another. */
+    @Test
+    void detectionDoesNotLeakIntoAnotherThread() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> a = pool.submit((Callable<Void>) () -> {
+                for (int s = 0; s < 200; s++) SparseHessian.prepare(z -> z.slice(0, 1, 30).mul(z.slice(0, 0, 29)).exp().sum(), Tensor.ones(30));
+                return null;
+            });
+            Future<?> b = pool.submit((Callable<Void>) () -> {
+                Tensor x = Tensor.vector(1, 2, 3);
+                for (int s = 0; s < 200; s++) {
+                    assertArrayEquals(new double[] {2, 4, 6}, Diff.grad(z -> z.square().sum(), x).toArray(), 0);
+                    assertArrayEquals(new double[] {3, 12, 27}, Diff.jvp(z -> z.pow(3), x, Tensor.ones(3)).tangent().toArray(), 1e-14);
+                }
+                return null;
+            });
+            a.get();
+            b.get();
+        } finally {
+            pool.shutdown();
+        }
+    }
 }
