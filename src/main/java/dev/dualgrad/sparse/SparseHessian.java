@@ -18,13 +18,17 @@ import java.util.Arrays;
  * <p>H[i][j] = ∂²f/∂xᵢ∂xⱼ for x of any shape, read row-major (n = x.size()). The pattern is that of ∇f,
  * detected by tracing the reverse sweep, and made symmetric. A star colouring (Gebremedhin, Manne and
  * Pothen 2005) is a distance-1 colouring in which every path on four vertices uses at least three
- * colours; with S[j][colour(j)] = 1, every entry is then read directly from B = H·S: H[i][j] = B[i][colour(j)]
+ * colours (so the plan's lower bound is the one of {@code Coloring.starLowerBound}: 3 once a path on four
+ * vertices or a triangle exists, 2 for star-shaped patterns; the largest row count is no bound here); with S[j][colour(j)] = 1, every entry is then read directly from B = H·S: H[i][j] = B[i][colour(j)]
  * when no other neighbour of i has j's colour, else H[i][j] = H[j][i] = B[j][colour(i)]. A tridiagonal
  * Hessian (Rosenbrock's) takes 3 colours, whatever n.</p>
  *
  * <p>As for {@link SparseJacobian}, the pattern holds wherever f takes the branches it took at the point of
  * preparation; {@code JacobianOptions.verify(true)} checks each evaluation against one Hessian-vector
  * product along a random direction.</p>
+ *
+ * <p>Immutable once prepared: {@link #evaluate} may be called from several threads at once, each call running
+ * its own transforms.</p>
  */
 public final class SparseHessian {
     private static final String OP = "sparseHessian";
@@ -50,8 +54,9 @@ public final class SparseHessian {
         CompressedSweeps.Plan c = CompressedSweeps.choose(o, star.count(), star.count(), detected.perDirection());
         String why = "Hessian-vector products by forward over reverse, one per colour of a star colouring, which reads every entry"
                 + " directly." + c.why().substring(c.why().indexOf('.') + 1);
-        plan = new SparsePlan(JacobianMode.FORWARD, pattern.rows(), pattern.columns(), pattern.nonZeros(), star.count(),
-                pattern.maxRowCount(), star.count(), star.count(), c.chunk(), (star.count() + c.chunk() - 1) / c.chunk(), why);
+        int colours = pattern.nonZeros() == 0 ? 0 : star.count(); // an empty pattern needs no product at all
+        plan = new SparsePlan(JacobianMode.FORWARD, pattern.rows(), pattern.columns(), pattern.nonZeros(), colours,
+                Coloring.starLowerBound(pattern), colours, colours, c.chunk(), (colours + c.chunk() - 1) / c.chunk(), why);
     }
 
     /**
@@ -107,7 +112,8 @@ public final class SparseHessian {
             throw new IllegalArgumentException(OP + ": x has shape " + Arrays.toString(x.shape()) + " but the Hessian was prepared for "
                     + Arrays.toString(inputShape) + "; prepare another for that shape");
         }
-        SparseMatrix h = decompression.decompress(CompressedSweeps.hessian(OP, f, x, colour, plan.colours(), plan.chunk()));
+        SparseMatrix h = plan.colours() == 0 ? SparseMatrix.of(pattern, new double[0]) // no entry can be nonzero: no product
+                : decompression.decompress(CompressedSweeps.hessian(OP, f, x, colour, plan.colours(), plan.chunk()));
         if (verify) Verification.hessian(OP, f, x, h);
         return h;
     }

@@ -27,6 +27,9 @@ import java.util.Arrays;
  * preparation. A function whose control flow depends on values (an {@code if} on {@code x.detach()}) may
  * have another pattern elsewhere: prepare with {@code JacobianOptions.verify(true)} to check every
  * evaluation against one JVP along a random direction.</p>
+ *
+ * <p>Immutable once prepared: {@link #evaluate} may be called from several threads at once, each call running
+ * its own transforms.</p>
  */
 public final class SparseJacobian {
     private static final String OP = "sparseJacobian";
@@ -44,14 +47,16 @@ public final class SparseJacobian {
         this.verify = options.verify();
         Detection.Result detected = Detection.jacobian(OP, f, x);
         pattern = SparsityPattern.fromRows(x.size(), detected.rows());
-        Coloring columns = Coloring.columns(pattern), rows = Coloring.rows(pattern);
+        Coloring columns = Coloring.columns(pattern);
+        Coloring rows = pattern.isSymmetric() ? columns : Coloring.rows(pattern); // a symmetric pattern: the same graph
         CompressedSweeps.Plan c = CompressedSweeps.choose(options, columns.count(), rows.count(), detected.perDirection());
         boolean forward = c.mode() == JacobianMode.FORWARD;
         Coloring chosen = forward ? columns : rows;
         colour = chosen.colors();
         decompression = forward ? Decompression.forwardPlan(pattern, chosen) : Decompression.reversePlan(pattern, chosen);
-        int passes = (chosen.count() + c.chunk() - 1) / c.chunk();
-        plan = new SparsePlan(c.mode(), pattern.rows(), pattern.columns(), pattern.nonZeros(), chosen.count(),
+        int colours = pattern.nonZeros() == 0 ? 0 : chosen.count(); // an empty pattern needs no pass at all
+        int passes = (colours + c.chunk() - 1) / c.chunk();
+        plan = new SparsePlan(c.mode(), pattern.rows(), pattern.columns(), pattern.nonZeros(), colours,
                 forward ? pattern.maxRowCount() : pattern.maxColumnCount(), columns.count(), rows.count(), c.chunk(), passes, c.why());
     }
 
@@ -103,6 +108,17 @@ public final class SparseJacobian {
         if (!Arrays.equals(x.shape(), inputShape)) {
             throw new IllegalArgumentException(OP + ": x has shape " + Arrays.toString(x.shape()) + " but the Jacobian was prepared for "
                     + Arrays.toString(inputShape) + "; prepare another for that shape");
+        }
+        if (plan.colours() == 0) { // nothing can be nonzero: no pass, one primal to check the output's size
+            Tensor y = f.apply(x);
+            if (y == null) throw new IllegalArgumentException(OP + ": the function returned null; it must return a Tensor");
+            if (y.size() != plan.rows()) {
+                throw new IllegalArgumentException(OP + ": f's output has " + y.size() + " elements at this x but " + plan.rows()
+                        + " where the Jacobian was prepared");
+            }
+            SparseMatrix empty = SparseMatrix.of(pattern, new double[0]);
+            if (verify) Verification.jacobian(OP, f, x, empty);
+            return empty;
         }
         boolean forward = plan.mode() == JacobianMode.FORWARD;
         double[] compressed = forward

@@ -9,14 +9,17 @@ import java.util.Locale;
  * one direction per colour recovers them all: {@code colours} directions instead of {@code columns} (or
  * {@code rows}). No colouring can use fewer colours than the most entries in one row (forward: those
  * columns all meet in that row) or in one column (reverse), {@code lowerBound}; greedy colouring is
- * usually at or near it on banded and stencil patterns.
+ * usually at or near it on banded and stencil patterns. A Hessian's star colouring can beat its largest row
+ * (an arrow pattern takes 2 colours), so its bound is the star colouring's own: 3 once the pattern holds a
+ * path on four vertices or a triangle, 2 when it is star-shaped, 1 when diagonal.
  *
  * @param mode          FORWARD (J·S, or H·S by forward over reverse for a Hessian) or REVERSE (Sᵀ·J), never AUTO
  * @param rows          m, rows of the matrix (output elements)
  * @param columns       n, columns (input elements)
  * @param nonZeros      entries of the detected pattern
  * @param colours       directions of the chosen mode: column colours (forward) or row colours (reverse)
- * @param lowerBound    the largest row count (forward, and Hessians) or column count (reverse): no valid colouring has fewer colours
+ * @param lowerBound    no valid colouring has fewer colours: the largest row count (forward) or column count (reverse), for a
+ *                      Hessian the star colouring's bound (above)
  * @param columnColours colours of the column colouring (for a Hessian, of the star colouring)
  * @param rowColours    colours of the row colouring; for a Hessian, equal to columnColours (H is symmetric)
  * @param chunk         colours seeded per pass

@@ -46,6 +46,7 @@ final class Verification {
         double[] scale = new double[want.length]; // Σⱼ |Mᵢⱼ vⱼ|: the size of the rounding in row i
         m.forEach((i, j, value) -> scale[i] += Math.abs(value * v[j]));
         for (int i = 0; i < want.length; i++) {
+            if (want[i] == got[i] || (Double.isNaN(want[i]) && Double.isNaN(got[i]))) continue; // also equal infinities
             double err = Math.abs(want[i] - got[i]);
             if (!(err <= TOLERANCE * Math.max(scale[i], Math.abs(want[i])) + Double.MIN_NORMAL)) {
                 throw new IllegalStateException(String.format(java.util.Locale.ROOT, "%s: verification failed at row %d: the product with a"

@@ -371,7 +371,6 @@ class SparseReviewTest {
         assertThrows(IllegalArgumentException.class, () -> p.evaluate(Tensor.vector(-1, 2, 3, 4)));
     }
 
-    @Disabled("bug: REVERSE mode, f's output shrinks 3→2 at the new x: IllegalArgumentException 'adopt: 3 values for shape [1, 2]' (internal, names neither sparseJacobian nor the cause)")
     @Test
     void outputSizeChangeThrowsInReverseMode() {
         TensorFunction f = z -> z.detach().toArray()[0] > 0 ? z.slice(0, 0, 3).square() : z.slice(0, 0, 2).square();
@@ -380,7 +379,6 @@ class SparseReviewTest {
         assertTrue(e.getMessage().contains("sparseJacobian"), e.getMessage());
     }
 
-    @Disabled("bug: REVERSE mode, f's output grows 2→3 at the new x: IllegalArgumentException 'adopt: 2 values for shape [1, 3]' (internal, names neither sparseJacobian nor the cause)")
     @Test
     void outputGrowsInReverseMode() {
         TensorFunction f = z -> z.detach().toArray()[0] > 0 ? z.slice(0, 0, 2).square() : z.slice(0, 0, 3).square();
@@ -507,7 +505,6 @@ class SparseReviewTest {
         assertDoesNotThrow(() -> Diff.sparseHessian(z -> z.square().mul(c).sum(), Tensor.vector(1, 2, 3), D.verify(true)));
     }
 
-    @Disabled("bug: verify(true) throws 'verification failed ... -Infinity by the sparse matrix but -Infinity by a direct JVP' when J·v overflows; equal infinities are a false alarm")
     @Test
     void verifyDoesNotFalseAlarmOnHugeRowsThatOverflowTheProduct() {
         Tensor c = Tensor.vector(1.5e308, 1.5e308);
@@ -515,7 +512,6 @@ class SparseReviewTest {
         assertDoesNotThrow(() -> Diff.sparseJacobian(f, Tensor.vector(1, 2), D.verify(true)));
     }
 
-    @Disabled("bug: verify(true) with a NaN (or ±Inf) in x throws 'NaN by the sparse matrix but NaN by a direct JVP ... does f branch on values?'; a false alarm blaming control flow")
     @Test
     void verifyDoesNotFalseAlarmOnNanOrInfinite() {
         TensorFunction f = z -> z.exp();
@@ -1001,7 +997,6 @@ class SparseReviewTest {
         hessianGlobal("norm", z -> z.norm(), POS, MIXED);
     }
 
-    @Disabled("bug (minor, cost only): an empty Hessian pattern (linear f) is planned with 1 colour and 1 pass, one wasted HVP; 0 colours would do")
     @Test
     void emptyHessianPatternNeedsNoColour() {
         SparseHessian p = SparseHessian.prepare(z -> z.mul(Tensor.vector(1, 2, 3)).sum().add(5), Tensor.vector(1, 2, 3));
@@ -1010,7 +1005,6 @@ class SparseReviewTest {
         assertEquals(0, p.plan().passes(), p.plan().toString());
     }
 
-    @Disabled("bug (plan, doc): SparseHessian's plan().lowerBound() is the largest row count, documented as 'which no colouring can beat', but a star colouring beats it: arrow 30×30 Hessian gets '2 colours (lower bound 30)'")
     @Test
     void hessianLowerBoundIsALowerBound() {
         int n = 30;
@@ -1030,7 +1024,6 @@ class SparseReviewTest {
     // ------------------------------------------------------------------ f closing over a traced value of an enclosing transform
 
     /** g(w) = Σ J(x; w) with J = diag(2·x·w), x constant: ∇g = 2x. The sparse route must not drop w's derivative. */
-    @Disabled("bug: WRONG ANSWER: Diff.grad(w -> Diff.jacobian(z -> z.square().mul(w), x, sparseWhenItPays(true)).sum(), w0) is 0 instead of 2x: the sparse route checks only x.isConstant(), not f's closure")
     @Test
     void sparseWhenItPaysWithFClosingOverATracedValue() {
         int n = 30;
@@ -1043,7 +1036,6 @@ class SparseReviewTest {
         assertArrayEquals(want, Diff.grad(with, w0).toArray(), 1e-14);
     }
 
-    @Disabled("bug: WRONG ANSWER: the same closure under Diff.jvp gives tangent 0.0 instead of 2·x·v (-4.36...)")
     @Test
     void sparseWhenItPaysWithFClosingOverATracedValueUnderJvp() {
         int n = 30;
@@ -1068,7 +1060,6 @@ class SparseReviewTest {
     }
 
     /** The same closure through Diff.sparseJacobian / sparseHessian: a SparseMatrix holds doubles, so this must throw, not drop w's derivative. */
-    @Disabled("bug: Diff.sparseJacobian/sparseHessian of an f closing over a traced w inside Diff.grad silently drop w's derivative (no IllegalArgumentException)")
     @Test
     void sparseTransformsWithFClosingOverATracedValue() {
         int n = 6;

@@ -46,6 +46,11 @@ public abstract class Level {
         if (CURRENT.get() == this) CURRENT.set(parent);
     }
 
+    /** Whether any transform is running on this thread (a function called now may close over its tensors). */
+    public static boolean anyActiveOnThisThread() {
+        return CURRENT.get() != null;
+    }
+
     public boolean isActive() {
         return active;
     }

@@ -171,10 +171,12 @@ public final class Coloring {
         int[] color = order == Order.DSATUR ? dsatur(n, nb) : greedyDistance2(order(order, n, nb), vRows, vPtr, rCols, rPtr, n);
         int best = countOf(color), lowerBound = 0;
         for (int i = 0; i + 1 < rPtr.length; i++) lowerBound = Math.max(lowerBound, rPtr[i + 1] - rPtr[i]);
-        for (int pass = 0; pass < recolorPasses && best > lowerBound; pass++) {
-            // iterated greedy (Culberson): visiting whole colour classes one after another never needs more colours
+        for (int pass = 0, stale = 0; pass < recolorPasses && best > lowerBound && stale < 2; pass++) {
+            // iterated greedy (Culberson): visiting whole colour classes one after another never needs more colours;
+            // two passes in a row (one of each class order) without a gain end it
             int[] again = greedyDistance2(byClass(color, best, pass % 2 == 0), vRows, vPtr, rCols, rPtr, n);
             int c = countOf(again);
+            stale = c < best ? 0 : stale + 1;
             if (c <= best) {
                 color = again;
                 best = c;
@@ -582,5 +584,49 @@ public final class Coloring {
         int m = -1;
         for (int c : colors) m = Math.max(m, c);
         return m;
+    }
+
+    /**
+     * A lower bound on the colours of any star colouring of a symmetric pattern (diagonal entries aside): 0
+     * with no entries, 1 with diagonal entries only, 2 when every connected component of the off-diagonal
+     * graph is a star (one centre adjacent to all its other vertices, and no other edge: two colours do),
+     * else 3, since a component that is not a star holds a triangle or a path on four vertices, and a star
+     * colouring gives either three colours. The largest row count bounds column colourings, not star
+     * colourings: an arrow pattern, one dense row and column, takes 2 colours.
+     */
+    public static int starLowerBound(SparsityPattern pattern) {
+        int n = pattern.rows();
+        if (pattern.nonZeros() == 0) return 0;
+        int[] ptr = SparseAccess.rowPointers(pattern), adj = SparseAccess.columnIndices(pattern);
+        int[] component = new int[n], stack = new int[n];
+        Arrays.fill(component, -1);
+        boolean anyEdge = false;
+        for (int s = 0; s < n; s++) {
+            if (component[s] >= 0) continue;
+            int top = 0, vertices = 0, maxDegree = 0;
+            long edgeEnds = 0;
+            stack[top++] = s;
+            component[s] = s;
+            while (top > 0) {
+                int v = stack[--top];
+                vertices++;
+                int degree = 0;
+                for (int q = ptr[v]; q < ptr[v + 1]; q++) {
+                    int w = adj[q];
+                    if (w == v) continue;
+                    degree++;
+                    if (component[w] < 0) {
+                        component[w] = s;
+                        stack[top++] = w;
+                    }
+                }
+                edgeEnds += degree;
+                maxDegree = Math.max(maxDegree, degree);
+            }
+            if (edgeEnds > 0) anyEdge = true;
+            boolean star = edgeEnds / 2 == vertices - 1 && maxDegree == vertices - 1;
+            if (!star) return 3;
+        }
+        return anyEdge ? 2 : 1;
     }
 }

@@ -28,15 +28,33 @@ public final class CompressedSweeps {
     public static double[] forward(String op, TensorFunction f, Tensor x, int[] colour, int colours, int chunk) {
         Tensor[] r = Sweeps.sweep(Sweeps.Space.coloured(x.shape(), colour, colours), chunk, (seeds, k) ->
                 new Tensor[] {Forward.jvp(op, xs -> f.apply(xs[0]), new Tensor[] {x}, seeds, true).tangent().reshape(k, -1)});
-        return r == null ? new double[0] : Tensors.buffer(r[0]);
+        return plain(op, r);
     }
 
-    /** Sᵀ·J: colours × n, one recording and one backward sweep per chunk of row colours. */
+    /** Sᵀ·J: colours × n, one recording and one backward sweep per chunk of row colours; f's output must still have {@code rows} elements. */
     public static double[] reverse(String op, TensorFunction f, Tensor x, int[] rowColour, int colours, int chunk) {
         TapePullback p = Reverse.vjp(op, xs -> f.apply(xs[0]), new Tensor[] {x});
+        if (p.value().size() != rowColour.length) {
+            throw new IllegalArgumentException(op + ": f's output has " + p.value().size() + " elements at this x but " + rowColour.length
+                    + " where the Jacobian was prepared; prepare it again for this output");
+        }
         Tensor[] r = Sweeps.sweep(Sweeps.Space.coloured(p.value().shape(), rowColour, colours), chunk, (seeds, k) ->
                 new Tensor[] {p.sweepBatched(seeds[0])[0].reshape(k, -1)});
-        return r == null ? new double[0] : Tensors.buffer(r[0]);
+        return plain(op, r);
+    }
+
+    /**
+     * The products as plain doubles, refused when they carry a tangent or tape node: f used a tensor that an
+     * enclosing transform differentiates (a captured variable), and a sparse matrix would drop that derivative.
+     */
+    private static double[] plain(String op, Tensor[] r) {
+        if (r == null) return new double[0];
+        if (!r[0].isConstant()) {
+            throw new IllegalArgumentException(op + ": f uses a tensor that an enclosing transform differentiates (a captured variable"
+                    + " carrying a tangent or tape node); a sparse matrix holds plain doubles, so that derivative would be lost."
+                    + " Use the dense transform (Diff.jacobian, Diff.hessian), which the enclosing one can differentiate.");
+        }
+        return Tensors.buffer(r[0]);
     }
 
     /** H·S: colours × n, Hessian-vector products by forward over reverse, a chunk of colours per pass. */
