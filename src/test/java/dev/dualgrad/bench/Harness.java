@@ -157,6 +157,7 @@ public final class Harness {
         ws.add(new Workload("batch_jacobian_2threads", "batch_jacobian with Parallelism.with(2-thread pool)",
                 () -> Parallelism.with(pool, () -> Diff.batchJacobian(net2::forward, x2, noProbe))));
         GpBench.add(ws); // issue 20: gp_nll_grad_256, gp_nll_grad_1024 (torch_ops_peer.py)
+        SparseBench.add(ws); // issue 13: rosenbrock_hessian_sparse/_1000, bratu_jacobian_32/64, and their _prepared (torch_peer.py W10, W11)
         return ws;
     }
 }
