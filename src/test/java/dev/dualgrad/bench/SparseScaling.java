@@ -3,7 +3,6 @@ package dev.dualgrad.bench;
 import dev.dualgrad.internal.sparsity.Coloring;
 import dev.dualgrad.internal.sparsity.Decompression;
 import dev.dualgrad.internal.sparsity.Detection;
-import dev.dualgrad.internal.transforms.CompressedSweeps;
 import dev.dualgrad.sparse.SparseHessian;
 import dev.dualgrad.sparse.SparseJacobian;
 import dev.dualgrad.sparse.SparseMatrix;
@@ -104,8 +103,8 @@ public final class SparseScaling {
         return new Case("rosenbrock", n, h.plan().colours(), h.plan().lowerBound(), h.pattern().nonZeros(), List.of(
                 () -> Detection.hessianRows("bench", f, x),
                 () -> Coloring.star(pattern),
-                // the rest of prepare: the CSR pattern from the rows, the star decompression plan, one recording to size the passes
-                () -> new Object[] {SparsityPattern.fromRows(n, rows), Decompression.starPlan(pattern, star), CompressedSweeps.perDirection(f, x)},
+                // the rest of prepare: the CSR pattern from the rows, the star decompression plan and its lower bound
+                () -> new Object[] {SparsityPattern.fromRows(n, rows), Decompression.starPlan(pattern, star), Coloring.starLowerBound(pattern)},
                 () -> SparseHessian.prepare(f, x),
                 () -> h.evaluate(x)), null, () -> SparseHessian.prepare(f, x), () -> h.evaluate(x));
     }
@@ -121,8 +120,9 @@ public final class SparseScaling {
         check(j.evaluate(u), n);
         return new Case("bratu m=" + m, n, j.plan().colours(), j.plan().lowerBound(), j.pattern().nonZeros(), List.of(
                 () -> Detection.jacobianRows("bench", f, u),
-                () -> new Coloring[] {Coloring.columns(pattern), Coloring.rows(pattern)}, // prepare computes both to choose the mode
-                () -> new Object[] {SparsityPattern.fromRows(n, rows), Decompression.forwardPlan(pattern, columns), CompressedSweeps.perDirection(f, u)},
+                () -> pattern.isSymmetric() ? new Coloring[] {Coloring.columns(pattern)} // prepare colours a symmetric pattern once
+                        : new Coloring[] {Coloring.columns(pattern), Coloring.rows(pattern)},  // else both, to choose the mode
+                () -> new Object[] {SparsityPattern.fromRows(n, rows), Decompression.forwardPlan(pattern, columns)},
                 () -> SparseJacobian.prepare(f, u),
                 () -> j.evaluate(u)), null, () -> SparseJacobian.prepare(f, u), () -> j.evaluate(u));
     }

@@ -88,8 +88,31 @@ public final class Pattern {
      */
     public static Pattern gather(int outSize, Pattern[] px, int[][] src) {
         int universe = universe(px);
-        Union u = new Union(universe);
         int[][] out = new int[outSize][];
+        int only = -1, sources = 0;
+        for (int i = 0; i < px.length; i++) {
+            if (px[i] != null && src[i] != null) {
+                only = i;
+                sources++;
+            }
+        }
+        if (sources <= 1) { // one traced input (every selection op, most elementwise ones): its rows, shared, no union
+            for (int o = 0; o < outSize; o++) {
+                int e = only < 0 ? -1 : src[only][o];
+                out[o] = e >= 0 ? px[only].rows[e] : NONE;
+            }
+            return new Pattern(universe, out);
+        }
+        if (sources == 2) { // a binary op's two traced operands: a merge of two sorted rows, no stamps and no sort
+            int a = -1, b = -1;
+            for (int i = 0; i < px.length; i++) if (px[i] != null && src[i] != null) { if (a < 0) a = i; else b = i; }
+            for (int o = 0; o < outSize; o++) {
+                int ea = src[a][o], eb = src[b][o];
+                out[o] = merge(ea >= 0 ? px[a].rows[ea] : NONE, eb >= 0 ? px[b].rows[eb] : NONE);
+            }
+            return new Pattern(universe, out);
+        }
+        Union u = new Union(universe);
         for (int o = 0; o < outSize; o++) {
             u.clear();
             for (int i = 0; i < px.length; i++) {
@@ -131,6 +154,33 @@ public final class Pattern {
             out[o] = u.result();
         }
         return new Pattern(universe, out);
+    }
+
+    /** The union of two sorted sets; either operand itself (shared) when it holds the other. */
+    static int[] merge(int[] a, int[] b) {
+        if (a == b || b.length == 0) return a;
+        if (a.length == 0) return b;
+        int[] r = new int[a.length + b.length];
+        int i = 0, j = 0, k = 0;
+        while (i < a.length && j < b.length) {
+            int x = a[i], y = b[j];
+            if (x == y) {
+                r[k++] = x;
+                i++;
+                j++;
+            } else if (x < y) {
+                r[k++] = x;
+                i++;
+            } else {
+                r[k++] = y;
+                j++;
+            }
+        }
+        while (i < a.length) r[k++] = a[i++];
+        while (j < b.length) r[k++] = b[j++];
+        if (k == a.length) return a; // b ⊆ a
+        if (k == b.length) return b; // a ⊆ b
+        return k == r.length ? r : Arrays.copyOf(r, k);
     }
 
     /** Every output element depends on every element of every input with a pattern (one shared set). */
