@@ -63,12 +63,12 @@ public final class BratuNewton implements Stop {
         int[] order = nestedDissection(M);
         Tensor u = Tensor.zeros(n);
         int steps = 0;
-        double residual = maxAbs(f.apply(u).toArray());
+        double residual = Checks.maxAbs(f.apply(u).toArray());
         while (residual > 1e-8 && steps < 20) {
             SparseMatrix j = jacobian.evaluate(u);
             double[] delta = solveNegated(j, f.apply(u).toArray(), order); // (−J)·δ = F
             u = u.add(Tensor.vector(delta));
-            residual = maxAbs(f.apply(u).toArray());
+            residual = Checks.maxAbs(f.apply(u).toArray());
             steps++;
         }
         double direct = (System.nanoTime() - t0) / 1e9;
@@ -77,7 +77,7 @@ public final class BratuNewton implements Stop {
         long t1 = System.nanoTime();
         Tensor w = Tensor.zeros(n);
         int krylovSteps = 0, cgIterations = 0;
-        double krylovResidual = maxAbs(f.apply(w).toArray());
+        double krylovResidual = Checks.maxAbs(f.apply(w).toArray());
         while (krylovResidual > 1e-8 && krylovSteps < 20) {
             Tensor at = w;
             double[] r = f.apply(at).toArray();
@@ -86,12 +86,12 @@ public final class BratuNewton implements Stop {
             RealVector delta = cg.solve(minusJ, new ArrayRealVector(r, false));
             cgIterations += cg.getIterationManager().getIterations();
             w = w.add(Tensor.vector(delta.toArray()));
-            krylovResidual = maxAbs(f.apply(w).toArray());
+            krylovResidual = Checks.maxAbs(f.apply(w).toArray());
             krylovSteps++;
         }
         double krylov = (System.nanoTime() - t1) / 1e9;
         Checks.check("Newton–Krylov converges", krylovResidual <= 1e-8 && krylovSteps <= 12);
-        double diff = maxAbs(u.sub(w).toArray()), peak = maxAbs(u.toArray());
+        double diff = Checks.maxAbs(u.sub(w).toArray()), peak = Checks.maxAbs(u.toArray());
         Checks.check("both routes reach the same solution", diff <= 1e-9 * peak);
         out.printf(Locale.ROOT, "%d×%d grid, λ = %.0f: the Jacobian's %,d entries in 5 colours (5 JVPs in one pass per step)%n",
                 M, M, LAMBDA, jacobian.pattern().nonZeros());
@@ -157,12 +157,6 @@ public final class BratuNewton implements Stop {
             @Override public int getColumnDimension() { return n; }
             @Override public RealVector operate(RealVector v) { return new ArrayRealVector(product.apply(v.toArray()), false); }
         };
-    }
-
-    static double maxAbs(double[] v) {
-        double m = 0;
-        for (double d : v) m = Math.max(m, Math.abs(d));
-        return m;
     }
 
     /**

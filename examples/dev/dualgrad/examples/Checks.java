@@ -18,6 +18,13 @@ final class Checks {
         if (!(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)))) throw new IllegalStateException(claim + ": " + a + " vs " + b);
     }
 
+    /** max |vᵢ|, 0 for an empty array. */
+    static double maxAbs(double[] v) {
+        double m = 0;
+        for (double d : v) m = Math.max(m, Math.abs(d));
+        return m;
+    }
+
     static void check(String claim, boolean ok) {
         if (!ok) throw new IllegalStateException(claim);
     }

@@ -45,7 +45,7 @@ public final class SparseNewtonRosenbrock implements Stop {
         SparseHessian hessian = SparseHessian.prepare(f, x);
         Checks.check("the detected Hessian pattern is tridiagonal", hessian.pattern().nonZeros() == 3 * N - 2);
         Checks.check("3 colours, the lower bound", hessian.plan().colours() == 3 && hessian.plan().lowerBound() == 3);
-        double g0 = maxAbs(Diff.grad(f, x).toArray()), g = g0;
+        double g0 = Checks.maxAbs(Diff.grad(f, x).toArray()), g = g0;
         int steps = 0;
         LinearSolverSparse<org.ejml.data.DMatrixSparseCSC, DMatrixRMaj> lu = LinearSolverFactory_DSCC.lu(FillReducing.NONE);
         while (g > 1e-10 && steps < 20) {
@@ -56,7 +56,7 @@ public final class SparseNewtonRosenbrock implements Stop {
             Checks.check("the sparse Hessian is not singular", lu.setA(EjmlSparse.toCsc(h)));
             lu.solve(minusGrad, step);
             x = x.add(Tensor.vector(step.data));
-            g = maxAbs(Diff.grad(f, x).toArray());
+            g = Checks.maxAbs(Diff.grad(f, x).toArray());
             steps++;
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -69,12 +69,6 @@ public final class SparseNewtonRosenbrock implements Stop {
         out.printf(Locale.ROOT, "Newton with EJML's sparse LU: max |∇f| from %.2e to %.2e in %d steps, max |x − 1| = %.1e, %.2f s%n",
                 g0, g, steps, err, seconds);
         out.printf(Locale.ROOT, "(the dense Hessian alone would be %,d MB and take %,d directions)%n", 8L * N * N / 1_000_000, N);
-    }
-
-    static double maxAbs(double[] v) {
-        double m = 0;
-        for (double d : v) m = Math.max(m, Math.abs(d));
-        return m;
     }
 
     /**

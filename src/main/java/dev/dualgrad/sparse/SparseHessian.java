@@ -1,6 +1,5 @@
 package dev.dualgrad.sparse;
 
-import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.internal.sparsity.Coloring;
 import dev.dualgrad.internal.sparsity.Decompression;
 import dev.dualgrad.internal.sparsity.Detection;
@@ -9,7 +8,6 @@ import dev.dualgrad.tensor.Tensor;
 import dev.dualgrad.transforms.JacobianMode;
 import dev.dualgrad.transforms.JacobianOptions;
 import dev.dualgrad.transforms.TensorFunction;
-import java.util.Arrays;
 
 /**
  * A sparse Hessian of a scalar function, prepared once (pattern and star colouring) and evaluated at many
@@ -85,10 +83,7 @@ public final class SparseHessian {
      * @throws IllegalArgumentException when the mode is REVERSE, f is not scalar or returns null, or x is not a constant
      */
     public static SparseHessian prepare(TensorFunction f, Tensor x, JacobianOptions options) {
-        Args.nonNull(f, OP, "f");
-        Args.nonNull(x, OP, "x");
-        Args.nonNull(options, OP, "options");
-        Verification.constant(OP, x);
+        Verification.preparing(OP, f, x, options);
         if (options.mode() == JacobianMode.REVERSE) {
             throw new IllegalArgumentException(OP + ": mode REVERSE was requested, but a sparse Hessian is computed as Hessian-vector"
                     + " products by forward over reverse; use AUTO or FORWARD");
@@ -106,12 +101,7 @@ public final class SparseHessian {
      * @throws IllegalStateException when {@code verify} is set and H(x)·v disagrees with the Hessian-vector product along v
      */
     public SparseMatrix evaluate(Tensor x) {
-        Args.nonNull(x, OP, "x");
-        Verification.constant(OP, x);
-        if (!Arrays.equals(x.shape(), inputShape)) {
-            throw new IllegalArgumentException(OP + ": x has shape " + Arrays.toString(x.shape()) + " but the Hessian was prepared for "
-                    + Arrays.toString(inputShape) + "; prepare another for that shape");
-        }
+        Verification.evaluating(OP, x, inputShape, "Hessian");
         SparseMatrix h = plan.colours() == 0 ? SparseMatrix.of(pattern, new double[0]) // no entry can be nonzero: no product
                 : decompression.decompress(CompressedSweeps.hessian(OP, f, x, colour, plan.colours(), plan.chunk()));
         if (verify) Verification.hessian(OP, f, x, h);

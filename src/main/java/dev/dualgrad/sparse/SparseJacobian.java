@@ -1,6 +1,5 @@
 package dev.dualgrad.sparse;
 
-import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.internal.sparsity.Coloring;
 import dev.dualgrad.internal.sparsity.Decompression;
 import dev.dualgrad.internal.sparsity.Detection;
@@ -9,7 +8,6 @@ import dev.dualgrad.tensor.Tensor;
 import dev.dualgrad.transforms.JacobianMode;
 import dev.dualgrad.transforms.JacobianOptions;
 import dev.dualgrad.transforms.TensorFunction;
-import java.util.Arrays;
 
 /**
  * A sparse Jacobian prepared once and evaluated at many points (Newton iterations, implicit time steps):
@@ -86,10 +84,7 @@ public final class SparseJacobian {
      * @throws IllegalArgumentException when x is not a constant, or f returns null
      */
     public static SparseJacobian prepare(TensorFunction f, Tensor x, JacobianOptions options) {
-        Args.nonNull(f, OP, "f");
-        Args.nonNull(x, OP, "x");
-        Args.nonNull(options, OP, "options");
-        Verification.constant(OP, x);
+        Verification.preparing(OP, f, x, options);
         return new SparseJacobian(f, x, options);
     }
 
@@ -103,12 +98,7 @@ public final class SparseJacobian {
      * @throws IllegalStateException when {@code verify} is set and J(x)·v disagrees with the JVP along v
      */
     public SparseMatrix evaluate(Tensor x) {
-        Args.nonNull(x, OP, "x");
-        Verification.constant(OP, x);
-        if (!Arrays.equals(x.shape(), inputShape)) {
-            throw new IllegalArgumentException(OP + ": x has shape " + Arrays.toString(x.shape()) + " but the Jacobian was prepared for "
-                    + Arrays.toString(inputShape) + "; prepare another for that shape");
-        }
+        Verification.evaluating(OP, x, inputShape, "Jacobian");
         if (plan.colours() == 0) { // nothing can be nonzero: no pass, one primal to check the output's size
             Tensor y = f.apply(x);
             if (y == null) throw new IllegalArgumentException(OP + ": the function returned null; it must return a Tensor");

@@ -13,6 +13,24 @@ final class Verification {
     /** Relative tolerance of the check: far above rounding (the two routes differ by a few ulps), far below any missing entry. */
     static final double TOLERANCE = 1e-9;
 
+    /** prepare's checks: no null argument, and x a constant. */
+    static void preparing(String op, Object f, Tensor x, Object options) {
+        dev.dualgrad.internal.engine.Args.nonNull(f, op, "f");
+        dev.dualgrad.internal.engine.Args.nonNull(x, op, "x");
+        dev.dualgrad.internal.engine.Args.nonNull(options, op, "options");
+        constant(op, x);
+    }
+
+    /** evaluate's checks: x not null, a constant, and of the prepared shape. */
+    static void evaluating(String op, Tensor x, int[] preparedShape, String what) {
+        dev.dualgrad.internal.engine.Args.nonNull(x, op, "x");
+        constant(op, x);
+        if (!java.util.Arrays.equals(x.shape(), preparedShape)) {
+            throw new IllegalArgumentException(op + ": x has shape " + java.util.Arrays.toString(x.shape()) + " but the " + what
+                    + " was prepared for " + java.util.Arrays.toString(preparedShape) + "; prepare another for that shape");
+        }
+    }
+
     static void constant(String op, Tensor x) {
         if (!x.isConstant()) {
             throw new IllegalArgumentException(op + ": x carries a tangent or a tape node of an enclosing transform; a sparse matrix"
