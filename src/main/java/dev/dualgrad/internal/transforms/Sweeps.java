@@ -12,7 +12,8 @@ import dev.dualgrad.tensor.Tensor;
  * passes is concatenated along its leading (direction) axis.
  *
  * <p>Pass p seeds directions [p·chunk, p·chunk + k) with k = min(chunk, n − p·chunk); the last pass is the
- * partial one. Seed i of a pass is the one-hot e_{p·chunk + i}, so the concatenation of the passes' results
+ * partial one. Seed i of a pass is the one-hot e_{p·chunk + i} (for a coloured space, the indicator of colour
+ * p·chunk + i: the compressed sparse Jacobians and Hessians), so the concatenation of the passes' results
  * holds direction j at row j, whatever the chunk size.</p>
  */
 final class Sweeps {
