@@ -230,6 +230,30 @@ public final class Pattern {
     }
 
     /**
+     * The rule of an op that moves elements along one axis (slice, pad): output element (outer, a, inner) is a
+     * copy of input element (outer, from(a), inner), or depends on nothing where from(a) &lt; 0. The rows are shared.
+     *
+     * @param inShape the input's shape
+     * @param axis the axis, non-negative
+     * @param outLength the output's length along the axis
+     */
+    public static Pattern alongAxis(Pattern p, int[] inShape, int axis, int outLength, java.util.function.IntUnaryOperator from) {
+        int inner = 1;
+        for (int i = axis + 1; i < inShape.length; i++) inner *= inShape[i];
+        int outer = 1;
+        for (int i = 0; i < axis; i++) outer *= inShape[i];
+        int inLength = inShape[axis];
+        int[][] out = new int[outer * outLength * inner][];
+        for (int o = 0, k = 0; o < outer; o++) {
+            for (int a = 0; a < outLength; a++) {
+                int b = from.applyAsInt(a), base = (o * inLength + b) * inner;
+                for (int i = 0; i < inner; i++, k++) out[k] = b < 0 ? NONE : p.rows[base + i];
+            }
+        }
+        return new Pattern(p.universe, out);
+    }
+
+    /**
      * The rule of a pure selection op, one whose every output element is a copy of one input element or a
      * constant: the primal is applied to tensors of element codes (input i's element e holds
      * base(i) + e + 1, exactly representable up to 2⁵³), and each output code names the element it copied

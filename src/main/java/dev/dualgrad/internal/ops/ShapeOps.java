@@ -326,8 +326,10 @@ public final class ShapeOps {
 
         public String name() { return "slice"; }
 
-        /** A pure selection: each output element is a copy of one input element (or a zero of the padding). */
-        public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) { return Pattern.byIndexCodes(this, x, px); }
+        /** Output element a along the axis is input element a + start. */
+        public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) {
+            return Pattern.alongAxis(px[0], x[0].shape(), axis, end - start, a -> a + start);
+        }
 
         public Reads vjpReads() { return Reads.NOTHING; } // pad back to x's shape
 
@@ -365,8 +367,11 @@ public final class ShapeOps {
 
         public String name() { return "pad"; }
 
-        /** A pure selection: each output element is a copy of one input element (or a zero of the padding). */
-        public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) { return Pattern.byIndexCodes(this, x, px); }
+        /** Output element a along the axis is input element a − before, or a zero of the padding. */
+        public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) {
+            int length = x[0].dim(axis);
+            return Pattern.alongAxis(px[0], x[0].shape(), axis, before + length + after, a -> a >= before && a < before + length ? a - before : -1);
+        }
 
         public Reads vjpReads() { return Reads.NOTHING; } // slice back to x's shape
 
