@@ -3,7 +3,6 @@ package dev.dualgrad.examples;
 import dev.dualgrad.Diff;
 import dev.dualgrad.sparse.EjmlSparse;
 import dev.dualgrad.sparse.SparseHessian;
-import dev.dualgrad.sparse.SparseMatrix;
 import dev.dualgrad.tensor.Tensor;
 import dev.dualgrad.transforms.TensorFunction;
 import java.io.PrintStream;
@@ -18,7 +17,9 @@ import org.ejml.sparse.csc.factory.LinearSolverFactory_DSCC;
  * variables. Its Hessian is tridiagonal: detection finds the 3n − 2 entries, a star colouring needs 3
  * colours (the lower bound: a row holds 3 entries), so each Newton step takes the Hessian from one pass of 3
  * Hessian-vector products, where the dense Hessian would take 10,000 and 800 MB. The Newton system is
- * solved by EJML's sparse LU (no fill for a tridiagonal matrix).
+ * solved by EJML's sparse LU (no fill for a tridiagonal matrix); the Hessian is written straight into one
+ * EJML matrix made once ({@code EjmlSparse.evaluateInto}), copied for the solver only if it says it modifies
+ * its input.
  */
 public final class SparseNewtonRosenbrock implements Stop {
     static final int N = 10_000;
@@ -48,12 +49,13 @@ public final class SparseNewtonRosenbrock implements Stop {
         double g0 = Checks.maxAbs(Diff.grad(f, x).toArray()), g = g0;
         int steps = 0;
         LinearSolverSparse<org.ejml.data.DMatrixSparseCSC, DMatrixRMaj> lu = LinearSolverFactory_DSCC.lu(FillReducing.NONE);
+        org.ejml.data.DMatrixSparseCSC h = EjmlSparse.newCsc(hessian); // the pattern once; each step writes its values in place
         while (g > 1e-10 && steps < 20) {
-            SparseMatrix h = hessian.evaluate(x);
+            EjmlSparse.evaluateInto(hessian, x, h);
             double[] grad = Diff.grad(f, x).toArray();
             DMatrixRMaj step = new DMatrixRMaj(N, 1), minusGrad = new DMatrixRMaj(N, 1);
             for (int i = 0; i < N; i++) minusGrad.data[i] = -grad[i];
-            Checks.check("the sparse Hessian is not singular", lu.setA(EjmlSparse.toCsc(h)));
+            Checks.check("the sparse Hessian is not singular", lu.setA(lu.modifiesA() ? h.copy() : h));
             lu.solve(minusGrad, step);
             x = x.add(Tensor.vector(step.data));
             g = Checks.maxAbs(Diff.grad(f, x).toArray());

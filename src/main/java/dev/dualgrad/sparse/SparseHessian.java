@@ -108,6 +108,26 @@ public final class SparseHessian {
         return h;
     }
 
+    /** The compressed products H·S at x (x checked by the caller; colours ≥ 1). */
+    double[] compressed(Tensor x) {
+        return CompressedSweeps.hessian(OP, f, x, colour, plan.colours(), plan.chunk());
+    }
+
+    /** The shape x must have. */
+    int[] inputShape() {
+        return inputShape.clone();
+    }
+
+    /** The prepared decompression, for {@link EjmlSparse}'s direct write. */
+    Decompression.Plan decompression() {
+        return decompression;
+    }
+
+    /** Whether each evaluation is verified (then {@link EjmlSparse} goes through {@link #evaluate}). */
+    boolean verifies() {
+        return verify;
+    }
+
     /**
      * The detected pattern, n×n and symmetric.
      *

@@ -110,6 +110,13 @@ public final class SparseJacobian {
             if (verify) Verification.jacobian(OP, f, x, empty);
             return empty;
         }
+        SparseMatrix j = decompression.decompress(compressed(x));
+        if (verify) Verification.jacobian(OP, f, x, j);
+        return j;
+    }
+
+    /** The compressed products at x, checked against the prepared output size (x checked by the caller; colours ≥ 1). */
+    double[] compressed(Tensor x) {
         boolean forward = plan.mode() == JacobianMode.FORWARD;
         double[] compressed = forward
                 ? CompressedSweeps.forward(OP, f, x, colour, plan.colours(), plan.chunk())
@@ -119,9 +126,22 @@ public final class SparseJacobian {
             throw new IllegalArgumentException(OP + ": f's output has " + compressed.length / Math.max(1, plan.colours())
                     + " elements at this x but " + plan.rows() + " where the Jacobian was prepared");
         }
-        SparseMatrix j = decompression.decompress(compressed);
-        if (verify) Verification.jacobian(OP, f, x, j);
-        return j;
+        return compressed;
+    }
+
+    /** The shape x must have. */
+    int[] inputShape() {
+        return inputShape.clone();
+    }
+
+    /** The prepared decompression, for {@link EjmlSparse}'s direct write. */
+    Decompression.Plan decompression() {
+        return decompression;
+    }
+
+    /** Whether each evaluation is verified (then {@link EjmlSparse} goes through {@link #evaluate}). */
+    boolean verifies() {
+        return verify;
     }
 
     /**

@@ -260,6 +260,9 @@ class PublicApiBoundaryTest {
         RECEIVERS.put(dev.dualgrad.sparse.SparseMatrix.class, SAMPLES.get(dev.dualgrad.sparse.SparseMatrix.class));
         RECEIVERS.put(dev.dualgrad.sparse.SparseJacobian.class, () -> dev.dualgrad.sparse.SparseJacobian.prepare(z -> z.exp(), Tensor.vector(1, 2)));
         RECEIVERS.put(dev.dualgrad.sparse.SparseHessian.class, () -> dev.dualgrad.sparse.SparseHessian.prepare(z -> z.square().sum(), Tensor.vector(1, 2)));
+        sample(dev.dualgrad.sparse.SparseJacobian.class, RECEIVERS.get(dev.dualgrad.sparse.SparseJacobian.class));
+        sample(dev.dualgrad.sparse.SparseHessian.class, RECEIVERS.get(dev.dualgrad.sparse.SparseHessian.class));
+        sample(org.ejml.data.DMatrixSparseCSC.class, () -> dev.dualgrad.sparse.EjmlSparse.newCsc(dev.dualgrad.sparse.SparseJacobian.prepare(z -> z.exp(), Tensor.vector(1, 2))));
     }
 
     static { // specs of LayerNorm and Dropout

@@ -60,6 +60,19 @@ public final class Decompression {
             return SparseAccess.adoptMatrix(pattern, v);
         }
 
+        /**
+         * Writes the decompressed values straight into {@code target} in another order of the entries:
+         * target[q] = compressed[source(order[q])], order[q] the CSR position of entry q (a compressed-column
+         * order, for EJML): the gather itself, with no intermediate array.
+         */
+        public void decompressInto(double[] compressed, int[] order, double[] target) {
+            if (compressed.length != compressedLength || order.length != source.length || target.length < source.length) {
+                throw new IllegalArgumentException("Decompression." + kind + ": lengths " + compressed.length + ", " + order.length + ", "
+                        + target.length + " do not fit a plan of " + compressedLength + " compressed values and " + source.length + " entries");
+            }
+            for (int q = 0; q < order.length; q++) target[q] = compressed[source[order[q]]];
+        }
+
         @Override
         public String toString() { return "Decompression.Plan(" + kind + ", " + pattern + ", compressed length " + compressedLength + ")"; }
     }
