@@ -77,12 +77,13 @@ final class Sweeps {
         Tensor[] seeds(long first, int k) {
             if (colour != null) {
                 int size = colour.length;
-                double[] d = new double[k * size];
+                int[] shape = Shape.concat(new int[] {k}, parts[0]);
+                double[] d = new double[Shape.size("sparse seeds", shape)]; // k·size may exceed 2³¹ − 1: refused by name
                 for (int e = 0; e < size; e++) {
                     long dir = colour[e] - first;
                     if (dir >= 0 && dir < k) d[(int) dir * size + e] = 1;
                 }
-                return new Tensor[] {Tensors.adopt(d, Shape.concat(new int[] {k}, parts[0]))};
+                return new Tensor[] {Tensors.adopt(d, shape)};
             }
             Tensor[] seeds = new Tensor[parts.length];
             long offset = 0;
