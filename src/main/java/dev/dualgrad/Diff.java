@@ -21,6 +21,13 @@ import dev.dualgrad.sparse.SparseMatrix;
 import dev.dualgrad.transforms.TensorFunction;
 import dev.dualgrad.transforms.ValueAndGrad;
 import dev.dualgrad.transforms.ValueAndTangent;
+import dev.dualgrad.internal.transforms.Laplacians;
+import dev.dualgrad.internal.transforms.MixedPartials;
+import dev.dualgrad.internal.transforms.TaylorMode;
+import dev.dualgrad.transforms.Jet;
+import dev.dualgrad.transforms.LaplacianOptions;
+import dev.dualgrad.transforms.LaplacianResult;
+import dev.dualgrad.transforms.TaylorOptions;
 
 /**
  * The transforms. For f: ℝⁿ → ℝᵐ with Jacobian J at x:
@@ -511,6 +518,240 @@ public final class Diff {
         Args.nonNull(x, "batchJacobianWithPlan", "x");
         Args.nonNull(options, "batchJacobianWithPlan", "options");
         return BatchJacobians.batchJacobian(f, x, options);
+    }
+
+    // ------------------------------------------------------------------ Taylor mode and the forward Laplacian
+
+    /**
+     * All directional derivatives of orders 1..K from one Taylor pass: y⁽ᵏ⁾ = dᵏ/dtᵏ f(x + t·v) at t = 0,
+     * that is Dᵏf(x)[v, …, v]. The pass carries K normalised coefficients per value (x(t) = Σ xₖ tᵏ with
+     * xₖ = x⁽ᵏ⁾/k!), with O(K²) recurrences for the nonlinear ops, where K nested JVPs cost 2ᴷ. f may return
+     * any shape; each derivative is shaped like f(x). Order 1 is {@link #jvp(TensorFunction, Tensor, Tensor)},
+     * bitwise. At a kink of a piecewise op (relu at 0, abs at 0, a tie of maximum) the series follows the
+     * piece the JVP convention picks: it is one-sided.
+     *
+     * @param f the function
+     * @param x the point
+     * @param v the direction, shaped like x
+     * @param options the order K, 1 ≤ K ≤ {@link TaylorOptions#MAX_ORDER}
+     * @return f(x) and the K derivatives
+     * @throws IllegalArgumentException when v is not shaped like x
+     */
+    public static Jet directionalDerivative(TensorFunction f, Tensor x, Tensor v, TaylorOptions options) {
+        Args.nonNull(f, "directionalDerivative", "f");
+        Args.nonNull(x, "directionalDerivative", "x");
+        Args.nonNull(v, "directionalDerivative", "v");
+        Args.nonNull(options, "directionalDerivative", "options");
+        return TaylorMode.directional("directionalDerivative", f, x, v, options.order());
+    }
+
+    /**
+     * The Taylor-mode pushforward (JAX's {@code jet}): for an input curve x(t) with derivatives
+     * x⁽¹⁾..x⁽ᴷ⁾ at t = 0, the derivatives y⁽ᵏ⁾ = dᵏ/dtᵏ f(x(t)) at t = 0, by Faà di Bruno's formula
+     * evaluated in one pass (normalised coefficients inside, derivatives in and out).
+     *
+     * @param f the function
+     * @param x x(0)
+     * @param derivatives x⁽¹⁾..x⁽ᴷ⁾, each shaped like x, 1 ≤ K ≤ {@link TaylorOptions#MAX_ORDER}
+     * @return f(x) and y⁽¹⁾..y⁽ᴷ⁾
+     * @throws IllegalArgumentException when K is out of range or a derivative is not shaped like x
+     */
+    public static Jet jet(TensorFunction f, Tensor x, Tensor[] derivatives) {
+        Args.nonNull(f, "jet", "f");
+        Args.nonNull(x, "jet", "x");
+        Args.nonNullEntries(derivatives, "jet", "derivatives");
+        return TaylorMode.jet("jet", f, x, derivatives);
+    }
+
+    /**
+     * {@link #jet(TensorFunction, Tensor, Tensor[])} to order K = {@code options.order()}: the input
+     * derivatives beyond those given are zero (so {@code jet(f, x, new Tensor[] {v}, order(K))} is
+     * {@code directionalDerivative(f, x, v, order(K))}).
+     *
+     * @param f the function
+     * @param x x(0)
+     * @param derivatives x⁽¹⁾..x⁽ᵐ⁾ with m ≤ K, each shaped like x
+     * @param options the order K
+     * @return f(x) and y⁽¹⁾..y⁽ᴷ⁾
+     * @throws IllegalArgumentException when more derivatives are given than the order, or one is not shaped like x
+     */
+    public static Jet jet(TensorFunction f, Tensor x, Tensor[] derivatives, TaylorOptions options) {
+        Args.nonNull(f, "jet", "f");
+        Args.nonNull(x, "jet", "x");
+        Args.nonNullEntries(derivatives, "jet", "derivatives");
+        Args.nonNull(options, "jet", "options");
+        int k = options.order();
+        if (derivatives.length > k) {
+            throw new IllegalArgumentException("jet: " + derivatives.length + " input derivatives for order " + k
+                    + "; give at most K = options.order() of them");
+        }
+        Tensor[] all = java.util.Arrays.copyOf(derivatives, k);
+        for (int i = derivatives.length; i < k; i++) all[i] = Tensor.zeros(x.shape());
+        return TaylorMode.jet("jet", f, x, all);
+    }
+
+    /**
+     * A mixed partial derivative ∂^|α| f / ∂x₁^α₁ … ∂xₙ^αₙ at x, by interpolation from univariate Taylor
+     * series along the directions β ≤ α (Griewank, Utke and Walther 2000), one pass of order |α| per
+     * direction. x's n elements are numbered in row-major order.
+     *
+     * @param f the function (any output shape; the result is shaped like f(x))
+     * @param x the point
+     * @param multiIndex α, n non-negative orders with 1 ≤ |α| ≤ {@link TaylorOptions#MAX_ORDER}
+     * @return ∂^α f(x)
+     * @throws IllegalArgumentException when α has the wrong length, a negative entry, or |α| out of range
+     */
+    public static Tensor mixedPartial(TensorFunction f, Tensor x, int[] multiIndex) {
+        Args.nonNull(f, "mixedPartial", "f");
+        Args.nonNull(x, "mixedPartial", "x");
+        Args.nonNull(multiIndex, "mixedPartial", "multiIndex");
+        return MixedPartials.mixedPartial("mixedPartial", f, x, multiIndex.clone());
+    }
+
+    /**
+     * The Laplacian Δf = Σᵢ ∂²f/∂xᵢ² w.r.t. all n elements of x, with the value and the Jacobian, by the
+     * forward Laplacian: one pass carrying (value, Jacobian, Laplacian) through every op (Li et al. 2023),
+     * for φ elementwise L′ = φ′(v)·L + φ″(v)·Σ_d J_d², for a product L′ = a·L_b + b·L_a + 2·Σ_d J_a,d·J_b,d.
+     * For vector f, one Laplacian per output element.
+     *
+     * @param f the function
+     * @param x the point
+     * @return f(x), ∂f/∂x [...out, ...in] and Δf shaped like f(x)
+     */
+    public static LaplacianResult laplacian(TensorFunction f, Tensor x) {
+        return laplacian(f, x, LaplacianOptions.defaults());
+    }
+
+    /**
+     * {@link #laplacian(TensorFunction, Tensor)} with the chunk size of {@code options}.
+     *
+     * @param f the function
+     * @param x the point
+     * @param options directions per pass
+     * @return f(x), ∂f/∂x [...out, ...in] and Δf shaped like f(x)
+     */
+    public static LaplacianResult laplacian(TensorFunction f, Tensor x, LaplacianOptions options) {
+        Args.nonNull(f, "laplacian", "f");
+        Args.nonNull(x, "laplacian", "x");
+        Args.nonNull(options, "laplacian", "options");
+        return Laplacians.laplacian("laplacian", f, x, options);
+    }
+
+    /**
+     * Per-sample Laplacians of a function applied independently to each sample of a batch, x [B, D...] ↦
+     * y [B, C...]: Δ_b = Σ_j ∂²y[b]/∂x[b, j]², in D directions seeded on all B samples at once (as
+     * {@link #batchJacobian(TensorFunction, Tensor)}), after its check that samples do not interact.
+     *
+     * @param f a function of a batch whose samples do not interact
+     * @param x the batch [B, D...]
+     * @return y, the per-sample Jacobians [B, C..., D...] and the Laplacians [B, C...]
+     * @throws IllegalArgumentException when f mixes samples or drops the batch axis
+     */
+    public static LaplacianResult batchLaplacian(TensorFunction f, Tensor x) {
+        return batchLaplacian(f, x, LaplacianOptions.defaults());
+    }
+
+    /**
+     * {@link #batchLaplacian(TensorFunction, Tensor)} with the chunk size and independence check of {@code options}.
+     *
+     * @param f a function of a batch whose samples do not interact
+     * @param x the batch [B, D...]
+     * @param options directions per pass, independence check
+     * @return y, the per-sample Jacobians [B, C..., D...] and the Laplacians [B, C...]
+     */
+    public static LaplacianResult batchLaplacian(TensorFunction f, Tensor x, LaplacianOptions options) {
+        Args.nonNull(f, "batchLaplacian", "f");
+        Args.nonNull(x, "batchLaplacian", "x");
+        Args.nonNull(options, "batchLaplacian", "options");
+        return Laplacians.batchLaplacian("batchLaplacian", f, x, options);
+    }
+
+    /**
+     * The weighted Laplacian tr(σσᵀ∇²f) = Σ_r σ_rᵀ∇²f σ_r (the generator of a diffusion with volatility
+     * σ, as in Fokker–Planck and Black–Scholes PDEs), by the forward Laplacian seeded with σ's columns.
+     *
+     * @param f the function
+     * @param x the point
+     * @param sigma σ, [n, r] with n the elements of x
+     * @return f(x), J·σ [...out, r] and tr(σσᵀ∇²f) shaped like f(x)
+     * @throws IllegalArgumentException when sigma is not [n, r]
+     */
+    public static LaplacianResult weightedLaplacian(TensorFunction f, Tensor x, Tensor sigma) {
+        return weightedLaplacian(f, x, sigma, LaplacianOptions.defaults());
+    }
+
+    /**
+     * {@link #weightedLaplacian(TensorFunction, Tensor, Tensor)} with the chunk size of {@code options}.
+     *
+     * @param f the function
+     * @param x the point
+     * @param sigma σ, [n, r]
+     * @param options directions per pass
+     * @return f(x), J·σ [...out, r] and tr(σσᵀ∇²f)
+     */
+    public static LaplacianResult weightedLaplacian(TensorFunction f, Tensor x, Tensor sigma, LaplacianOptions options) {
+        Args.nonNull(f, "weightedLaplacian", "f");
+        Args.nonNull(x, "weightedLaplacian", "x");
+        Args.nonNull(sigma, "weightedLaplacian", "sigma");
+        Args.nonNull(options, "weightedLaplacian", "options");
+        return Laplacians.weighted("weightedLaplacian", f, x, sigma, options);
+    }
+
+    /**
+     * The biharmonic Δ²f = Σᵢⱼ ∂⁴f/∂xᵢ²∂xⱼ², as a forward Laplacian of a forward Laplacian (the two
+     * levels nest without perturbation confusion): n² directions, so meant for small n (plates, PDEs in
+     * 2 or 3 dimensions).
+     *
+     * @param f the function
+     * @param x the point
+     * @return Δ²f shaped like f(x)
+     */
+    public static Tensor biharmonic(TensorFunction f, Tensor x) {
+        return biharmonic(f, x, LaplacianOptions.defaults());
+    }
+
+    /**
+     * {@link #biharmonic(TensorFunction, Tensor)} with the chunk size of {@code options}.
+     *
+     * @param f the function
+     * @param x the point
+     * @param options directions per pass
+     * @return Δ²f shaped like f(x)
+     */
+    public static Tensor biharmonic(TensorFunction f, Tensor x, LaplacianOptions options) {
+        Args.nonNull(f, "biharmonic", "f");
+        Args.nonNull(x, "biharmonic", "x");
+        Args.nonNull(options, "biharmonic", "options");
+        return Laplacians.biharmonic("biharmonic", f, x, options);
+    }
+
+    /**
+     * Hutchinson's unbiased estimate of Δf, (1/R)·Σ_r v_rᵀ∇²f v_r, with R random directions whose
+     * entries are independent Rademacher (±1, the default) or standard normal, set with the seed in
+     * {@code options}: one forward-Laplacian pass of R directions instead of n. Its variance is
+     * 2·Σ_{i≠j} H_ij²/R for Rademacher and 2·‖H‖²_F/R for Gaussian directions.
+     *
+     * @param f the function
+     * @param x the point
+     * @param options R, the distribution, the seed and the chunk size
+     * @return f(x), the R directional derivatives ∇f·v_r [...out, R] and the estimate shaped like f(x)
+     */
+    public static LaplacianResult laplacianEstimate(TensorFunction f, Tensor x, LaplacianOptions options) {
+        Args.nonNull(f, "laplacianEstimate", "f");
+        Args.nonNull(x, "laplacianEstimate", "x");
+        Args.nonNull(options, "laplacianEstimate", "options");
+        return Laplacians.estimate("laplacianEstimate", f, x, options);
+    }
+
+    /**
+     * {@link #laplacianEstimate(TensorFunction, Tensor, LaplacianOptions)} with 16 Rademacher directions, seed 0.
+     *
+     * @param f the function
+     * @param x the point
+     * @return f(x), the directional derivatives [...out, 16] and the estimate
+     */
+    public static LaplacianResult laplacianEstimate(TensorFunction f, Tensor x) {
+        return laplacianEstimate(f, x, LaplacianOptions.defaults());
     }
 
     // ------------------------------------------------------------------ checking

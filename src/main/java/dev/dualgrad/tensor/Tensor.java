@@ -268,7 +268,7 @@ public final class Tensor {
     }
 
     private static IllegalStateException notKept() {
-        return new IllegalStateException("this tensor is a shape-only stand-in kept by a tape: a derivative rule read a value "
+        return new Tensors.ValueNotKept("this tensor is a shape-only stand-in kept by a tape: a derivative rule read a value "
                 + "its primitive declared it does not read (Primitive.vjpReads)");
     }
 

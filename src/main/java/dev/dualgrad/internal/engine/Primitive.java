@@ -56,6 +56,40 @@ public interface Primitive {
         return Pattern.dense(y.size(), px);
     }
 
+    /**
+     * Taylor rule: the normalised coefficients y₁..y_K of the output series, stacked [K, ...y.shape],
+     * from the inputs' stacks {@code c[i]} [K, ...x[i].shape] ({@code c[i] == null}: input i is a
+     * constant), with x and y the order-0 values. Returns null when every output coefficient is zero.
+     * Written with the engine's tensor ops, so an enclosing transform differentiates it. The default
+     * ({@link TaylorRules#byDefault}) is exact for every op: affine and piecewise linear ops map each
+     * coefficient with the JVP rule, the others take the series of their JVP rule; ops override it
+     * with an O(K²) recurrence where that is faster.
+     */
+    default Tensor taylor(Tensor[] x, Tensor y, Tensor[] c) {
+        return TaylorRules.byDefault(this, x, y, c);
+    }
+
+    /**
+     * Forward-Laplacian rule: from the inputs' stacks {@code s[i]} [D + 1, ...x[i].shape] (rows 0..D−1
+     * the Jacobian rows J_d w.r.t. D seeded directions, row D the collapsed second-order term L = Σ_d of
+     * the second directional derivatives; null: a constant), the output's stack. For y = f(x):
+     * J_y,d = f′(x)·J_d and L_y = f′(x)·L + Σ_d f″(x)[J_d, J_d]. The default
+     * ({@link LaplacianRules#byDefault}) is exact for every op; ops override it where a closed form is faster.
+     */
+    default Tensor laplacian(Tensor[] x, Tensor y, Tensor[] s) {
+        return LaplacianRules.byDefault(this, x, y, s);
+    }
+
+    /**
+     * True for ops whose Jacobian is constant on each of finitely many pieces (relu, abs, clamp, maximum,
+     * where, max reductions, sorting): their second and higher derivatives are zero away from the kinks,
+     * so the Taylor and Laplacian rules apply the JVP rule to every coefficient. Affine ops need not
+     * declare it (a VJP that reads no value says so already).
+     */
+    default boolean piecewiseLinear() {
+        return false;
+    }
+
     /** False for ops whose output is a constant (comparisons): they never carry a tangent or a tape node. */
     default boolean differentiable() {
         return true;
@@ -117,6 +151,13 @@ public interface Primitive {
                 if (r.rows != null) throw new IllegalArgumentException("Reads.perCotangent: rows must be whole-rule declarations");
             }
             return new Reads(new BitSet(), false, false, perCotangent.clone());
+        }
+
+        /** True when the rule reads no value at all, for any cotangent: the op is affine (its Jacobian is constant). */
+        public boolean readsNothing() {
+            if (rows == null) return !allInputs && !output && inputs.isEmpty();
+            for (Reads r : rows) if (!r.readsNothing()) return false;
+            return true;
         }
 
         /** Whether the rule, asked for the cotangents where {@code need} is true, reads input {@code i}. */

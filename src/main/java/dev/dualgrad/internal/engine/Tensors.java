@@ -11,6 +11,16 @@ import dev.dualgrad.tensor.Tensor;
 public final class Tensors {
     private Tensors() {}
 
+    /**
+     * Thrown when a value of a shape-only stand-in is read: a rule read what it declared it does not read.
+     * The Taylor fallback also uses it to learn whether a JVP rule reads its output.
+     */
+    public static final class ValueNotKept extends IllegalStateException {
+        public ValueNotKept(String message) {
+            super(message);
+        }
+    }
+
     /** What {@code Tensor} exposes to the engine; implemented inside {@code Tensor}. */
     public interface Access {
         Tensor adopt(double[] data, int[] shape);

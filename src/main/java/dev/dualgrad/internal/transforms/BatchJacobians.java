@@ -144,7 +144,7 @@ public final class BatchJacobians {
      * i, the direction of i's side of bit j, which does not touch s, reaches s's output. The check: the
      * output tangent of each sample is exactly zero in the L directions that leave it unperturbed.
      */
-    private static void checkIndependence(MultiTensorFunction g, Tensor x, int b, int d) {
+    static void checkIndependence(MultiTensorFunction g, Tensor x, int b, int d) {
         long found = dependence(g, x, b, d);
         if (found >= 0) throw mixes(g, x, b, d, (int) (found >>> 32), (int) found);
     }

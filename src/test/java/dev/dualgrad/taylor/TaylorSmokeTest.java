@@ -1,0 +1,53 @@
+package dev.dualgrad.taylor;
+
+import dev.dualgrad.Diff;
+import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.tensor.TensorRandom;
+import dev.dualgrad.transforms.Jet;
+import dev.dualgrad.transforms.LaplacianResult;
+import dev.dualgrad.transforms.TaylorOptions;
+import dev.dualgrad.transforms.TensorFunction;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class TaylorSmokeTest {
+    static TensorFunction mlp(int d, long seed) {
+        TensorRandom r = TensorRandom.seed(seed);
+        Tensor w1 = r.normal(d, 16).div(Math.sqrt(d)), b1 = r.normal(16).mul(0.1), w2 = r.normal(16, 16).div(4), w3 = r.normal(16, 1).div(4);
+        return x -> x.matmul(w1).add(b1).tanh().matmul(w2).sigmoid().exp().matmul(w3).log1p().sum();
+    }
+
+    static Tensor nested(TensorFunction f, Tensor x, Tensor v, int k) {
+        TensorFunction g = f;
+        for (int i = 0; i < k; i++) {
+            TensorFunction gg = g;
+            g = z -> Diff.jvp(gg, z, v).tangent();
+        }
+        return g.apply(x);
+    }
+
+    @Test
+    void directionalMatchesNestedJvp() {
+        TensorFunction f = mlp(5, 1);
+        Tensor x = TensorRandom.seed(2).normal(3, 5), v = TensorRandom.seed(3).normal(3, 5);
+        Jet j = Diff.directionalDerivative(f, x, v, TaylorOptions.order(4));
+        for (int k = 1; k <= 4; k++) {
+            double a = j.derivative(k).item(), b = nested(f, x, v, k).item();
+            System.out.println(k + " " + a + " " + b);
+            assertEquals(b, a, 1e-10 * Math.max(1, Math.abs(b)));
+        }
+    }
+
+    @Test
+    void laplacianMatchesHessianTrace() {
+        TensorFunction f = mlp(4, 5);
+        Tensor x = TensorRandom.seed(6).normal(4);
+        LaplacianResult r = Diff.laplacian(f, x);
+        Tensor h = Diff.hessian(f, x);
+        double tr = 0;
+        for (int i = 0; i < 4; i++) tr += h.get(i, i);
+        System.out.println(r.laplacian().item() + " " + tr);
+        assertEquals(tr, r.laplacian().item(), 1e-10);
+    }
+}
