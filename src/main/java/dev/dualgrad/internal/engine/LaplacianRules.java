@@ -54,6 +54,68 @@ public final class LaplacianRules {
         return assemble(jy, ly, y.shape(), d);
     }
 
+    /**
+     * The rule of an elementwise y = φ(x) from f′ = {@code d1} and f″ = {@code d2} (broadcastable to x):
+     * J_y = f′·J, L_y = f′·L + f″·Σ_d J_d².
+     */
+    public static Tensor elementwise(Tensor s, Tensor d1, Tensor d2) {
+        int d = s.dim(0) - 1;
+        int[] row = Shape.suffix(s.shape(), 1);
+        if (Tensors.level(s) == null && Tensors.level(d1) == null && Tensors.level(d2) == null
+                && java.util.Arrays.equals(d1.shape(), row) && java.util.Arrays.equals(d2.shape(), row)) {
+            return fused(Tensors.buffer(s), Tensors.buffer(d1), Tensors.buffer(d2), d, s.shape());
+        }
+        Tensor j = s.slice(0, 0, d);
+        Tensor l = Tensors.mulStrongZero(s.select(0, d), d1);
+        if (d > 0) l = l.add(Tensors.mulStrongZero(j.square().sum(0), d2));
+        return Tensor.concat(0, Tensors.mulStrongZero(j, d1), l.unsqueeze(0));
+    }
+
+    /**
+     * {@link #elementwise} on concrete arrays in one pass over the stack (the composite form reads and
+     * writes it five times): the same products, strong zero included, each row of J read once.
+     */
+    private static Tensor fused(double[] s, double[] d1, double[] d2, int d, int[] shape) {
+        int n = d1.length;
+        double[] out = new double[s.length];
+        double[] sq = new double[n];
+        for (int q = 0; q < d; q++) {
+            int o = q * n;
+            for (int i = 0; i < n; i++) {
+                double j = s[o + i], f = d1[i];
+                out[o + i] = j == 0 || f == 0 ? 0.0 : j * f;
+                sq[i] += j * j;
+            }
+        }
+        int o = d * n;
+        for (int i = 0; i < n; i++) {
+            double l = s[o + i], f = d1[i], g = d2[i], q = sq[i];
+            double a = l == 0 || f == 0 ? 0.0 : l * f;
+            double b = q == 0 || g == 0 ? 0.0 : q * g;
+            out[o + i] = d > 0 ? a + b : a;
+        }
+        return Tensors.adopt(out, shape);
+    }
+
+    /**
+     * The rule of an op bilinear in its two inputs, y = B(a, b) (a product): the JVP rule on the stacks
+     * gives B(J_a, b) + B(a, J_b) and B(L_a, b) + B(a, L_b); the cross term 2·Σ_d B(J_a,d, J_b,d) joins
+     * row D, one product per direction.
+     */
+    public static Tensor bilinear(Primitive p, Tensor[] x, Tensor y, Tensor[] s) {
+        Tensor lin = p.jvp(x, y, s);
+        if (s[0] == null || s[1] == null) return lin;
+        int d = s[0].dim(0) - 1;
+        if (d == 0) return lin;
+        Tensor cross = null;
+        for (int q = 0; q < d; q++) {
+            Tensor t = Dispatch.apply(p, s[0].select(0, q), s[1].select(0, q));
+            cross = cross == null ? t : cross.add(t);
+        }
+        Tensor l = lin.select(0, d).add(cross.mul(2));
+        return Tensor.concat(0, lin.slice(0, 0, d), l.unsqueeze(0));
+    }
+
     /** The stack [J; L] from its parts, zeros for a null part; null when both are. */
     public static Tensor assemble(Tensor j, Tensor l, int[] shape, int d) {
         if (j == null && l == null) return null;

@@ -121,6 +121,7 @@ public final class ActivationOps {
     public static UnaryOp leakyRelu(double slope) {
         if (!Double.isFinite(slope)) throw new IllegalArgumentException("leakyRelu: the slope must be finite, not " + slope);
         return new UnaryOp("leakyRelu") {
+            @Override public boolean piecewiseLinear() { return true; } // Taylor and Laplacian: the JVP on each coefficient
             @Override protected Reads derivativeReads() { return Reads.X; }
             protected void kernel(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : slope * x[i]; }
             protected Tensor derivative(Tensor x, Tensor y) { return UnaryOps.nanWhereNaN(x.gt(0).mul(1 - slope).add(slope), x); }

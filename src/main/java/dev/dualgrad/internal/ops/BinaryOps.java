@@ -1,6 +1,8 @@
 package dev.dualgrad.internal.ops;
 
+import dev.dualgrad.internal.engine.LaplacianRules;
 import dev.dualgrad.internal.engine.Primitive.Reads;
+import dev.dualgrad.internal.engine.TaylorRules;
 import dev.dualgrad.internal.kernels.Elementwise;
 import dev.dualgrad.tensor.Tensor;
 
@@ -76,6 +78,9 @@ public final class BinaryOps {
     };
 
     public static final BinaryOp MUL = new BinaryOp("mul") {
+        // bilinear: the Cauchy product (Taylor) and the cross term 2·Σ_d J_a,d·J_b,d (Laplacian)
+        @Override public Tensor taylor(Tensor[] x, Tensor y, Tensor[] c) { return TaylorRules.bilinear(this, x, y, c); }
+        @Override public Tensor laplacian(Tensor[] x, Tensor y, Tensor[] s) { return LaplacianRules.bilinear(this, x, y, s); }
         // ā = ȳ·b reads b, b̄ = ȳ·a reads a: x·w with w a constant keeps w only
         @Override public Reads vjpReads() { return EACH_READS_OTHER; }
         public void row(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int oo, int n) {
@@ -90,6 +95,9 @@ public final class BinaryOps {
     };
 
     public static final BinaryOp MUL_STRONG_ZERO = new BinaryOp("mulStrongZero") {
+        // bilinear: the Cauchy product (Taylor) and the cross term 2·Σ_d J_a,d·J_b,d (Laplacian)
+        @Override public Tensor taylor(Tensor[] x, Tensor y, Tensor[] c) { return TaylorRules.bilinear(this, x, y, c); }
+        @Override public Tensor laplacian(Tensor[] x, Tensor y, Tensor[] s) { return LaplacianRules.bilinear(this, x, y, s); }
         @Override public Reads vjpReads() { return EACH_READS_OTHER; }
         public void row(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int oo, int n) {
             if (as == 1 && bs == 1) {
@@ -142,6 +150,7 @@ public final class BinaryOps {
     };
 
     public static final BinaryOp MAXIMUM = new BinaryOp("maximum") {
+        @Override public boolean piecewiseLinear() { return true; } // Taylor and Laplacian: the JVP on each coefficient
         // the masks compare a with b, and are NaN where y is
         @Override public Reads vjpReads() { return BOTH_AND_OUTPUT; }
         public void row(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int oo, int n) {
@@ -155,6 +164,7 @@ public final class BinaryOps {
     };
 
     public static final BinaryOp MINIMUM = new BinaryOp("minimum") {
+        @Override public boolean piecewiseLinear() { return true; } // Taylor and Laplacian: the JVP on each coefficient
         @Override public Reads vjpReads() { return BOTH_AND_OUTPUT; }
         public void row(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int oo, int n) {
             for (int i = 0; i < n; i++) {

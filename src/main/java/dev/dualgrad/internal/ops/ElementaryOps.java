@@ -86,6 +86,7 @@ public final class ElementaryOps {
         @Override protected Reads derivativeReads() { return Reads.Y; }
         protected void kernel(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.expm1(x[i]); }
         protected Tensor derivative(Tensor x, Tensor y) { return y.add(1); }
+        @Override protected boolean series(double[] x0, double[] y0, double[] c, double[] out, int n, int k) { dev.dualgrad.internal.kernels.SeriesKernels.exp(x0, y0, c, out, n, k, true); return true; }
     };
 
     public static final UnaryOp LOG2 = new UnaryOp("log2") {

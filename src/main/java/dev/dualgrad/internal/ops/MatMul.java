@@ -5,8 +5,11 @@ import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.internal.engine.Dispatch;
 import dev.dualgrad.internal.engine.Pattern;
 import dev.dualgrad.internal.kernels.Elementwise;
+import dev.dualgrad.internal.kernels.SparseRows;
 import dev.dualgrad.internal.kernels.Kernels;
 import dev.dualgrad.internal.engine.Primitive;
+import dev.dualgrad.internal.engine.LaplacianRules;
+import dev.dualgrad.internal.engine.TaylorRules;
 import dev.dualgrad.internal.engine.Shape;
 import dev.dualgrad.tensor.Tensor;
 
@@ -129,6 +132,13 @@ public final class MatMul implements Primitive {
         double[] ad = Tensors.buffer(a), bd = Tensors.buffer(b);
         // The result's size, exactly: m·n of a 50,000 × 50,000 outer product is past 2³¹ − 1 and must not wrap.
         Shape.size(name(), Shape.concat(Shape.broadcast("matmul (batch axes)", ba, bb), new int[] {m, n}));
+        if (strongZero && bb.length == 0 && !ta && SparseRows.sparseEnough(ad, ad.length / Math.max(1, k), k)) {
+            // a rule's product with seeded (one-hot) tangents: by rows, skipping A's zeros (a row copy per unit vector)
+            int rows = ad.length / k;
+            double[] c = new double[rows * n];
+            SparseRows.gemm(tb, ad, bd, c, rows, k, n);
+            return Tensors.adopt(c, Shape.concat(ba, new int[] {m, n}));
+        }
         if (strongZero && !(allFinite(ad) && allFinite(bd))) return strongZeroProduct(a, b, m, k, n);
         if (bb.length == 0 && !ta) {
             // B is one matrix: fold every batch axis of A into its rows, one large product.
@@ -204,6 +214,18 @@ public final class MatMul implements Primitive {
             }
         }
         return r;
+    }
+
+    /** Bilinear: the Cauchy product of the two series. */
+    @Override
+    public Tensor taylor(Tensor[] x, Tensor y, Tensor[] c) {
+        return TaylorRules.bilinear(this, x, y, c);
+    }
+
+    /** Bilinear: L′ = A·L_B + L_A·B + 2·Σ_d J_A,d·J_B,d. */
+    @Override
+    public Tensor laplacian(Tensor[] x, Tensor y, Tensor[] s) {
+        return LaplacianRules.bilinear(this, x, y, s);
     }
 
     public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {

@@ -145,6 +145,8 @@ public final class Reductions {
 
         public String name() { return "max"; }
 
+        @Override public boolean piecewiseLinear() { return true; } // the JVP picks the maximum's entries: constant weights on each piece
+
         public Reads vjpReads() { return READS_X_AND_Y; } // the weights compare x with y
 
         public Tensor eval(Tensor[] x) {

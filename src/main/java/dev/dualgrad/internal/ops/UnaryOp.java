@@ -4,12 +4,19 @@ import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.internal.engine.Dispatch;
 import dev.dualgrad.internal.engine.Pattern;
 import dev.dualgrad.internal.engine.Primitive;
+import dev.dualgrad.internal.engine.DualLevel;
+import dev.dualgrad.internal.engine.LaplacianRules;
+import dev.dualgrad.internal.engine.TaylorRules;
 import dev.dualgrad.tensor.Tensor;
 
 /**
  * An elementwise function y = f(x), declared by its kernel and its derivative f′ (as tensor ops):
  * JVP ẏ = ẋ ⊙ f′(x), VJP x̄ = ȳ ⊙ f′(x). The products use the strong zero, so a zero tangent
  * meeting an infinite derivative (√x at 0) stays 0 instead of becoming NaN.
+ *
+ * <p>Taylor rule: the op's O(K²) recurrence ({@link #series}) on concrete data where it declares one,
+ * otherwise (and inside other transforms) the series of f′ (TaylorRules). Laplacian rule:
+ * L′ = f′·L + f″·Σ_d J_d², with f″ the derivative of {@link #derivative}, taken by one nested JVP.</p>
  */
 public abstract class UnaryOp implements Primitive {
     // Built once: the tape asks for the declaration on every recorded op.
@@ -50,6 +57,46 @@ public abstract class UnaryOp implements Primitive {
             case Y: return READS_Y;
             case BOTH: return READS_BOTH;
             default: return Primitive.Reads.NOTHING;
+        }
+    }
+
+    /**
+     * The Taylor recurrence on concrete arrays (layout of {@code SeriesKernels}): fills {@code out} with
+     * y₁..y_K and returns true, or returns false when f has none (the generic rule then applies).
+     */
+    protected boolean series(double[] x0, double[] y0, double[] c, double[] out, int n, int order) {
+        return false;
+    }
+
+    @Override
+    public Tensor taylor(Tensor[] x, Tensor y, Tensor[] c) {
+        if (c[0] == null) return null;
+        int order = c[0].dim(0);
+        if (order > 1 && !piecewiseLinear() && Tensors.level(x[0]) == null && Tensors.level(y) == null && Tensors.level(c[0]) == null) {
+            double[] out = new double[c[0].size()];
+            if (series(Tensors.buffer(x[0]), Tensors.buffer(y), Tensors.buffer(c[0]), out, y.size(), order)) return Tensors.adopt(out, c[0].shape());
+        }
+        return TaylorRules.byDefault(this, x, y, c);
+    }
+
+    @Override
+    public Tensor laplacian(Tensor[] x, Tensor y, Tensor[] s) {
+        if (s[0] == null) return null;
+        if (piecewiseLinear() || vjpReads().readsNothing()) return jvp(x, y, s);
+        Tensor d1 = derivative(x[0], y);
+        return LaplacianRules.elementwise(s[0], d1, secondDerivative(x[0], y, d1));
+    }
+
+    /** f″(x): the tangent of f′(x, y) along x′ = 1 (so y′ = f′), by one nested JVP of {@link #derivative}. */
+    Tensor secondDerivative(Tensor x, Tensor y, Tensor d1) {
+        DualLevel level = new DualLevel();
+        try {
+            Tensor dy = java.util.Arrays.equals(d1.shape(), y.shape()) ? d1 : d1.broadcastTo(y.shape());
+            Tensor r = derivative(level.seed(x, Tensor.ones(x.shape())), level.seed(y, dy));
+            Tensor t = level.tangentOf(r);
+            return t == null ? Tensor.scalar(0) : t;
+        } finally {
+            level.close();
         }
     }
 

@@ -37,33 +37,39 @@ public final class UnaryOps {
         @Override protected Reads derivativeReads() { return Reads.Y; }
         protected void kernel(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.exp(x[i]); }
         protected Tensor derivative(Tensor x, Tensor y) { return y; }
+        @Override protected boolean series(double[] x0, double[] y0, double[] c, double[] out, int n, int k) { dev.dualgrad.internal.kernels.SeriesKernels.exp(x0, y0, c, out, n, k, false); return true; }
     };
 
     public static final UnaryOp LOG = new UnaryOp("log") {
         @Override protected Reads derivativeReads() { return Reads.X; }
         protected void kernel(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.log(x[i]); }
         protected Tensor derivative(Tensor x, Tensor y) { return x.reciprocal(); }
+        @Override protected boolean series(double[] x0, double[] y0, double[] c, double[] out, int n, int k) { dev.dualgrad.internal.kernels.SeriesKernels.log(x0, y0, c, out, n, k, 0); return true; }
     };
 
     public static final UnaryOp LOG1P = new UnaryOp("log1p") {
         @Override protected Reads derivativeReads() { return Reads.X; }
         protected void kernel(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.log1p(x[i]); }
         protected Tensor derivative(Tensor x, Tensor y) { return x.add(1).reciprocal(); }
+        @Override protected boolean series(double[] x0, double[] y0, double[] c, double[] out, int n, int k) { dev.dualgrad.internal.kernels.SeriesKernels.log(x0, y0, c, out, n, k, 1); return true; }
     };
 
     public static final UnaryOp SQRT = new UnaryOp("sqrt") {
         @Override protected Reads derivativeReads() { return Reads.Y; }
         protected void kernel(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.sqrt(x[i]); }
         protected Tensor derivative(Tensor x, Tensor y) { return y.mul(2).reciprocal(); }
+        @Override protected boolean series(double[] x0, double[] y0, double[] c, double[] out, int n, int k) { dev.dualgrad.internal.kernels.SeriesKernels.sqrt(x0, y0, c, out, n, k); return true; }
     };
 
     public static final UnaryOp SQUARE = new UnaryOp("square") {
         @Override protected Reads derivativeReads() { return Reads.X; }
         protected void kernel(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = x[i] * x[i]; }
         protected Tensor derivative(Tensor x, Tensor y) { return x.mul(2); }
+        @Override protected boolean series(double[] x0, double[] y0, double[] c, double[] out, int n, int k) { dev.dualgrad.internal.kernels.SeriesKernels.square(x0, c, out, n, k); return true; }
     };
 
     public static final UnaryOp ABS = new UnaryOp("abs") {
+            @Override public boolean piecewiseLinear() { return true; } // Taylor and Laplacian: the JVP on each coefficient
         @Override protected Reads derivativeReads() { return Reads.X; }
         protected void kernel(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.abs(x[i]); }
         protected Tensor derivative(Tensor x, Tensor y) { return x.sign(); }
@@ -73,18 +79,21 @@ public final class UnaryOps {
         @Override protected Reads derivativeReads() { return Reads.X; }
         protected void kernel(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.sin(x[i]); }
         protected Tensor derivative(Tensor x, Tensor y) { return x.cos(); }
+        @Override protected boolean series(double[] x0, double[] y0, double[] c, double[] out, int n, int k) { dev.dualgrad.internal.kernels.SeriesKernels.sinCos(x0, y0, c, out, n, k, false); return true; }
     };
 
     public static final UnaryOp COS = new UnaryOp("cos") {
         @Override protected Reads derivativeReads() { return Reads.X; }
         protected void kernel(double[] x, double[] y, int n) { for (int i = 0; i < n; i++) y[i] = Math.cos(x[i]); }
         protected Tensor derivative(Tensor x, Tensor y) { return x.sin().neg(); }
+        @Override protected boolean series(double[] x0, double[] y0, double[] c, double[] out, int n, int k) { dev.dualgrad.internal.kernels.SeriesKernels.sinCos(x0, y0, c, out, n, k, true); return true; }
     };
 
     public static final UnaryOp TANH = new UnaryOp("tanh") {
         @Override protected Reads derivativeReads() { return Reads.Y; }
         protected void kernel(double[] x, double[] y, int n) { Elementwise.tanh(x, y, n); } // 10× Math.tanh, ≤ 4 ulp
         protected Tensor derivative(Tensor x, Tensor y) { return Tensor.scalar(1).sub(y.square()); }
+        @Override protected boolean series(double[] x0, double[] y0, double[] c, double[] out, int n, int k) { dev.dualgrad.internal.kernels.SeriesKernels.tanh(x0, y0, c, out, n, k); return true; }
     };
 
     public static final UnaryOp SIGMOID = new UnaryOp("sigmoid") {
@@ -103,9 +112,11 @@ public final class UnaryOps {
             }
         }
         protected Tensor derivative(Tensor x, Tensor y) { return apply(x).mul(apply(x.neg())); }
+        @Override protected boolean series(double[] x0, double[] y0, double[] c, double[] out, int n, int k) { dev.dualgrad.internal.kernels.SeriesKernels.sigmoid(x0, y0, c, out, n, k, false); return true; }
     };
 
     public static final UnaryOp RELU = new UnaryOp("relu") {
+            @Override public boolean piecewiseLinear() { return true; } // Taylor and Laplacian: the JVP on each coefficient
         // Read from y, which the next layer's matmul keeps anyway: y > 0 exactly where x > 0, and y is
         // NaN exactly where x is (the kernel maps −0 and negatives to +0).
         @Override protected Reads derivativeReads() { return Reads.Y; }
@@ -121,6 +132,7 @@ public final class UnaryOps {
             for (int i = 0; i < n; i++) y[i] = Math.max(x[i], 0) + Math.log1p(Math.exp(-Math.abs(x[i])));
         }
         protected Tensor derivative(Tensor x, Tensor y) { return x.sigmoid(); }
+        @Override protected boolean series(double[] x0, double[] y0, double[] c, double[] out, int n, int k) { dev.dualgrad.internal.kernels.SeriesKernels.sigmoid(x0, y0, c, out, n, k, true); return true; }
     };
 
     /**
@@ -152,6 +164,7 @@ public final class UnaryOps {
     public static UnaryOp clamp(double lo, double hi) {
         if (!(lo <= hi)) throw new IllegalArgumentException("clamp: the lower bound " + lo + " is above the upper bound " + hi);
         return new UnaryOp("clamp") {
+            @Override public boolean piecewiseLinear() { return true; } // Taylor and Laplacian: the JVP on each coefficient
             @Override protected Reads derivativeReads() { return Reads.X; }
             protected void kernel(double[] x, double[] y, int n) {
                 for (int i = 0; i < n; i++) y[i] = x[i] < lo ? lo : (x[i] > hi ? hi : x[i]);

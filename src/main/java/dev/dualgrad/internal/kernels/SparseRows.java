@@ -1,0 +1,56 @@
+package dev.dualgrad.internal.kernels;
+
+/**
+ * C = A·B for an A whose rows are mostly zeros, by rows: C[i, :] = Σ_{p: A[i,p] ≠ 0} A[i, p]·B[p, :].
+ * The products of derivative rules meet such an A whenever the tangents are seeds: the unit vectors of
+ * {@code jacobian}, {@code batchJacobian} and the forward Laplacian are one-hot rows, for which this is
+ * a row copy instead of a dense product. Used only for strong-zero products, whose definition already
+ * drops 0·B[p, j] terms (even against ∞ or NaN), so skipping the zeros changes no value's meaning.
+ */
+public final class SparseRows {
+    private SparseRows() {}
+
+    /** A dense gemm is worth it above this share of non-zeros in A. */
+    private static final int DENSITY_DIVISOR = 16;
+
+    /**
+     * Whether A [m, k] (row-major, from offset 0) has at most m·k/16 non-zeros; stops counting once
+     * past that, so a dense A costs a sixteenth of a pass.
+     */
+    public static boolean sparseEnough(double[] a, int m, int k) {
+        long limit = (long) m * k / DENSITY_DIVISOR;
+        if (limit == 0) return false;
+        long nz = 0;
+        int n = m * k;
+        for (int i = 0; i < n; i++) {
+            if (a[i] != 0 && ++nz > limit) return false;
+        }
+        return true;
+    }
+
+    /**
+     * C [m, n] = A [m, k] · op(B), op(B) = B [k, n] or, with {@code tb}, Bᵀ for B [n, k]; strong zero:
+     * a term with A[i, p] = 0 or B[p, j] = 0 contributes 0.
+     */
+    public static void gemm(boolean tb, double[] a, double[] b, double[] c, int m, int k, int n) {
+        for (int i = 0; i < m; i++) {
+            int ai = i * k, ci = i * n;
+            for (int p = 0; p < k; p++) {
+                double v = a[ai + p];
+                if (v == 0) continue;
+                if (!tb) {
+                    int bp = p * n;
+                    for (int j = 0; j < n; j++) {
+                        double w = b[bp + j];
+                        if (w != 0) c[ci + j] += v * w;
+                    }
+                } else {
+                    for (int j = 0; j < n; j++) {
+                        double w = b[j * k + p];
+                        if (w != 0) c[ci + j] += v * w;
+                    }
+                }
+            }
+        }
+    }
+}
