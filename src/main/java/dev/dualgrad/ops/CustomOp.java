@@ -4,6 +4,7 @@ import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.internal.engine.Dispatch;
 import dev.dualgrad.internal.engine.Pattern;
 import dev.dualgrad.internal.engine.Primitive;
+import dev.dualgrad.internal.engine.TaylorRules;
 import dev.dualgrad.internal.engine.Shape;
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.internal.ops.Rules;
@@ -98,6 +99,25 @@ public final class CustomOp {
         Tensor[] apply(Tensor[] x, Tensor y, Tensor gy);
     }
 
+    /**
+     * The optional Taylor rule of a nonlinear op: the output's normalised Taylor coefficients from the
+     * arguments'. Without one, Taylor mode evaluates the {@link JvpRule} on series (exact, K times the work
+     * of a recurrence at worst).
+     */
+    @FunctionalInterface
+    public interface TaylorRule {
+        /**
+         * The output series y(t) = y + Σₖ yₖ tᵏ for the argument series xᵢ(t) = xᵢ + Σₖ xᵢₖ tᵏ, truncated at order K.
+         *
+         * @param x the arguments at t = 0, argument i shaped sᵢ
+         * @param y the output at t = 0, shaped s_y
+         * @param c the arguments' normalised coefficients xᵢ₁..xᵢK (xᵢₖ = xᵢ⁽ᵏ⁾/k!), stacked [K, sᵢ...]
+         *          (zeros for an argument that does not vary)
+         * @return y₁..y_K stacked [K, s_y...]
+         */
+        Tensor apply(Tensor[] x, Tensor y, Tensor[] c);
+    }
+
     /** The adjoint of a linear op y = A(x₀, …, x_{n−1}): x̄ᵢ = Aᵢᵀ·ȳ, which does not depend on the point. */
     @FunctionalInterface
     public interface Adjoint {
@@ -120,9 +140,12 @@ public final class CustomOp {
     private final VjpReads reads;
     private final Primitive.Reads engineReads;
     private final boolean elementwise;
+    private final TaylorRule taylor; // null: the generic rule through the JVP rule
 
-    private CustomOp(String name, int arity, Primal primal, JvpRule jvp, VjpRule vjp, Adjoint adjoint, VjpReads reads, boolean elementwise) {
+    private CustomOp(String name, int arity, Primal primal, JvpRule jvp, VjpRule vjp, Adjoint adjoint, VjpReads reads, boolean elementwise,
+                     TaylorRule taylor) {
         this.name = name;
+        this.taylor = taylor;
         this.elementwise = elementwise;
         this.arity = arity;
         this.primal = primal;
@@ -241,6 +264,7 @@ public final class CustomOp {
         private VjpRule vjp;
         private VjpReads reads = VjpReads.inputsAndOutput();
         private boolean elementwise;
+        private TaylorRule taylor;
 
         private Builder(String name) {
             this.name = name;
@@ -308,6 +332,20 @@ public final class CustomOp {
         }
 
         /**
+         * The optional Taylor rule, for Taylor mode ({@code Diff.directionalDerivative} with an order,
+         * {@code Diff.jet}, {@code Diff.mixedPartial}). Without it, Taylor mode evaluates the JVP rule on
+         * series, which is exact for a rule written with tensor ops; give one when a recurrence is faster.
+         *
+         * @param rule the Taylor rule; see {@link TaylorRule#apply}
+         * @return this builder
+         * @throws NullPointerException when rule is null
+         */
+        public Builder taylor(TaylorRule rule) {
+            this.taylor = Objects.requireNonNull(rule, () -> "CustomOp " + name + ": taylor(rule): rule is null");
+            return this;
+        }
+
+        /**
          * Which values the VJP rule reads. <b>Default, when this step is not called:</b>
          * {@link VjpReads#inputsAndOutput()}, every argument and the output, which is correct for any rule
          * but keeps them all until the backward sweep. Declaring less saves that memory; a rule that then
@@ -343,7 +381,7 @@ public final class CustomOp {
                 throw new IllegalStateException("CustomOp " + name + ": vjpReads names argument " + reads.largestPosition() + " but the op takes "
                         + arity + " argument" + (arity == 1 ? "" : "s") + " (positions 0.." + (arity - 1) + ")");
             }
-            return new CustomOp(name, arity, primal, jvp, vjp, null, reads, elementwise);
+            return new CustomOp(name, arity, primal, jvp, vjp, null, reads, elementwise, taylor);
         }
     }
 
@@ -428,7 +466,7 @@ public final class CustomOp {
             if (!missing.isEmpty()) {
                 throw new IllegalStateException("CustomOp " + name + ": a linear op needs its arity, primal and adjoint; missing " + String.join(", ", missing));
             }
-            return new CustomOp(name, arity, primal, null, null, adjoint, VjpReads.nothing(), elementwise);
+            return new CustomOp(name, arity, primal, null, null, adjoint, VjpReads.nothing(), elementwise, null);
         }
     }
 
@@ -458,6 +496,15 @@ public final class CustomOp {
                         + " while its arguments broadcast to " + Arrays.toString(out) + "; an elementwise op's output has the broadcast shape");
             }
             return Pattern.broadcast(out, x, px);
+        }
+
+        /** The builder's Taylor rule, its result's shape checked; without one the generic rule (through the JVP rule). */
+        public Tensor taylor(Tensor[] x, Tensor y, Tensor[] c) {
+            if (taylor == null) return TaylorRules.byDefault(this, x, y, c);
+            int order = TaylorRules.order(c);
+            Tensor[] full = new Tensor[c.length];
+            for (int i = 0; i < c.length; i++) full[i] = c[i] != null ? c[i] : Tensor.zeros(Shape.concat(new int[] {order}, x[i].shape()));
+            return checked(taylor.apply(x, y, full), Shape.concat(new int[] {order}, y.shape()), "the Taylor rule's coefficients", "[K, output]");
         }
 
         public Tensor eval(Tensor[] x) {

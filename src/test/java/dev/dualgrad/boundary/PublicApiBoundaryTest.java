@@ -90,6 +90,7 @@ class PublicApiBoundaryTest {
                 "Optimizer.step(Module,PerArgument)", "Trainer$BatchLoss.loss(Tensor[],Tensor,int[])",
                 "Trainer$EpochListener.onEpoch(Trainer$EpochReport)", "CustomOp$Primal.apply(Tensor[])",
                 "CustomOp$JvpRule.apply(Tensor[],Tensor,Tensor[])", "CustomOp$VjpRule.apply(Tensor[],Tensor,Tensor)",
+                "CustomOp$TaylorRule.apply(Tensor[],Tensor,Tensor[])",
                 "CustomOp$Adjoint.apply(Tensor,int[][])", "Module.forward(Map,Tensor)",
                 "ParametricModel.predict(Tensor,Tensor)")) {
             EXCLUDED.put(k, "abstract: implemented by the user or by each subclass, whose own entries are covered");
@@ -146,6 +147,8 @@ class PublicApiBoundaryTest {
         sample(TensorFunction.class, () -> (TensorFunction) x -> x.mul(2.0));
         sample(MultiTensorFunction.class, () -> (MultiTensorFunction) xs -> xs[0].mul(2.0));
         sample(JacobianOptions.class, JacobianOptions::defaults);
+        sample(dev.dualgrad.transforms.TaylorOptions.class, () -> dev.dualgrad.transforms.TaylorOptions.order(2));
+        sample(dev.dualgrad.transforms.LaplacianOptions.class, dev.dualgrad.transforms.LaplacianOptions::defaults);
         sample(JacobianMode.class, () -> JacobianMode.AUTO);
         sample(ClassLossOptions.class, ClassLossOptions::defaults);
         sample(Reduction.class, () -> Reduction.MEAN);
@@ -166,6 +169,7 @@ class PublicApiBoundaryTest {
         sample(JacobianPenalty.Projection.class, () -> JacobianPenalty.Projection.values()[0]);
         sample(CustomOp.Primal.class, () -> (CustomOp.Primal) xs -> xs[0].mul(2.0));
         sample(CustomOp.JvpRule.class, () -> (CustomOp.JvpRule) (xs, y, dx) -> dx[0].mul(2.0));
+        sample(CustomOp.TaylorRule.class, () -> (CustomOp.TaylorRule) (xs, y, c) -> c[0].mul(2.0));
         sample(CustomOp.VjpRule.class, () -> (CustomOp.VjpRule) (xs, y, gy) -> new Tensor[] {gy.mul(2.0)});
         sample(CustomOp.Adjoint.class, () -> (CustomOp.Adjoint) (gy, shapes) -> new Tensor[] {gy.mul(2.0)});
         sample(VjpReads.class, VjpReads::nothing);
@@ -204,6 +208,7 @@ class PublicApiBoundaryTest {
         RECEIVERS.put(Trainer.class, () -> Trainer.of(new Linear(3, 3, 0), new Sgd(0.1)));
         RECEIVERS.put(Dataset.class, SAMPLES.get(Dataset.class));
         RECEIVERS.put(JacobianOptions.class, JacobianOptions::defaults);
+        RECEIVERS.put(dev.dualgrad.transforms.LaplacianOptions.class, dev.dualgrad.transforms.LaplacianOptions::defaults);
         RECEIVERS.put(ClassLossOptions.class, ClassLossOptions::defaults);
         RECEIVERS.put(JacobianPenalty.ProjectionOptions.class, JacobianPenalty.ProjectionOptions::defaults);
         RECEIVERS.put(PerArgument.class, SAMPLES.get(PerArgument.class));

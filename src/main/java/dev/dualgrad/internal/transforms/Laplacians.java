@@ -2,13 +2,13 @@ package dev.dualgrad.internal.transforms;
 
 import dev.dualgrad.internal.engine.LaplacianLevel;
 import dev.dualgrad.internal.engine.Shape;
+import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.tensor.Tensor;
 import dev.dualgrad.tensor.TensorRandom;
 import dev.dualgrad.transforms.LaplacianOptions;
 import dev.dualgrad.transforms.LaplacianResult;
 import dev.dualgrad.transforms.TensorFunction;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -38,10 +38,13 @@ public final class Laplacians {
     }
 
     private static Tensor[] pass(String op, TensorFunction f, Tensor x, Tensor directions) {
-        int d = directions.dim(0);
+        return pass(op, f, x, directions.dim(0), Tensor.concat(0, directions, Tensor.zeros(Shape.concat(new int[] {1}, x.shape()))));
+    }
+
+    /** One pass from the seed stack [D + 1, ...x] (rows: the directions, then L = 0). */
+    private static Tensor[] pass(String op, TensorFunction f, Tensor x, int d, Tensor stack) {
         LaplacianLevel level = new LaplacianLevel(d);
         try {
-            Tensor stack = Tensor.concat(0, directions, Tensor.zeros(Shape.concat(new int[] {1}, x.shape())));
             Tensor y = Transforms.output(op, f.apply(level.seed(x, stack)), level);
             Tensor y0 = level.primalOf(y), s = level.stackOf(y);
             if (s == null) return new Tensor[] {y0, Tensor.zeros(Shape.concat(new int[] {d}, y0.shape())), Tensor.zeros(y0.shape())};
@@ -65,8 +68,13 @@ public final class Laplacians {
         int[] sample = Shape.suffix(x.shape(), 1);
         int d = Shape.size(sample);
         if (o.checkIndependence() && b > 1) BatchJacobians.checkIndependence(xs -> f.apply(xs[0]), x, b, d);
-        Tensor dirs = Tensor.eye(d).reshape(d, 1, d).broadcastTo(d, b, d).reshape(Shape.concat(new int[] {d, b}, sample));
-        Tensor[] r = run(op, f, x, dirs, o.chunkSize());
+        Tensor[] r;
+        if (o.chunkSize() <= 0 || o.chunkSize() >= d) {
+            r = pass(op, f, x, d, unitStack(d, b, sample)); // the seeds written once, without a concatenation
+        } else {
+            Tensor dirs = Tensor.eye(d).reshape(d, 1, d).broadcastTo(d, b, d).reshape(Shape.concat(new int[] {d, b}, sample));
+            r = run(op, f, x, dirs, o.chunkSize());
+        }
         int[] yShape = r[0].shape();
         if (yShape.length == 0 || yShape[0] != b) {
             throw new IllegalArgumentException(op + ": f maps a batch of " + b + " (input shape " + Shape.str(x.shape())
@@ -113,13 +121,18 @@ public final class Laplacians {
         return run(op, inner, x, eye, o.chunkSize())[2];
     }
 
+    /** The seed stack [D + 1, B, ...sample]: row q holds e_q in every sample, row D is zero. */
+    private static Tensor unitStack(int d, int b, int[] sample) {
+        int[] shape = Shape.concat(new int[] {d + 1, b}, sample);
+        double[] s = new double[Shape.size("batchLaplacian", shape)];
+        for (int q = 0; q < d; q++) for (int i = 0; i < b; i++) s[(q * b + i) * d + q] = 1;
+        return Tensors.adopt(s, shape);
+    }
+
     /** [D, ...y] → [...y, ...dirShape] (D = the elements of dirShape). */
     private static Tensor outputFirst(Tensor j, int[] y, int[] dirShape) {
         int d = j.dim(0), m = Shape.size(y);
         return j.reshape(d, m).transpose().reshape(Shape.concat(y, dirShape));
     }
 
-    static int[] copy(int[] a) {
-        return Arrays.copyOf(a, a.length);
-    }
 }

@@ -2,7 +2,6 @@ package dev.dualgrad.internal.transforms;
 
 import dev.dualgrad.internal.engine.Shape;
 import dev.dualgrad.internal.engine.TaylorLevel;
-import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.tensor.Tensor;
 import dev.dualgrad.transforms.Jet;
 import dev.dualgrad.transforms.TaylorOptions;
@@ -77,10 +76,5 @@ public final class TaylorMode {
         if (order < 1 || order > TaylorOptions.MAX_ORDER) {
             throw new IllegalArgumentException(op + ": the order must be between 1 and " + TaylorOptions.MAX_ORDER + ", got " + order);
         }
-    }
-
-    /** Tensors.adopt re-exported for the transforms of this package. */
-    static Tensor adopt(double[] d, int... shape) {
-        return Tensors.adopt(d, shape);
     }
 }
