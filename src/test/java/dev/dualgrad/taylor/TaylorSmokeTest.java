@@ -50,4 +50,23 @@ class TaylorSmokeTest {
         System.out.println(r.laplacian().item() + " " + tr);
         assertEquals(tr, r.laplacian().item(), 1e-10);
     }
+
+    @Test
+    void manyOpsMatchNestedJvpAndStayPolynomialInK() {
+        java.util.List<TensorFunction> fs = java.util.List.of(
+                x -> x.div(x.square().add(1)).sum(), x -> x.atan().sum(), x -> x.reciprocal().add(x.exp().reciprocal()).sum(),
+                x -> x.logsumexp(0), x -> x.softmax(0).mul(x).sum(), x -> x.pow(2.5).sum(), x -> x.asinh().mul(x.cosh()).sum(),
+                x -> dev.dualgrad.Loss.crossEntropy(x.reshape(1, 3), new int[] {1}));
+        Tensor x = Tensor.of(new double[] {0.7, 1.3, 2.0}, 3), v = Tensor.of(new double[] {1.0, 0.5, -2.0}, 3);
+        for (TensorFunction f : fs) {
+            Jet j = Diff.directionalDerivative(f, x, v, TaylorOptions.order(5));
+            for (int k = 1; k <= 5; k++) {
+                double a = j.derivative(k).item(), b = nested(f, x, v, k).item();
+                assertEquals(b, a, 1e-9 * Math.max(1, Math.abs(b)), "order " + k);
+            }
+            long t = System.nanoTime();
+            Diff.directionalDerivative(f, x, v, TaylorOptions.order(16));
+            System.out.println("K=16: " + (System.nanoTime() - t) / 1e6 + " ms");
+        }
+    }
 }

@@ -3,6 +3,7 @@ package dev.dualgrad.internal.ops;
 import dev.dualgrad.internal.engine.LaplacianRules;
 import dev.dualgrad.internal.engine.Primitive.Reads;
 import dev.dualgrad.internal.engine.TaylorRules;
+import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.internal.kernels.Elementwise;
 import dev.dualgrad.tensor.Tensor;
 
@@ -133,6 +134,25 @@ public final class BinaryOps {
         }
         protected Tensor partialA(Tensor a, Tensor b, Tensor y) { return b.reciprocal(); }
         protected Tensor partialB(Tensor a, Tensor b, Tensor y) { return y.div(b).neg(); }
+        // Taylor: the division recurrence b·y = a, yₖ = (aₖ − Σⱼ₌₁ᵏ bⱼ·yₖ₋ⱼ) / b₀ (O(K²) products; the
+        // generic rule would nest a division inside each division's JVP, order after order)
+        @Override public Tensor taylor(Tensor[] x, Tensor y, Tensor[] c) {
+            if (c[1] == null || c[1].dim(0) == 1) return jvp(x, y, c); // a constant divisor: linear in a
+            int order = c[1].dim(0);
+            int[] out = y.shape();
+            Tensor[] ys = new Tensor[order + 1];
+            ys[0] = y;
+            for (int k = 1; k <= order; k++) {
+                Tensor s = c[0] == null ? null : c[0].select(0, k - 1);
+                for (int j = 1; j <= k; j++) {
+                    Tensor t = Tensors.mulStrongZero(c[1].select(0, j - 1), ys[k - j]);
+                    s = s == null ? t.neg() : s.sub(t);
+                }
+                Tensor yk = s.div(x[1]);
+                ys[k] = java.util.Arrays.equals(yk.shape(), out) ? yk : yk.broadcastTo(out);
+            }
+            return Tensor.stack(0, java.util.Arrays.copyOfRange(ys, 1, order + 1));
+        }
     };
 
     public static final BinaryOp POW = new BinaryOp("pow") {
