@@ -23,7 +23,7 @@ for d in 16 64 256; do workloads+="laplacian_mlp_D$d,laplacian_mlp_D${d}_checked
 for k in 2 4 8; do workloads+="taylor_dir_K$k,taylor_dir_K${k}_nested,"; done
 workloads=${workloads%,}
 
-echo "commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src/main || echo ' (with uncommitted changes in src/main)'); $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs, $(grep -q avx512f /proc/cpuinfo && echo AVX-512 || echo 'AVX2, no AVX-512'); $(date -u '+%Y-%m-%d %H:%M UTC'); load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src/main || echo ' (with uncommitted changes in src/main)'); $(lscpu | sed -n 's/^Model name: *//p'), $(getconf _NPROCESSORS_ONLN) CPUs, $(grep -q avx512f /proc/cpuinfo && echo AVX-512 || echo 'AVX2, no AVX-512'); $(date -u '+%Y-%m-%d %H:%M UTC'); load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 
 # (1) the peer's own numbers: weights (make_mlp), inputs (its seeds), references (hessian_trace, nested jvp)
