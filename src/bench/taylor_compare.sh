@@ -61,6 +61,9 @@ for r in $(seq 1 "$rounds"); do
   files+=("$out/taylor-dualgrad-$r.json" "$out/taylor-torch-$r.json")
 done
 
+echo "rounds done $(date -u '+%H:%M UTC'); load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+
 # (3) the table
 /usr/bin/python3 - "${files[@]}" <<'EOF'
 import json, statistics, sys
