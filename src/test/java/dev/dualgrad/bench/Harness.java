@@ -158,6 +158,7 @@ public final class Harness {
                 () -> Parallelism.with(pool, () -> Diff.batchJacobian(net2::forward, x2, noProbe))));
         GpBench.add(ws); // issue 20: gp_nll_grad_256, gp_nll_grad_1024 (torch_ops_peer.py)
         SparseBench.add(ws); // issue 13: rosenbrock_hessian_sparse/_1000, bratu_jacobian_32/64, and their _prepared (torch_peer.py W10, W11)
+        TaylorBench.add(ws); // issue 18: laplacian_mlp_D16/64/256 (+_checked, _old), taylor_dir_K2/4/8 (+_nested) (torch_taylor_peer.py)
         return ws;
     }
 }
