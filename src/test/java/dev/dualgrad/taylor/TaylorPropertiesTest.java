@@ -117,17 +117,20 @@ class TaylorPropertiesTest {
         List<String> failures = new ArrayList<>();
         for (Scalar s : scalars()) {
             Tensor x = Tensor.vector(s.points);
-            Jet j = Diff.directionalDerivative(z -> s.f.apply(z), x, Tensor.ones(s.points.length), TaylorOptions.order(8));
-            for (int i = 0; i < s.points.length; i++) {
-                double[] ref = dsDerivatives(s, s.points[i]);
-                if (Math.abs(j.value().get(i) - ref[0]) > 1e-14 * Math.max(1, Math.abs(ref[0]))) {
-                    failures.add(s.name + " at " + s.points[i] + ": value " + j.value().get(i) + " vs " + ref[0]);
-                }
-                for (int k = 1; k <= 8; k++) {
-                    double a = j.derivative(k).get(i);
-                    if (!(Math.abs(a - ref[k]) <= dsTolerance(ref, k))) {
-                        failures.add(String.format(Locale.ROOT, "%s at x = %s: derivative %d is %.17g, DerivativeStructure %.17g (tolerance %.3g)",
-                                s.name, s.points[i], k, a, ref[k], dsTolerance(ref, k)));
+            double[][] ref = new double[s.points.length][];
+            for (int i = 0; i < s.points.length; i++) ref[i] = dsDerivatives(s, s.points[i]);
+            for (int order : new int[] {1, 2, 3, 5, 8}) { // a pass of every order K, not only the highest: the rules must not depend on K
+                Jet j = Diff.directionalDerivative(z -> s.f.apply(z), x, Tensor.ones(s.points.length), TaylorOptions.order(order));
+                for (int i = 0; i < s.points.length; i++) {
+                    if (Math.abs(j.value().get(i) - ref[i][0]) > 1e-14 * Math.max(1, Math.abs(ref[i][0]))) {
+                        failures.add(s.name + " at " + s.points[i] + ", K = " + order + ": value " + j.value().get(i) + " vs " + ref[i][0]);
+                    }
+                    for (int k = 1; k <= order; k++) {
+                        double a = j.derivative(k).get(i);
+                        if (!(Math.abs(a - ref[i][k]) <= dsTolerance(ref[i], k))) {
+                            failures.add(String.format(Locale.ROOT, "%s at x = %s, K = %d: derivative %d is %.17g, DerivativeStructure %.17g (tolerance %.3g)",
+                                    s.name, s.points[i], order, k, a, ref[i][k], dsTolerance(ref[i], k)));
+                        }
                     }
                 }
             }
@@ -310,6 +313,7 @@ class TaylorPropertiesTest {
                 Tensor xb = x.select(0, b);
                 TensorFunction g = z -> f.apply(z.unsqueeze(0)).select(0, 0);
                 closeTensor("sample " + b + " Jacobian", Diff.jacobian(g, xb), res.jacobian().select(0, b), 1e-10);
+                closeTensor("sample " + b + " Laplacian vs Diff.laplacian of the sample alone", Diff.laplacian(g, xb).laplacian(), res.laplacian().select(0, b), 1e-10);
                 for (int o = 0; o < 2; o++) {
                     int oo = o;
                     double[] h = hessian(z -> g.apply(z).at(oo), xb);
@@ -537,6 +541,22 @@ class TaylorPropertiesTest {
             for (int k = 1; k <= 5; k++) {
                 closeTensor(names[i] + " at logits + 1e4, derivative " + k, a.derivative(k), b.derivative(k), 1e-7);
             }
+        }
+    }
+
+    /**
+     * At a kink the series is the one of the piece the JVP convention picks (one-sided), so it equals
+     * nested JVPs there: relu and abs at 0, a tie of maximum, clamp at its bounds.
+     */
+    @Test
+    void atKinksTheSeriesFollowsTheJvpConvention() {
+        Tensor x = Tensor.vector(0, -0.5, 0.7, 0, 1.2), v = Tensor.vector(1, -1, 0.5, -2, 0.3);
+        Tensor other = Tensor.vector(0, 0.3, 0.7, -1, 1.2);
+        List<TensorFunction> fs = List.of(z -> z.relu().mul(z.add(2)), z -> z.abs().exp(), z -> z.maximum(other).square(), z -> z.clamp(-0.5, 0.7).sin(),
+                z -> z.minimum(other).mul(z));
+        for (int i = 0; i < fs.size(); i++) {
+            Jet j = Diff.directionalDerivative(fs.get(i), x, v, TaylorOptions.order(3));
+            for (int k = 1; k <= 3; k++) closeTensor("function " + i + ", derivative " + k, nestedJvp(fs.get(i), x, v, k), j.derivative(k), RTOL);
         }
     }
 
