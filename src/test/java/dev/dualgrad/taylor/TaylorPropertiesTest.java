@@ -198,7 +198,7 @@ class TaylorPropertiesTest {
 
     // ------------------------------------------------------------------ 2. random compositions: Laplacian, weighted, batch
 
-    static final int PROGRAMS = 120, BATCH_PROGRAMS = 30;
+    static final int PROGRAMS = 200, BATCH_PROGRAMS = 40;
 
     static double[] hessian(TensorFunction s, Tensor z) {
         return Diff.hessian(s, z).toArray();

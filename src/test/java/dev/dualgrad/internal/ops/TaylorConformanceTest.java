@@ -85,6 +85,56 @@ class TaylorConformanceTest {
         assertTrue(OpRegistry.all().size() > 150 && cases > 350, "registry: " + OpRegistry.all().size() + " specs, " + cases + " cases");
     }
 
+    /**
+     * The constant-valued ops ({@link OpRegistry#CONSTANT_OPS}): alone, their series and Laplacian pass are
+     * exactly zero; times a smooth function of the same input, the series is nested forward mode's and the
+     * Laplacian the Hessian trace. argmax and argmin return int[] (never traced): they are used as the
+     * {@code pick} index of a smooth function.
+     */
+    @TestFactory
+    Stream<DynamicTest> constantOpsCarryNoSeries() {
+        java.util.Map<String, java.util.function.UnaryOperator<Tensor>> ops = new java.util.TreeMap<>();
+        Tensor c = Tensor.of(new double[] {0.3, -0.2, 1.1, 0.05, -1.4, 0.6}, 2, 3);
+        ops.put("gt", z -> z.gt(c).add(z.gt(0.1)));
+        ops.put("ge", z -> z.ge(c).add(z.ge(0.1)));
+        ops.put("lt", z -> z.lt(c).add(z.lt(0.1)));
+        ops.put("le", z -> z.le(c).add(z.le(0.1)));
+        ops.put("eq", z -> z.eq(c).add(z.eq(z)));
+        ops.put("sign", Tensor::sign);
+        ops.put("detach", Tensor::detach);
+        ops.put("floor", Tensor::floor);
+        ops.put("ceil", Tensor::ceil);
+        ops.put("round", Tensor::round);
+        ops.put("trunc", Tensor::trunc);
+        ops.put("argmax", z -> z.sin().pick(z.argmax()).unsqueeze(-1).broadcastTo(2, 3));
+        ops.put("argmin", z -> z.cos().pick(z.argmin()).unsqueeze(-1).broadcastTo(2, 3));
+        List<DynamicTest> tests = new ArrayList<>();
+        tests.add(DynamicTest.dynamicTest("every constant op is here", () -> assertTrue(ops.keySet().containsAll(OpRegistry.CONSTANT_OPS),
+                "constant ops without a case in this test: " + OpRegistry.CONSTANT_OPS.stream().filter(k -> !ops.containsKey(k)).toList())));
+        Tensor x = Tensor.of(new double[] {1.7, -0.6, 0.35, 2.4, -1.25, 0.8}, 2, 3), v = TensorRandom.seed(4).normal(2, 3);
+        for (var e : ops.entrySet()) {
+            tests.add(DynamicTest.dynamicTest(e.getKey(), () -> {
+                boolean pure = !e.getKey().startsWith("arg");
+                TensorFunction g = z -> e.getValue().apply(z);
+                if (pure) {
+                    Jet j = Diff.directionalDerivative(g, x, v, TaylorOptions.order(3));
+                    Tensor zero = Tensor.zeros(g.apply(x).shape());
+                    for (int k = 1; k <= 3; k++) bitwise(e.getKey() + " alone: derivative " + k + " is exactly 0", zero, j.derivative(k).add(0.0));
+                    LaplacianResult r = Diff.laplacian(g, x);
+                    close(e.getKey() + " alone: Laplacian 0", zero, r.laplacian(), 0);
+                    close(e.getKey() + " alone: Jacobian 0", Tensor.zeros(Shape.concat(zero.shape(), x.shape())), r.jacobian(), 0);
+                }
+                TensorFunction f = z -> g.apply(z).mul(z.sin()).add(g.apply(z).square());
+                Jet j = Diff.directionalDerivative(f, x, v, TaylorOptions.order(3));
+                for (int k = 1; k <= 3; k++) close(e.getKey() + " times sin: derivative " + k, nestedJvp(f, x, v, k), j.derivative(k), RTOL);
+                TensorFunction s = z -> f.apply(z).sum();
+                double trace = Diff.hessian(s, x).reshape(6, 6).trace().item();
+                scalarClose(e.getKey() + " times sin: Laplacian vs Hessian trace", trace, Diff.laplacian(s, x).laplacian().item(), Math.abs(trace));
+            }));
+        }
+        return tests.stream();
+    }
+
     // ------------------------------------------------------------------ the checks
 
     record Check(String name, Runnable body) {}
