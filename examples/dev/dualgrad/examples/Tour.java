@@ -40,6 +40,8 @@ public final class Tour {
             new RosenbrockConjugateGradient(),
             new NewtonRaphsonRoot(),
             new SparseNewtonRosenbrock(), // issue 13: a sparse Hessian (BratuNewton, a sparse Jacobian, runs alone: ~20 s)
+            new TaylorDerivatives(), // issue 18: Taylor mode
+            new PoissonPinn(), // issue 18: the forward Laplacian in a training loss
             new SpeedAndMemory());
 
     private Tour() {}

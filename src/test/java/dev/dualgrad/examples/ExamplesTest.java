@@ -29,6 +29,7 @@ class ExamplesTest {
     @Test
     void theTourRunsEveryStopWithinItsBudgetAndEveryClaimHolds() throws Exception {
         Files.deleteIfExists(JacobianPenaltyTraining.PNG);
+        Files.deleteIfExists(PoissonPinn.PNG);
         String out = capture(Tour::run);
         String[] lines = out.split("\n", -1);
         assertEquals("", lines[lines.length - 1], "the tour ends with a line end");
@@ -59,6 +60,8 @@ class ExamplesTest {
         assertTrue(out.contains("R^10 -> R^1000: FORWARD mode") && out.contains("R^1000 -> R^10: REVERSE mode"), out);
         assertTrue(out.contains("cotangent has shape [2]"), out);
         assertTrue(out.contains("written to " + JacobianPenaltyTraining.PNG) && Files.isRegularFile(JacobianPenaltyTraining.PNG), out);
+        assertTrue(out.contains("written to " + PoissonPinn.PNG) && Files.isRegularFile(PoissonPinn.PNG), out); // issue 18
+        assertTrue(out.contains("one pass of order 8 (Diff.directionalDerivative)"), out);
     }
 
     @Test
