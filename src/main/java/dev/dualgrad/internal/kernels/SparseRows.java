@@ -33,6 +33,13 @@ public final class SparseRows {
      * a term with A[i, p] = 0 or B[p, j] = 0 contributes 0.
      */
     public static void gemm(boolean tb, double[] a, double[] b, double[] c, int m, int k, int n) {
+        if (tb) { // Bᵀ written out once (k·n copies), so that every row of C reads rows of B contiguously
+            double[] t = new double[k * n];
+            for (int j = 0; j < n; j++) for (int p = 0; p < k; p++) t[p * n + j] = b[j * k + p];
+            b = t;
+            tb = false;
+        }
+        boolean finite = Elementwise.allFinite(b); // then A[i,p]·B[p,j] with B[p,j] = 0 is 0 already: no test per term
         for (int i = 0; i < m; i++) {
             int ai = i * k, ci = i * n;
             for (int p = 0; p < k; p++) {
@@ -40,9 +47,13 @@ public final class SparseRows {
                 if (v == 0) continue;
                 if (!tb) {
                     int bp = p * n;
-                    for (int j = 0; j < n; j++) {
-                        double w = b[bp + j];
-                        if (w != 0) c[ci + j] += v * w;
+                    if (finite && Double.isFinite(v)) {
+                        for (int j = 0; j < n; j++) c[ci + j] += v * b[bp + j];
+                    } else {
+                        for (int j = 0; j < n; j++) {
+                            double w = b[bp + j];
+                            if (w != 0) c[ci + j] += v * w;
+                        }
                     }
                 } else {
                     for (int j = 0; j < n; j++) {

@@ -165,6 +165,26 @@ public final class Scans {
             return reverse ? next(h, a) : prev(h, a);
         }
 
+        /**
+         * Taylor: hᵢ(t) = aᵢ(t) + bᵢ(t)·hᵢ₋₁(t) order by order, Hₖ = scan(aₖ + Σⱼ₌₁ᵏ bⱼ ⊙ shift(Hₖ₋ⱼ), b₀): K scans
+         * (the generic rule would nest a scan inside each scan's JVP, exponential in K).
+         */
+        @Override
+        public Tensor taylor(Tensor[] x, Tensor y, Tensor[] c) {
+            if (c[1] == null || c[1].dim(0) == 1) return jvp(x, y, c); // b constant: linear in a
+            int order = c[1].dim(0), a = Rules.fromEnd(axis, x[0].rank());
+            Tensor b = java.util.Arrays.equals(x[1].shape(), y.shape()) ? x[1] : x[1].broadcastTo(y.shape());
+            Tensor[] hs = new Tensor[order + 1];
+            hs[0] = y;
+            for (int k = 1; k <= order; k++) {
+                Tensor r = c[0] == null ? null : c[0].select(0, k - 1);
+                for (int j = 1; j <= k; j++) r = Rules.plus(r, Tensors.mulStrongZero(c[1].select(0, j - 1), shifted(hs[k - j], a)));
+                if (!java.util.Arrays.equals(r.shape(), y.shape())) r = r.broadcastTo(y.shape());
+                hs[k] = scan(r, b, r.rank() + a, reverse);
+            }
+            return Tensor.stack(0, java.util.Arrays.copyOfRange(hs, 1, order + 1));
+        }
+
         public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
             int a = Rules.fromEnd(axis, x[0].rank());
             Tensor t = Rules.plus(dx[0], dx[1] == null ? null : Tensors.mulStrongZero(dx[1], shifted(y, a)));

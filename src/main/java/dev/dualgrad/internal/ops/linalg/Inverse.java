@@ -51,6 +51,24 @@ final class Inverse implements Primitive {
         return Batch.blocks(px[0], x[0].shape(), Batch.Entries.ALL, y.size(), n * n, null);
     }
 
+    /** Taylor: A(t)·Y(t) = I order by order, Yₖ = −Y₀·Σⱼ₌₁ᵏ Aⱼ·Yₖ₋ⱼ (O(K²) products, no nested inverse). */
+    @Override
+    public Tensor taylor(Tensor[] x, Tensor y, Tensor[] c) {
+        if (c[0] == null) return null;
+        int order = c[0].dim(0);
+        Tensor[] ys = new Tensor[order + 1];
+        ys[0] = y;
+        for (int k = 1; k <= order; k++) {
+            Tensor s = null;
+            for (int j = 1; j <= k; j++) {
+                Tensor p = MatMul.matmulStrongZero(c[0].select(0, j - 1), ys[k - j], false, false);
+                s = s == null ? p : s.add(p);
+            }
+            ys[k] = MatMul.matmulStrongZero(y, s, false, false).neg();
+        }
+        return Tensor.stack(0, java.util.Arrays.copyOfRange(ys, 1, order + 1));
+    }
+
     public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
         return dx[0] == null ? null : MatMul.matmulStrongZero(y, MatMul.matmulStrongZero(dx[0], y, false, false), false, false).neg();
     }

@@ -153,6 +153,29 @@ final class LinearSolve implements Primitive {
         return kind == Kind.GENERAL ? t : Tensors.mulStrongZero(t, Masks.triangle(n, kind == Kind.UPPER, unit ? 0 : 1));
     }
 
+    /**
+     * Taylor: A(t)·y(t) = b(t) order by order, A₀·yₖ = bₖ − Σⱼ₌₁ᵏ Aⱼ·yₖ₋ⱼ: K solves with A₀ and O(K²)
+     * products (the generic rule would nest a solve inside each solve's JVP, exponential in K).
+     */
+    @Override
+    public Tensor taylor(Tensor[] x, Tensor y, Tensor[] c) {
+        if (c[0] == null || c[0].dim(0) == 1) return jvp(x, y, c); // A constant: linear in b
+        int order = c[0].dim(0), n = x[0].dim(-1);
+        Tensor[] ys = new Tensor[order + 1];
+        ys[0] = y;
+        for (int k = 1; k <= order; k++) {
+            Tensor rhs = c[1] == null ? null : Rules.align(c[1].select(0, k - 1), x[1].shape(), y.rank());
+            for (int j = 1; j <= k; j++) {
+                Tensor aj = mask(Rules.align(c[0].select(0, j - 1), x[0].shape(), y.rank()), n);
+                Tensor p = MatMul.matmulStrongZero(aj, ys[k - j], trans, false);
+                rhs = rhs == null ? p.neg() : rhs.sub(p);
+            }
+            Tensor yk = Dispatch.apply(rule(trans), x[0], rhs);
+            ys[k] = java.util.Arrays.equals(yk.shape(), y.shape()) ? yk : yk.broadcastTo(y.shape());
+        }
+        return Tensor.stack(0, java.util.Arrays.copyOfRange(ys, 1, order + 1));
+    }
+
     public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
         Tensor rhs = dx[1] == null ? null : Rules.align(dx[1], x[1].shape(), y.rank());
         if (dx[0] != null) {
