@@ -37,8 +37,44 @@ final class VectorGemm implements Kernels.Gemm {
         // Packing copies A and B once; with few rows of A there is too little reuse of packed B to pay for it
         // (measured on AVX2: the unpacked kernel wins up to m = 16, the packed one beyond). Transposed
         // operands always go through packing, which reads them in their stored order.
+        if (n == 1 && !ta) {
+            matVec(tb, m, k, a, ao, lda, b, bo, ldb, c, co, ldc);
+            return;
+        }
         if (m <= 16 && !ta && !tb) unpacked(a, ao, lda, b, bo, ldb, c, co, ldc, m, k, n);
         else packed(ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc);
+    }
+
+    /**
+     * C [m, 1] += A·b: the packed path would pad the one column to a panel of NR and pack all of A for it. Each
+     * element keeps the kernel's sequence, c ← fma(a_p, b_p, c) for p = 0..k−1 from C's value (so the result
+     * is bitwise what the packed path gives); four rows at a time, for four independent chains.
+     */
+    private static void matVec(boolean tb, int m, int k, double[] a, int ao, int lda, double[] b, int bo, int ldb,
+            double[] c, int co, int ldc) {
+        int bs = tb ? 1 : ldb; // b's element p: B[p, 0], or Bᵀ of B stored [1, k]
+        int i = 0;
+        for (; i + 4 <= m; i += 4) {
+            int r0 = ao + i * lda, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
+            double s0 = c[co + i * ldc], s1 = c[co + (i + 1) * ldc], s2 = c[co + (i + 2) * ldc], s3 = c[co + (i + 3) * ldc];
+            for (int p = 0; p < k; p++) {
+                double v = b[bo + p * bs];
+                s0 = Math.fma(a[r0 + p], v, s0);
+                s1 = Math.fma(a[r1 + p], v, s1);
+                s2 = Math.fma(a[r2 + p], v, s2);
+                s3 = Math.fma(a[r3 + p], v, s3);
+            }
+            c[co + i * ldc] = s0;
+            c[co + (i + 1) * ldc] = s1;
+            c[co + (i + 2) * ldc] = s2;
+            c[co + (i + 3) * ldc] = s3;
+        }
+        for (; i < m; i++) {
+            int r = ao + i * lda;
+            double s = c[co + i * ldc];
+            for (int p = 0; p < k; p++) s = Math.fma(a[r + p], b[bo + p * bs], s);
+            c[co + i * ldc] = s;
+        }
     }
 
     private static void packed(boolean ta, boolean tb, int m, int n, int k, double[] a, int ao, int lda, double[] b, int bo, int ldb,
