@@ -5,7 +5,9 @@ package dev.dualgrad.internal.kernels;
  * The products of derivative rules meet such an A whenever the tangents are seeds: the unit vectors of
  * {@code jacobian}, {@code batchJacobian} and the forward Laplacian are one-hot rows, for which this is
  * a row copy instead of a dense product. Used only for strong-zero products, whose definition already
- * drops 0·B[p, j] terms (even against ∞ or NaN), so skipping the zeros changes no value's meaning.
+ * drops 0·B[p, j] terms (even against ∞ or NaN), so skipping the zeros changes no value's meaning. The terms
+ * that remain are the vector kernel's, c ← fma(A[i,p], B[p,j], c) in increasing p, and a skipped term
+ * fma(0, B[p,j], c) = c is exact for finite B: on finite operands the result is bitwise the dense kernel's.
  */
 public final class SparseRows {
     private SparseRows() {}
@@ -37,28 +39,20 @@ public final class SparseRows {
             double[] t = new double[k * n];
             for (int j = 0; j < n; j++) for (int p = 0; p < k; p++) t[p * n + j] = b[j * k + p];
             b = t;
-            tb = false;
         }
-        boolean finite = Elementwise.allFinite(b); // then A[i,p]·B[p,j] with B[p,j] = 0 is 0 already: no test per term
+        boolean finite = Elementwise.allFinite(b); // then a term with B[p,j] = 0 adds exactly nothing: no test per term
         for (int i = 0; i < m; i++) {
             int ai = i * k, ci = i * n;
             for (int p = 0; p < k; p++) {
                 double v = a[ai + p];
                 if (v == 0) continue;
-                if (!tb) {
-                    int bp = p * n;
-                    if (finite && Double.isFinite(v)) {
-                        for (int j = 0; j < n; j++) c[ci + j] += v * b[bp + j];
-                    } else {
-                        for (int j = 0; j < n; j++) {
-                            double w = b[bp + j];
-                            if (w != 0) c[ci + j] += v * w;
-                        }
-                    }
+                int bp = p * n;
+                if (finite && Double.isFinite(v)) {
+                    for (int j = 0; j < n; j++) c[ci + j] = Math.fma(v, b[bp + j], c[ci + j]);
                 } else {
                     for (int j = 0; j < n; j++) {
-                        double w = b[j * k + p];
-                        if (w != 0) c[ci + j] += v * w;
+                        double w = b[bp + j];
+                        if (w != 0) c[ci + j] = Math.fma(v, w, c[ci + j]);
                     }
                 }
             }

@@ -23,4 +23,21 @@ class MatVecTest {
             assertArrayEquals(a.matmul(wideT, false, true).slice(1, 4, 5).toArray(), a.matmul(colT, false, true).toArray(), "A·bᵀ, m = " + m);
         }
     }
+
+    /**
+     * A strong-zero product whose A is mostly zeros goes by rows (SparseRows); on finite operands it must be
+     * bitwise the dense kernel's product (the IEEE matmul, which never takes that path), rows with one and with
+     * several non-zeros alike.
+     */
+    @Test
+    void theSparseRowPathIsBitwiseTheDenseKernelOnFiniteOperands() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Kernels.matmulKernel().startsWith("vector"), "the fma sequence is the vector kernel's");
+        int m = 40, k = 64;
+        double[] a = new double[m * k];
+        java.util.Random r = new java.util.Random(5);
+        for (int i = 0; i < m; i++) for (int q = 0; q < 1 + i % 3; q++) a[i * k + r.nextInt(k)] = r.nextGaussian();
+        Tensor sparse = Tensor.of(a, m, k), b = TensorRandom.seed(9).normal(k, 24), bt = TensorRandom.seed(10).normal(24, k);
+        assertArrayEquals(sparse.matmul(b).toArray(), dev.dualgrad.internal.ops.MatMul.matmulStrongZero(sparse, b, false, false).toArray());
+        assertArrayEquals(sparse.matmul(bt, false, true).toArray(), dev.dualgrad.internal.ops.MatMul.matmulStrongZero(sparse, bt, false, true).toArray());
+    }
 }
