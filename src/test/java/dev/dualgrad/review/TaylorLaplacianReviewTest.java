@@ -1,6 +1,8 @@
 package dev.dualgrad.review;
 
 import dev.dualgrad.Diff;
+import dev.dualgrad.ops.CustomOp;
+import dev.dualgrad.ops.VjpReads;
 import dev.dualgrad.tensor.Tensor;
 import dev.dualgrad.transforms.LaplacianResult;
 import dev.dualgrad.transforms.TaylorOptions;
@@ -70,5 +72,27 @@ class TaylorLaplacianReviewTest {
         assertEquals(0.0, Diff.hessian(u -> h.apply(u).sum(), x).get(0, 0), 0.0);
         assertEquals(0.0, Diff.directionalDerivative(h, x, e0, TaylorOptions.order(2)).derivative(2).get(0), 0.0, "jet: got NaN");
         assertEquals(0.0, Diff.laplacian(u -> h.apply(u).sum(), x).laplacian().item(), 0.0, "laplacian: got NaN");
+    }
+
+    /**
+     * TaylorRules.byDefault / LaplacianRules.byDefault treat "the VJP reads nothing" as "affine". For a CustomOp
+     * that is only the user's memory declaration (VjpReads), not linearity (isLinear() = adjoint given): a
+     * nonlinear op that declares nothing gets a clear error from grad/hessian but a silent zero curvature
+     * from jet/laplacian, while jvp and nested jvp are right.
+     */
+    @Disabled("bug: a nonlinear CustomOp declaring vjpReads(nothing()) is taken as affine by Taylor and Laplacian (silent 0)")
+    @Test
+    void nonlinearCustomOpDeclaringNothingIsNotAffine() {
+        CustomOp cube = CustomOp.builder("cubeNothing").arity(1)
+                .primal(x -> x[0].pow(3.0))
+                .jvp((x, y, dx) -> dx[0].mul(x[0].square().mul(3)))
+                .vjp((x, y, gy) -> new Tensor[] {gy.mul(x[0].square().mul(3))})
+                .vjpReads(VjpReads.nothing())
+                .build();
+        Tensor x = Tensor.of(new double[] {0.5, 2.0}, 2), v = Tensor.ones(2);
+        TensorFunction f = q -> cube.apply(q).sum();
+        assertEquals(15.0, nested(f, x, v, 2).item(), 1e-12); // 6·(0.5 + 2)
+        assertEquals(15.0, Diff.directionalDerivative(f, x, v, TaylorOptions.order(2)).derivative(2).item(), 1e-12, "jet: got 0");
+        assertEquals(15.0, Diff.laplacian(f, x).laplacian().item(), 1e-12, "laplacian: got 0");
     }
 }
