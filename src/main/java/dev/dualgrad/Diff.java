@@ -527,8 +527,9 @@ public final class Diff {
      * that is Dᵏf(x)[v, …, v]. The pass carries K normalised coefficients per value (x(t) = Σ xₖ tᵏ with
      * xₖ = x⁽ᵏ⁾/k!), with O(K²) recurrences for the nonlinear ops, where K nested JVPs cost 2ᴷ. f may return
      * any shape; each derivative is shaped like f(x). Order 1 is {@link #jvp(TensorFunction, Tensor, Tensor)},
-     * bitwise. At a kink of a piecewise op (relu at 0, abs at 0, a tie of maximum) the series follows the
-     * piece the JVP convention picks: it is one-sided.
+     * bitwise. At a kink of a piecewise op (relu at 0, abs at 0) the series follows the piece the JVP
+     * convention picks: it is one-sided; at a tie of maximum or minimum it is the average of the two pieces', as
+     * the JVP's ½ weights are.
      *
      * @param f the function
      * @param x the point

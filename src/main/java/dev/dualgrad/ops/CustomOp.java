@@ -4,6 +4,7 @@ import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.internal.engine.Dispatch;
 import dev.dualgrad.internal.engine.Pattern;
 import dev.dualgrad.internal.engine.Primitive;
+import dev.dualgrad.internal.engine.LaplacianRules;
 import dev.dualgrad.internal.engine.TaylorRules;
 import dev.dualgrad.internal.engine.Shape;
 import dev.dualgrad.internal.engine.Tensors;
@@ -500,11 +501,17 @@ public final class CustomOp {
 
         /** The builder's Taylor rule, its result's shape checked; without one the generic rule (through the JVP rule). */
         public Tensor taylor(Tensor[] x, Tensor y, Tensor[] c) {
-            if (taylor == null) return TaylorRules.byDefault(this, x, y, c);
+            // vjpReads says what the tape keeps, not whether the op is linear: only an op built with an adjoint is
+            if (taylor == null) return isLinear() ? jvp(x, y, c) : TaylorRules.viaJvp(this, x, y, c);
             int order = TaylorRules.order(c);
             Tensor[] full = new Tensor[c.length];
             for (int i = 0; i < c.length; i++) full[i] = c[i] != null ? c[i] : Tensor.zeros(Shape.concat(new int[] {order}, x[i].shape()));
             return checked(taylor.apply(x, y, full), Shape.concat(new int[] {order}, y.shape()), "the Taylor rule's coefficients", "[K, output]");
+        }
+
+        /** Linear (built with an adjoint): J and L mapped by the primal; otherwise the exact rule through the Taylor rule. */
+        public Tensor laplacian(Tensor[] x, Tensor y, Tensor[] s) {
+            return isLinear() ? jvp(x, y, s) : LaplacianRules.viaTaylor(this, x, y, s);
         }
 
         public Tensor eval(Tensor[] x) {

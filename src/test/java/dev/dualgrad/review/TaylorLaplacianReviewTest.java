@@ -7,7 +7,6 @@ import dev.dualgrad.tensor.Tensor;
 import dev.dualgrad.transforms.LaplacianResult;
 import dev.dualgrad.transforms.TaylorOptions;
 import dev.dualgrad.transforms.TensorFunction;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -24,7 +23,7 @@ class TaylorLaplacianReviewTest {
     }
 
     /** LaplacianRules.fused takes the plain-product branch when f′, f″ are finite, without checking J: ∞·0 = NaN. */
-    @Disabled("bug: LaplacianRules.fused checks only d1/d2 for finiteness, not the incoming J rows (∞·0 = NaN)")
+    
     @Test
     void laplacianJacobianMatchesJacobianWhenIncomingJIsInfinite() {
         Tensor x = Tensor.of(new double[] {800.0, 0.5}, 2); // exp(800) = ∞, tanh(∞) = 1, tanh′ = 0
@@ -37,7 +36,7 @@ class TaylorLaplacianReviewTest {
     }
 
     /** SeriesKernels.sqrt/log divide (0 − 0) by 2·y₀ = 0 (resp. x₀ = 0): NaN where the JVP's strong zero gives 0. */
-    @Disabled("bug: SeriesKernels.sqrt and log give 0/0 = NaN at x0 = 0 with zero input coefficients; the JVP gives 0")
+    
     @Test
     void sqrtAndLogAtZeroWithAZeroDirectionComponent() {
         Tensor x = Tensor.of(new double[] {0.0, 1.0}, 2), e1 = Tensor.of(new double[] {0, 1}, 2);
@@ -53,7 +52,7 @@ class TaylorLaplacianReviewTest {
     }
 
     /** SeriesKernels.square sums x_m·x_{k−m} without the strong zero: 0·∞ = NaN where the JVP gives 0. */
-    @Disabled("bug: SeriesKernels.square has no strong zero (x0 = 0, x1 = ∞ gives NaN; the JVP gives 0)")
+    
     @Test
     void squareSeriesKeepsTheStrongZero() {
         Tensor x = Tensor.of(new double[] {0.0, 1.0}, 2), e0 = Tensor.of(new double[] {1, 0}, 2);
@@ -63,7 +62,7 @@ class TaylorLaplacianReviewTest {
     }
 
     /** TaylorRules.bilinear / LaplacianRules.bilinear form the cross terms with the plain product (mul, not mulStrongZero). */
-    @Disabled("bug: the bilinear cross terms B(a_j, b_{k−j}) use the op itself (plain mul), not the strong-zero product nested JVPs use")
+    
     @Test
     void bilinearCrossTermsKeepTheStrongZero() {
         Tensor x = Tensor.of(new double[] {0.0, 1.0}, 2), e0 = Tensor.of(new double[] {1, 0}, 2);
@@ -80,7 +79,7 @@ class TaylorLaplacianReviewTest {
      * nonlinear op that declares nothing gets a clear error from grad/hessian but a silent zero curvature
      * from jet/laplacian, while jvp and nested jvp are right.
      */
-    @Disabled("bug: a nonlinear CustomOp declaring vjpReads(nothing()) is taken as affine by Taylor and Laplacian (silent 0)")
+    
     @Test
     void nonlinearCustomOpDeclaringNothingIsNotAffine() {
         CustomOp cube = CustomOp.builder("cubeNothing").arity(1)
@@ -94,5 +93,15 @@ class TaylorLaplacianReviewTest {
         assertEquals(15.0, nested(f, x, v, 2).item(), 1e-12); // 6·(0.5 + 2)
         assertEquals(15.0, Diff.directionalDerivative(f, x, v, TaylorOptions.order(2)).derivative(2).item(), 1e-12, "jet: got 0");
         assertEquals(15.0, Diff.laplacian(f, x).laplacian().item(), 1e-12, "laplacian: got 0");
+    }
+
+    /** batchLaplacian's independence failure names batchLaplacian and its alternative, not batchJacobian's. */
+    @Test
+    void batchLaplacianNamesItselfWhenSamplesMix() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Diff.batchLaplacian(z -> z.sub(z.mean(0)).square().sum(1), dev.dualgrad.tensor.TensorRandom.seed(1).normal(4, 2)));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("batchLaplacian: f mixes samples: the output of sample")
+                && e.getMessage().contains("wrong Laplacians") && e.getMessage().contains("Diff.laplacian") && !e.getMessage().contains("batchJacobian"),
+                e.getMessage());
     }
 }

@@ -81,7 +81,7 @@ public final class LaplacianRules {
         double[] sq = new double[n];
         // With finite factors a plain product is the strong-zero one (up to the sign of a zero), and the JIT
         // vectorises it; a non-finite f′ or f″ takes the branch that keeps 0·∞ = 0.
-        boolean finite = allFinite(d1) && allFinite(d2);
+        boolean finite = allFinite(d1) && allFinite(d2) && allFinite(s); // an ∞ row of J against f′ = 0 must give 0, not NaN
         for (int q = 0; q < d; q++) {
             int o = q * n;
             if (finite) {
@@ -116,16 +116,17 @@ public final class LaplacianRules {
     /**
      * The rule of an op bilinear in its two inputs, y = B(a, b) (a product): the JVP rule on the stacks
      * gives B(J_a, b) + B(a, J_b) and B(L_a, b) + B(a, L_b); the cross term 2·Σ_d B(J_a,d, J_b,d) joins
-     * row D, one product per direction.
+     * row D, one product per direction, by {@code strongZero}: the op's strong-zero form (0·∞ = 0), as the
+     * JVP rules multiply.
      */
-    public static Tensor bilinear(Primitive p, Tensor[] x, Tensor y, Tensor[] s) {
+    public static Tensor bilinear(Primitive p, Primitive strongZero, Tensor[] x, Tensor y, Tensor[] s) {
         Tensor lin = p.jvp(x, y, s);
         if (s[0] == null || s[1] == null) return lin;
         int d = s[0].dim(0) - 1;
         if (d == 0) return lin;
         Tensor cross = null;
         for (int q = 0; q < d; q++) {
-            Tensor t = Dispatch.apply(p, s[0].select(0, q), s[1].select(0, q));
+            Tensor t = Dispatch.apply(strongZero, s[0].select(0, q), s[1].select(0, q));
             cross = cross == null ? t : cross.add(t);
         }
         Tensor l = lin.select(0, d).add(cross.mul(2));

@@ -111,9 +111,10 @@ public final class TaylorRules {
     /**
      * The Taylor rule of an op bilinear in its two inputs, f(a, b) = B(a, b) (a product): the Cauchy
      * product yₖ = B(a₀, bₖ) + B(aₖ, b₀) + Σⱼ₌₁ᵏ⁻¹ B(aⱼ, bₖ₋ⱼ). The first two terms are the JVP rule
-     * on the stacks; the cross terms apply the op to coefficient slices.
+     * on the stacks; the cross terms apply {@code strongZero}, the op's strong-zero form (0·∞ = 0, as the
+     * JVP rules multiply), to coefficient slices.
      */
-    public static Tensor bilinear(Primitive p, Tensor[] x, Tensor y, Tensor[] c) {
+    public static Tensor bilinear(Primitive p, Primitive strongZero, Tensor[] x, Tensor y, Tensor[] c) {
         Tensor lin = p.jvp(x, y, c);
         if (c[0] == null || c[1] == null) return lin;
         int order = c[0].dim(0);
@@ -123,7 +124,7 @@ public final class TaylorRules {
         for (int k = 2; k <= order; k++) {
             Tensor s = null;
             for (int j = 1; j < k; j++) {
-                Tensor t = Dispatch.apply(p, c[0].select(0, j - 1), c[1].select(0, k - j - 1));
+                Tensor t = Dispatch.apply(strongZero, c[0].select(0, j - 1), c[1].select(0, k - j - 1));
                 s = s == null ? t : s.add(t);
             }
             cross[k - 1] = s.broadcastTo(y.shape());

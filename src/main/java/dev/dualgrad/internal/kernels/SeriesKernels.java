@@ -57,8 +57,9 @@ public final class SeriesKernels {
             ys[0] = y0[i];
             for (int k = 1; k <= order; k++) {
                 double s = 0;
-                for (int j = 1; j < k; j++) s += j * ys[j] * xs[k - j];
-                ys[k] = (xs[k] - s / k) / base;
+                for (int j = 1; j < k; j++) if (ys[j] != 0 && xs[k - j] != 0) s += j * ys[j] * xs[k - j];
+                double num = xs[k] - s / k;
+                ys[k] = num == 0 ? 0 : num / base; // strong zero: 0/0 at x₀ = 0 is 0, as the JVP's 0·(1/x)
             }
             scatter(ys, out, n, order, i);
         }
@@ -72,8 +73,9 @@ public final class SeriesKernels {
             ys[0] = y0[i];
             for (int k = 1; k <= order; k++) {
                 double s = 0;
-                for (int j = 1; j < k; j++) s += ys[j] * ys[k - j];
-                ys[k] = (xs[k] - s) / (2 * ys[0]);
+                for (int j = 1; j < k; j++) if (ys[j] != 0 && ys[k - j] != 0) s += ys[j] * ys[k - j];
+                double num = xs[k] - s;
+                ys[k] = num == 0 ? 0 : num / (2 * ys[0]); // strong zero at √0, as the JVP's 0·(1/2y)
             }
             scatter(ys, out, n, order, i);
         }
@@ -86,7 +88,7 @@ public final class SeriesKernels {
             gather(x0, c, n, order, i, xs);
             for (int k = 1; k <= order; k++) {
                 double s = 0;
-                for (int m = 0; m <= k; m++) s += xs[m] * xs[k - m];
+                for (int m = 0; m <= k; m++) if (xs[m] != 0 && xs[k - m] != 0) s += xs[m] * xs[k - m]; // strong zero
                 ys[k] = s;
             }
             scatter(ys, out, n, order, i);
@@ -118,7 +120,7 @@ public final class SeriesKernels {
             for (int k = 1; k <= order; k++) {
                 ys[k] = integrate(xs, zs, k);
                 double s = 0;
-                for (int m = 0; m <= k; m++) s += ys[m] * ys[k - m];
+                for (int m = 0; m <= k; m++) if (ys[m] != 0 && ys[k - m] != 0) s += ys[m] * ys[k - m];
                 zs[k] = -s;
             }
             scatter(ys, out, n, order, i);
@@ -144,7 +146,7 @@ public final class SeriesKernels {
                 ys[k] = integrate(xs, zs, k);
                 ws[k] = -ys[k];
                 double s = 0;
-                for (int m = 0; m <= k; m++) s += ys[m] * ws[k - m];
+                for (int m = 0; m <= k; m++) if (ys[m] != 0 && ws[k - m] != 0) s += ys[m] * ws[k - m];
                 zs[k] = s;
             }
             scatter(integral ? ps : ys, out, n, order, i);

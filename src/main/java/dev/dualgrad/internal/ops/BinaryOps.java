@@ -80,8 +80,8 @@ public final class BinaryOps {
 
     public static final BinaryOp MUL = new BinaryOp("mul") {
         // bilinear: the Cauchy product (Taylor) and the cross term 2·Σ_d J_a,d·J_b,d (Laplacian)
-        @Override public Tensor taylor(Tensor[] x, Tensor y, Tensor[] c) { return TaylorRules.bilinear(this, x, y, c); }
-        @Override public Tensor laplacian(Tensor[] x, Tensor y, Tensor[] s) { return LaplacianRules.bilinear(this, x, y, s); }
+        @Override public Tensor taylor(Tensor[] x, Tensor y, Tensor[] c) { return TaylorRules.bilinear(this, MUL_STRONG_ZERO, x, y, c); }
+        @Override public Tensor laplacian(Tensor[] x, Tensor y, Tensor[] s) { return LaplacianRules.bilinear(this, MUL_STRONG_ZERO, x, y, s); }
         // ā = ȳ·b reads b, b̄ = ȳ·a reads a: x·w with w a constant keeps w only
         @Override public Reads vjpReads() { return EACH_READS_OTHER; }
         public void row(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int oo, int n) {
@@ -97,8 +97,8 @@ public final class BinaryOps {
 
     public static final BinaryOp MUL_STRONG_ZERO = new BinaryOp("mulStrongZero") {
         // bilinear: the Cauchy product (Taylor) and the cross term 2·Σ_d J_a,d·J_b,d (Laplacian)
-        @Override public Tensor taylor(Tensor[] x, Tensor y, Tensor[] c) { return TaylorRules.bilinear(this, x, y, c); }
-        @Override public Tensor laplacian(Tensor[] x, Tensor y, Tensor[] s) { return LaplacianRules.bilinear(this, x, y, s); }
+        @Override public Tensor taylor(Tensor[] x, Tensor y, Tensor[] c) { return TaylorRules.bilinear(this, MUL_STRONG_ZERO, x, y, c); }
+        @Override public Tensor laplacian(Tensor[] x, Tensor y, Tensor[] s) { return LaplacianRules.bilinear(this, MUL_STRONG_ZERO, x, y, s); }
         @Override public Reads vjpReads() { return EACH_READS_OTHER; }
         public void row(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int oo, int n) {
             if (as == 1 && bs == 1) {

@@ -219,13 +219,13 @@ public final class MatMul implements Primitive {
     /** Bilinear: the Cauchy product of the two series. */
     @Override
     public Tensor taylor(Tensor[] x, Tensor y, Tensor[] c) {
-        return TaylorRules.bilinear(this, x, y, c);
+        return TaylorRules.bilinear(this, of(true, ta, tb), x, y, c);
     }
 
     /** Bilinear: L′ = A·L_B + L_A·B + 2·Σ_d J_A,d·J_B,d. */
     @Override
     public Tensor laplacian(Tensor[] x, Tensor y, Tensor[] s) {
-        return LaplacianRules.bilinear(this, x, y, s);
+        return LaplacianRules.bilinear(this, of(true, ta, tb), x, y, s);
     }
 
     public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {

@@ -145,8 +145,20 @@ public final class BatchJacobians {
      * output tangent of each sample is exactly zero in the L directions that leave it unperturbed.
      */
     static void checkIndependence(MultiTensorFunction g, Tensor x, int b, int d) {
+        checkIndependence("batchJacobian", "a wrong Jacobian", "Diff.jacobian for the full Jacobian of the batch", g, x, b, d);
+    }
+
+    /** The same check for another per-sample transform: {@code op} and what it would get wrong name the failure. */
+    static void checkIndependence(String op, String wrong, String instead, MultiTensorFunction g, Tensor x, int b, int d) {
         long found = dependence(g, x, b, d);
-        if (found >= 0) throw mixes(g, x, b, d, (int) (found >>> 32), (int) found);
+        if (found >= 0) {
+            IllegalArgumentException e = mixes(g, x, b, d, (int) (found >>> 32), (int) found);
+            if (op.equals("batchJacobian")) throw e;
+            String what = e.getMessage().substring("batchJacobian: f mixes samples: ".length(), e.getMessage().indexOf(". batchJacobian assumes"));
+            throw new IllegalArgumentException(op + ": f mixes samples: " + what + ". " + op + " assumes that each sample's output depends"
+                    + " on that sample alone (no batch mean, batch norm or attention across the batch), and would return " + wrong
+                    + " here. Use " + instead + ".");
+        }
     }
 
     /**

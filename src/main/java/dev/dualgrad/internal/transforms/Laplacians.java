@@ -67,7 +67,8 @@ public final class Laplacians {
         int b = x.dim(0);
         int[] sample = Shape.suffix(x.shape(), 1);
         int d = Shape.size(sample);
-        if (o.checkIndependence() && b > 1) BatchJacobians.checkIndependence(xs -> f.apply(xs[0]), x, b, d);
+        if (o.checkIndependence() && b > 1) BatchJacobians.checkIndependence(op, "wrong Laplacians",
+                "Diff.laplacian for the Laplacian of a function of the whole batch", xs -> f.apply(xs[0]), x, b, d);
         Tensor[] r;
         if (o.chunkSize() <= 0 || o.chunkSize() >= d) {
             r = pass(op, f, x, d, unitStack(d, b, sample)); // the seeds written once, without a concatenation
