@@ -1,5 +1,6 @@
 package dev.dualgrad.internal.engine;
 
+import dev.dualgrad.internal.kernels.Elementwise;
 import dev.dualgrad.tensor.Tensor;
 
 /**
@@ -81,7 +82,7 @@ public final class LaplacianRules {
         double[] sq = new double[n];
         // With finite factors a plain product is the strong-zero one (up to the sign of a zero), and the JIT
         // vectorises it; a non-finite f′ or f″ takes the branch that keeps 0·∞ = 0.
-        boolean finite = allFinite(d1) && allFinite(d2) && allFinite(s); // an ∞ row of J against f′ = 0 must give 0, not NaN
+        boolean finite = Elementwise.allFinite(d1) && Elementwise.allFinite(d2) && Elementwise.allFinite(s); // an ∞ row of J against f′ = 0 must give 0, not NaN
         for (int q = 0; q < d; q++) {
             int o = q * n;
             if (finite) {
@@ -106,11 +107,6 @@ public final class LaplacianRules {
             out[o + i] = d > 0 ? a + b : a;
         }
         return Tensors.adopt(out, shape);
-    }
-
-    private static boolean allFinite(double[] a) {
-        for (double v : a) if (!Double.isFinite(v)) return false;
-        return true;
     }
 
     /**
