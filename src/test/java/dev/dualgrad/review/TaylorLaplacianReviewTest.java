@@ -104,4 +104,14 @@ class TaylorLaplacianReviewTest {
                 && e.getMessage().contains("wrong Laplacians") && e.getMessage().contains("Diff.laplacian") && !e.getMessage().contains("batchJacobian"),
                 e.getMessage());
     }
+
+    /** A Laplacian whose stack [n + 1, n] cannot be a Java array is refused by name, not by Tensor.eye or an OutOfMemoryError. */
+    @Test
+    void aStackPastTheArrayLimitIsRefusedByName() {
+        Tensor big = Tensor.zeros(50_000);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Diff.laplacian(z -> z.sum(), big));
+        assertTrue(e.getMessage().startsWith("laplacian"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Diff.biharmonic(z -> z.sum(), big));
+        assertTrue(e.getMessage().startsWith("biharmonic"), e.getMessage());
+    }
 }

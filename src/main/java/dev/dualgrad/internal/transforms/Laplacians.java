@@ -57,6 +57,7 @@ public final class Laplacians {
     /** Δf with ∂f/∂x [...y, ...x]: the unit vectors of x's n elements as directions. */
     public static LaplacianResult laplacian(String op, TensorFunction f, Tensor x, LaplacianOptions o) {
         int n = x.size();
+        stackFits(op, n, x.shape());
         Tensor[] r = run(op, f, x, Tensor.eye(n).reshape(Shape.concat(new int[] {n}, x.shape())), o.chunkSize());
         return new LaplacianResult(r[0], outputFirst(r[1], r[0].shape(), x.shape()), r[2]);
     }
@@ -96,6 +97,7 @@ public final class Laplacians {
                     + n + ", the elements of x (shape " + Shape.str(x.shape()) + "): the weighted Laplacian is tr(σσᵀ∇²f)");
         }
         int r = sigma.dim(1);
+        stackFits(op, r, x.shape());
         Tensor[] res = run(op, f, x, sigma.transpose().reshape(Shape.concat(new int[] {r}, x.shape())), o.chunkSize());
         return new LaplacianResult(res[0], outputFirst(res[1], res[0].shape(), new int[] {r}), res[2]);
     }
@@ -117,9 +119,15 @@ public final class Laplacians {
     /** Δ²f = Δ(Δf): a forward Laplacian over a forward Laplacian, n² directions in all. */
     public static Tensor biharmonic(String op, TensorFunction f, Tensor x, LaplacianOptions o) {
         int n = x.size();
+        stackFits(op, n, x.shape());
         Tensor eye = Tensor.eye(n).reshape(Shape.concat(new int[] {n}, x.shape()));
         TensorFunction inner = z -> run(op, f, z, eye, o.chunkSize())[2];
         return run(op, inner, x, eye, o.chunkSize())[2];
+    }
+
+    /** Refuses by name a stack [D + 1, ...x] (and its D × n seeds) past 2³¹ − 1 elements, before anything is allocated. */
+    private static void stackFits(String op, int d, int[] x) {
+        Shape.size(op, Shape.concat(new int[] {d + 1}, x));
     }
 
     /** The seed stack [D + 1, B, ...sample]: row q holds e_q in every sample, row D is zero. */
