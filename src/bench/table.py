@@ -34,6 +34,9 @@ ALIASES = {
     "batch_jacobian_checked": ["batch_jacobian_vmap_jacrev", "batch_jacobian_loop", "batch_jacobian_vmap_jacfwd"],
     "batch_jacobian_fwd": ["batch_jacobian_vmap_jacfwd"],
 }
+# the bare register tiles (TileCeiling) each time 2·1024³ flops: read beside OpenBLAS's matmul_1024
+for _t in ("4x2W", "6x2W", "8x2W", "4x3W", "3x4W"):
+    ALIASES["matmul_1024_tile_" + _t] = ["matmul_1024"]
 head = "| workload | dualgrad µs | " + " | ".join(f"{p['peer']} µs | ratio" for p in peers) + " |"
 print(head)
 print("|" + "---|" * (2 + 2 * len(peers)))

@@ -147,6 +147,7 @@ public final class Harness {
             Tensor a = TensorRandom.seed(12 + n).normal(n, n), b = TensorRandom.seed(13 + n).normal(n, n);
             ws.add(new Workload("matmul_" + n, "Tensor.matmul, " + dev.dualgrad.internal.kernels.Kernels.matmulKernel() + " kernel", () -> a.matmul(b)));
         }
+        TileCeiling.add(ws); // issue 21: matmul_1024_tile_*: the bare register tiles, Java's ceiling on this machine
         // The same with a 2-thread pool (Parallelism), for information: the peers' columns are 1 thread.
         java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(2);
         Tensor a1024 = TensorRandom.seed(12 + 1024).normal(1024, 1024), b1024 = TensorRandom.seed(13 + 1024).normal(1024, 1024);
