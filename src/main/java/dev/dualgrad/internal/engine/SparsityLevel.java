@@ -32,6 +32,15 @@ public final class SparsityLevel extends Level {
         return traced(x, Pattern.seed(universe, offset, x.size()));
     }
 
+    /** {@code x} as a tensor of this level whose element e depends on the input elements {@code p.row(e)}: a seed with labels of the caller's choosing. */
+    public Tensor seed(Tensor x, Pattern p) {
+        if (p.size() != x.size() || p.universe() != universe) {
+            throw new IllegalArgumentException("SparsityLevel.seed: a pattern of " + p.size() + " elements over " + p.universe()
+                    + " inputs for a tensor of " + x.size() + " elements in a detection over " + universe);
+        }
+        return traced(x, p);
+    }
+
     /** The pattern of {@code y}: empty when y is not of this level (it depends on no seeded input). */
     public Pattern patternOf(Tensor y) {
         return Tensors.level(y) == this ? patterns.get(Tensors.node(y)) : Pattern.empty(universe, y.size());

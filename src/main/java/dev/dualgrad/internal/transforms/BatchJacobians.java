@@ -1,5 +1,7 @@
 package dev.dualgrad.internal.transforms;
 
+import dev.dualgrad.internal.engine.Pattern;
+import dev.dualgrad.internal.engine.SparsityLevel;
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.transforms.JacobianMode;
 import dev.dualgrad.transforms.JacobianOptions;
@@ -23,10 +25,11 @@ import java.util.Locale;
  * directions (k per pass) and reverse mode C cotangent directions (c per sweep), whatever B is:
  * min(D, C) directional derivatives instead of B·min(D, C).</p>
  *
- * <p>That rests on the independence of the samples. With {@code checkIndependence} (the default), one
- * extra forward pass of 2⌈log₂ B⌉ directions, seeded by the bits of the sample index, checks that no
- * sample's output depends on any other sample's input; if f mixes samples (a batch mean, batch norm,
- * any pair), this throws, naming a pair, instead of returning a wrong Jacobian.</p>
+ * <p>That rests on the independence of the samples. With {@code checkIndependence} (the default), a
+ * sparsity detection with sample labels ({@link #structurallyIndependent}) proves it where the ops' rules
+ * can; otherwise one extra forward pass of 2⌈log₂ B⌉ directions, seeded by the bits of the sample index,
+ * checks that no sample's output depends on any other sample's input; if f mixes samples (a batch mean,
+ * batch norm, any pair), this throws, naming a pair, instead of returning a wrong Jacobian.</p>
  *
  * <p>The directions are seeded by {@link Sweeps}, the mode and chunk chosen by {@link Jacobians#choose};
  * {@code JacobianPenalty.exact} sums the squares of the same {@link Probe#stack direction-major stack}.</p>
@@ -150,6 +153,7 @@ public final class BatchJacobians {
 
     /** The same check for another per-sample transform: {@code op} and what it would get wrong name the failure. */
     static void checkIndependence(String op, String wrong, String instead, MultiTensorFunction g, Tensor x, int b, int d) {
+        if (structurallyIndependent(g, x, b, d)) return;
         long found = dependence(g, x, b, d);
         if (found >= 0) {
             IllegalArgumentException e = mixes(g, x, b, d, (int) (found >>> 32), (int) found);
@@ -171,7 +175,43 @@ public final class BatchJacobians {
     public static boolean samplesIndependent(TensorFunction f, Tensor x) {
         int b = x.rank() == 0 ? 0 : x.dim(0);
         if (b < 2) return true;
-        return dependence(xs -> f.apply(xs[0]), x, b, x.size() / b) < 0;
+        MultiTensorFunction g = xs -> f.apply(xs[0]);
+        return structurallyIndependent(g, x, b, x.size() / b) || dependence(g, x, b, x.size() / b) < 0;
+    }
+
+    /**
+     * The cheap, exact half of the check: sparsity detection with each input element labelled by its sample (element
+     * e of x by e / d, a universe of B labels), so a set holds the samples an element may depend on, and stays one
+     * label long while f keeps samples apart. True when every output element of sample s depends on s alone (or on
+     * nothing). The sparsity rules over-approximate, never under-approximate (the registry's conformance tests), so
+     * true proves independence at this x, whatever the values, for the branches f takes here, the same premise as
+     * the probe's. False is no verdict: an op without a sparsity rule counts as dense, a rule may be coarser than
+     * the op (a product with a zero weight), and f may fail on the level (reading a value); the probe then decides,
+     * and its exact zeros are what a dependence must show to be reported. The cost is one pass over f with a label
+     * per element (shared arrays, unions that return their largest operand), a fraction of the probe's 2⌈log₂ B⌉
+     * directions.
+     */
+    static boolean structurallyIndependent(MultiTensorFunction g, Tensor x, int b, int d) {
+        int[][] labels = new int[b][];
+        for (int s = 0; s < b; s++) labels[s] = new int[] {s};
+        int[][] rows = new int[x.size()][];
+        for (int e = 0; e < rows.length; e++) rows[e] = labels[e / d];
+        SparsityLevel level = new SparsityLevel(b);
+        try {
+            Tensor y = g.apply(new Tensor[] {level.seed(x, Pattern.of(b, rows))});
+            if (y == null || y.rank() == 0 || y.dim(0) != b) return false; // the probe's recording reports these
+            Pattern p = level.patternOf(y);
+            int c = y.size() / b;
+            for (int o = 0; o < p.size(); o++) {
+                int[] r = p.row(o);
+                if (r.length > 1 || (r.length == 1 && r[0] != o / c)) return false;
+            }
+            return true;
+        } catch (RuntimeException e) { // f cannot run on the level (e.g. it reads a value): the probe decides, and reports
+            return false;
+        } finally {
+            level.close();
+        }
     }
 
     /** The check's pass: −1 when independent, else (sample << 32) | the bits that reach it. */
