@@ -24,8 +24,15 @@ final class VectorGemm implements Kernels.Gemm {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int W = S.length();
     static final int MR = 6, NR = 2 * W;
-    /** Cache blocking: KC·NR·8 bytes of B (a micro-panel) and MR·KC of A sit in L1, MC·KC of A in L2. */
-    private static final int KC = 256, MC = 16 * MR, NC = 128 * NR;
+    /**
+     * Cache blocking: a KC×NR micro-panel of B is reused by every MR-row panel of an MC×KC block of A (in L2), and
+     * C's tile is loaded and stored once per KC steps. KC = 64·W: 256 steps (a 16 KB micro-panel, in L1) at W = 4, 512
+     * (64 KB, from L2) at W = 8. On AVX-512 (Zen 4) KC = 512 ran 5–10% faster than 256 at 1024² and on mlp_primal
+     * (k = 784), the C tile's loads and stores (strided by ldc) costing more than B's panel missing L1, and 128 ran
+     * slower still (BENCHMARKS.md, issue 21). The packed KC×NC block of B is 4 MB at W = 4 and 8 MB at W = 8 (in
+     * L3), one per thread that multiplies.
+     */
+    private static final int KC = 64 * W, MC = 16 * MR, NC = 128 * NR;
 
     /** Pack buffers, one pair per thread: reused so that a product allocates nothing. */
     private static final ThreadLocal<double[][]> BUFFERS =

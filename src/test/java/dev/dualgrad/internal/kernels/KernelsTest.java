@@ -48,7 +48,7 @@ class KernelsTest {
     private static void matchesTripleLoop(Dense g) {
         int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {4, 2, 4}, {7, 131, 9}, {9, 257, 515}, {5, 3, 600}, {6, 0, 3},
             // the packed path (m > 16): edge tiles in m and n, several KC blocks of k, MC blocks of m, NC blocks of n
-            {17, 1, 1}, {23, 300, 13}, {101, 513, 37}, {37, 70, 1029}, {20, 0, 20}};
+            {17, 1, 1}, {23, 300, 13}, {101, 513, 37}, {37, 70, 1029}, {20, 0, 20}, {30, 1100, 2070}};
         for (int[] s : shapes) {
             int m = s[0], k = s[1], n = s[2];
             double[] a = Tensors.buffer(TensorRandom.seed(m * 31L + k).normal(m * k)), b = Tensors.buffer(TensorRandom.seed(n * 17L + k).normal(k * n));
