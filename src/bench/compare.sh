@@ -2,6 +2,9 @@
 # Runs dualgrad's harness and the peers in one go on this machine and prints one table (markdown).
 #   bash src/bench/compare.sh            # needs PyTorch for the torch column:
 #   apt-get install -y python3-torch libopenblas0-pthread
+# BENCH_THREADS=1 (the default): one thread on both sides (dualgrad with -Ddualgrad.threads=1, PyTorch with
+# torch.set_num_threads(1) and OpenBLAS/OpenMP at 1). BENCH_THREADS=default: both sides' defaults (dualgrad's
+# pool of one thread per processor, PyTorch's own thread count).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${BENCH_OUT:-target/bench}
@@ -9,20 +12,33 @@ mkdir -p "$out"
 mvn -q -B -ntp test-compile dependency:build-classpath -Dmdep.outputFile="$out/cp.txt" -Dmdep.includeScope=test >/dev/null
 # --add-modules enables the Vector API matmul kernel; BENCH_JAVA_OPTS='-Ddualgrad.vector=false' measures the plain one.
 cp="target/classes:target/test-classes:$(cat "$out/cp.txt")"
+threads=${BENCH_THREADS:-1}
+if [ "$threads" = 1 ]; then
+  jthreads=-Ddualgrad.threads=1
+  peer_env=(env OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1)
+  torch_threads=1
+elif [ "$threads" = default ]; then
+  jthreads=
+  peer_env=(env)
+  torch_threads=$(/usr/bin/python3 -c 'import torch; print(torch.get_num_threads())' 2>/dev/null || echo 1)
+else
+  echo "BENCH_THREADS is 1 or default, not $threads" >&2; exit 2
+fi
+echo "threads: $threads (dualgrad ${jthreads:-default pool}, torch $torch_threads)" >&2
 # Several forks (fresh JVMs), each: JIT warm-up, then 3 rounds interleaved across workloads; the table
 # takes the median of the forks' medians.
 forks=()
 for f in $(seq 1 "${BENCH_FORKS:-2}"); do
-  java --add-modules jdk.incubator.vector ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.dualgrad.bench.Harness "${BENCH_SECONDS:-1.5}" 3 > "$out/dualgrad-$f.json"
+  java --add-modules jdk.incubator.vector $jthreads ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.dualgrad.bench.Harness "${BENCH_SECONDS:-1.5}" 3 > "$out/dualgrad-$f.json"
   forks+=("$out/dualgrad-$f.json")
 done
 /usr/bin/python3 src/bench/table.py --merge "${forks[@]}" > "$out/dualgrad.json"
 peers=()
 if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
-  OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 /usr/bin/python3 ../shared/peers/torch_peer.py 1 > "$out/torch-workloads.json"
-  OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 /usr/bin/python3 src/bench/torch_matmul.py > "$out/torch-matmul.json"
+  "${peer_env[@]}" /usr/bin/python3 ../shared/peers/torch_peer.py "$torch_threads" > "$out/torch-workloads.json"
+  "${peer_env[@]}" /usr/bin/python3 src/bench/torch_matmul.py "$torch_threads" > "$out/torch-matmul.json"
   # the new ops' workloads (gp_nll_grad_*, layernorm_mlp_grad): a flat JSON, wrapped in the harness's form
-  OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 /usr/bin/python3 ../shared/peers/torch_ops_peer.py 1 | /usr/bin/python3 -c \
+  "${peer_env[@]}" /usr/bin/python3 ../shared/peers/torch_ops_peer.py "$torch_threads" | /usr/bin/python3 -c \
     'import json, sys; d = json.load(sys.stdin); m = d.pop("meta"); print(json.dumps({"peer": "torch " + m["torch"] + " ops", "results": d}))' \
     > "$out/torch-ops.json"
   /usr/bin/python3 src/bench/table.py --merge "$out/torch-workloads.json" "$out/torch-matmul.json" "$out/torch-ops.json" > "$out/torch.json"

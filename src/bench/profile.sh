@@ -2,13 +2,14 @@
 # Profiles one harness workload with JDK Flight Recorder and prints where the time goes:
 #   bash src/bench/profile.sh mlp_primal [seconds]
 # Top frames by self time (Java samples, every 10 ms), native frames (e.g. StrictMath), and GC count.
+# One thread (-Ddualgrad.threads=1); PROFILE_THREADS=" " profiles the default pool instead.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${BENCH_OUT:-target/bench}
 mkdir -p "$out"
 mvn -q -B -ntp test-compile dependency:build-classpath -Dmdep.outputFile="$out/cp.txt" -Dmdep.includeScope=test >/dev/null
 jfr_file="$out/$1.jfr"
-java --add-modules jdk.incubator.vector -XX:StartFlightRecording=filename="$jfr_file",settings=profile \
+java --add-modules jdk.incubator.vector ${PROFILE_THREADS:--Ddualgrad.threads=1} -XX:StartFlightRecording=filename="$jfr_file",settings=profile \
   -cp "target/classes:target/test-classes:$(cat "$out/cp.txt")" dev.dualgrad.bench.Profile "$1" "${2:-8}" 2>/dev/null | grep -v '^\[' || true
 top() { # the first frame of each sample of an event, counted
   jfr print --events "$1" "$jfr_file" | awk '/stackTrace = \[/{getline; print}' | sed 's/line:.*//; s/^ *//' | sort | uniq -c | sort -rn | head -"$2"

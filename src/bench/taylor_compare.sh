@@ -17,7 +17,7 @@ mvn -q -B -ntp test-compile dependency:build-classpath -Dmdep.outputFile="$out/c
 cp="target/classes:target/test-classes:$(cat "$out/cp.txt")"
 peer=../shared/peers/torch_taylor_peer.py
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
-jvm=(java --add-modules jdk.incubator.vector ${BENCH_JAVA_OPTS:-} -cp "$cp")
+jvm=(java --add-modules jdk.incubator.vector -Ddualgrad.threads=1 ${BENCH_JAVA_OPTS:-} -cp "$cp") # one thread, as the peer
 workloads=""
 for d in 16 64 256; do workloads+="laplacian_mlp_D$d,laplacian_mlp_D${d}_checked,laplacian_mlp_D${d}_old,"; done
 for k in 2 4 8; do workloads+="taylor_dir_K$k,taylor_dir_K${k}_nested,"; done
@@ -110,4 +110,4 @@ EOF
 
 # (4) peak live memory by depth, stop-the-world collector
 echo
-java -XX:+UseSerialGC --add-modules jdk.incubator.vector ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.dualgrad.bench.LaplacianPeakMemory 2>/dev/null
+java -XX:+UseSerialGC --add-modules jdk.incubator.vector -Ddualgrad.threads=1 ${BENCH_JAVA_OPTS:-} -cp "$cp" dev.dualgrad.bench.LaplacianPeakMemory 2>/dev/null

@@ -1,9 +1,9 @@
-"""PyTorch's (OpenBLAS's) float64 matmul on N x N, one thread: the peer of dualgrad's matmul_N workloads.
-Prints JSON in the peers' format: workload -> median microseconds."""
+"""PyTorch's (OpenBLAS's) float64 matmul on N x N, on argv[1] threads (1 if absent): the peer of dualgrad's
+matmul_N workloads. Prints JSON in the peers' format: workload -> median microseconds."""
 import json, sys, time
 import torch
 
-torch.set_num_threads(1)
+torch.set_num_threads(int(sys.argv[1]) if len(sys.argv) > 1 else 1)
 out = {}
 for n in (256, 512, 1024):
     g = torch.Generator().manual_seed(n)

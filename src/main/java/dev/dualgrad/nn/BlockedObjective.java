@@ -4,6 +4,8 @@ import dev.dualgrad.Diff;
 import dev.dualgrad.Loss;
 import dev.dualgrad.data.Dataset;
 import dev.dualgrad.internal.engine.Args;
+import dev.dualgrad.internal.engine.Gang;
+import dev.dualgrad.internal.engine.Pools;
 import dev.dualgrad.losses.ClassLossOptions;
 import dev.dualgrad.losses.Reduction;
 import dev.dualgrad.tensor.ExactSum;
@@ -16,7 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
+import java.util.function.Supplier;
 
 /**
  * The mean loss over a data set, computed block by block and summed exactly: the reference that a
@@ -30,8 +32,9 @@ import java.util.concurrent.ForkJoinTask;
  * rounded once and divided once. So the result depends only on the data, the loss, B and the sample, never on
  * the number of threads or the order in which blocks finish.</p>
  *
- * <p>With a pool in effect ({@link Parallelism#use} or {@link Parallelism#with}), the blocks run as tasks of
- * that pool, data-parallel on the machine's cores; the result is bitwise that of one thread (tested).</p>
+ * <p>With a pool in effect ({@link Parallelism}: the default pool, or one set by {@link Parallelism#use} or
+ * {@link Parallelism#with}), the blocks run as tasks of that pool, data-parallel on the machine's cores; the
+ * result is bitwise that of one thread (tested).</p>
  *
  * <p>Mini-batches: with {@link #sampling(double, long)}, step t's objective {@link #atStep(long)} keeps row r
  * when {@link Sampling#keeps(long, long)}, a seeded hash of (t, r), says so; each block then holds its kept
@@ -324,24 +327,30 @@ public final class BlockedObjective implements TrainingObjective {
         int[][] shapes = new int[params.length][];
         for (int i = 0; i < params.length; i++) shapes[i] = Args.nonNull(params[i], "BlockedObjective.sums", "params[" + i + "]").shape();
         Sums total = Sums.zero(shapes);
-        ForkJoinPool pool = Parallelism.current();
-        int blocks = blockCount(), parts = pool == null ? 1 : Math.min(blocks, pool.getParallelism());
-        if (parts < 2) {
-            for (int b = 0; b < blocks; b++) total.addBlock(loss, params, block(b));
+        Gang gang = Pools.acquire();
+        try {
+            int blocks = blockCount(), parts = gang == null ? 1 : Math.min(blocks, gang.threads());
+            if (parts < 2) {
+                for (int b = 0; b < blocks; b++) total.addBlock(loss, params, block(b));
+                return total;
+            }
+            // Contiguous ranges of blocks, one accumulator each: how they are cut and merged changes no bit.
+            Sums[] partial = new Sums[parts];
+            ForkJoinPool pool = Pools.callersPool(); // a caller's pool also takes the products inside each part
+            gang.run(parts, t -> {
+                int from = (int) ((long) blocks * t / parts), to = (int) ((long) blocks * (t + 1) / parts);
+                Supplier<Sums> range = () -> {
+                    Sums s = Sums.zero(shapes);
+                    for (int b = from; b < to; b++) s.addBlock(loss, params, block(b));
+                    return s;
+                };
+                partial[t] = pool == null ? range.get() : Parallelism.with(pool, range);
+            });
+            for (Sums s : partial) total.add(s);
             return total;
+        } finally {
+            Pools.release(gang);
         }
-        // Contiguous ranges of blocks, one accumulator each: how they are cut and merged changes no bit.
-        List<ForkJoinTask<Sums>> tasks = new ArrayList<>();
-        for (int t = 0; t < parts; t++) {
-            int from = (int) ((long) blocks * t / parts), to = (int) ((long) blocks * (t + 1) / parts);
-            tasks.add(pool.submit(() -> Parallelism.with(pool, () -> {
-                Sums s = Sums.zero(shapes);
-                for (int b = from; b < to; b++) s.addBlock(loss, params, block(b));
-                return s;
-            })));
-        }
-        for (ForkJoinTask<Sums> t : tasks) total.add(t.join());
-        return total;
     }
 
     /**

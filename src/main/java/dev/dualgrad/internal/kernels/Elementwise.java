@@ -44,8 +44,8 @@ public final class Elementwise {
 
     /** Implemented by the Vector API kernels, loaded only when the module is present. */
     interface ArrayKernels {
-        /** y[i] = tanh(x[i]) for i in [0, n − n mod lanes); returns where the scalar tail starts. */
-        int tanh(double[] x, double[] y, int n);
+        /** y[yo+i] = tanh(x[xo+i]) for i in [0, n − n mod lanes); returns where the scalar tail starts. */
+        int tanh(double[] x, int xo, double[] y, int yo, int n);
 
         /** The contiguous strong-zero product over [0, n − n mod lanes); returns where the scalar tail starts. */
         int mulStrongZero(double[] a, int ao, double[] b, int bo, double[] y, int yo, int n);
@@ -59,13 +59,27 @@ public final class Elementwise {
 
     private static final ArrayKernels VECTOR = VectorKernels.load("dev.dualgrad.internal.kernels.VectorElementwise", ArrayKernels.class);
 
-    /** y[i] = tanh(x[i]) for i &lt; n (see the class comment for the method and its accuracy). */
+    /** Elements per thread below which tanh (a few ns an element) is not split. */
+    static final int TANH_MIN_PER_THREAD = 1 << 13;
+
+    /**
+     * y[i] = tanh(x[i]) for i &lt; n (see the class comment for the method and its accuracy); large arrays
+     * are split over the pool in effect ({@code Parallelism}), with bitwise the same values.
+     */
     public static void tanh(double[] x, double[] y, int n) {
-        int i = VECTOR == null ? 0 : VECTOR.tanh(x, y, n);
-        for (; i < n; i++) y[i] = tanh(x[i]);
+        if (n < 2 * TANH_MIN_PER_THREAD) tanhRange(x, y, 0, n);
+        else ParallelRanges.run(n, TANH_MIN_PER_THREAD, (from, to) -> tanhRange(x, y, from, to - from));
     }
 
-    /** y[yo+i] = a[ao+i]·b[bo+i] for i &lt; n, with 0 wherever a factor is 0 (strong zero; see the class comment). */
+    private static void tanhRange(double[] x, double[] y, int o, int n) {
+        int i = VECTOR == null ? 0 : VECTOR.tanh(x, o, y, o, n);
+        for (; i < n; i++) y[o + i] = tanh(x[o + i]);
+    }
+
+    /**
+     * y[yo+i] = a[ao+i]·b[bo+i] for i &lt; n, with 0 wherever a factor is 0 (strong zero; see the class
+     * comment). Not split here: the broadcasting loop that calls it splits large arrays.
+     */
     public static void mulStrongZero(double[] a, int ao, double[] b, int bo, double[] y, int yo, int n) {
         int i = VECTOR == null ? 0 : VECTOR.mulStrongZero(a, ao, b, bo, y, yo, n);
         for (; i < n; i++) {

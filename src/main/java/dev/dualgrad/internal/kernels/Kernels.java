@@ -50,37 +50,56 @@ public final class Kernels {
         return VECTOR != null ? "vector (jdk.incubator.vector)" : "plain";
     }
 
-    /** Applies a row kernel over the broadcast of a and b (which must broadcast to {@code out}). */
+    /** Elements per thread below which broadcast arithmetic (bound by memory bandwidth) is not split. */
+    static final int BROADCAST_MIN_PER_THREAD = 1 << 16;
+
+    /**
+     * Applies a row kernel over the broadcast of a and b (which must broadcast to {@code out}). Large
+     * results are split over the pool in effect ({@link Parallelism}), by ranges of elements when both
+     * operands are contiguous, else by ranges of rows; each element gets the same operation either way.
+     */
     public static Tensor broadcast(RowKernel k, Tensor a, Tensor b, int[] out) {
         int n = Shape.size(out);
         double[] y = new double[n];
         double[] ad = Tensors.buffer(a), bd = Tensors.buffer(b);
         if (n == 0) return Tensors.adopt(y, out);
-        if (ad.length == n && bd.length == n) {
-            k.row(ad, 0, 1, bd, 0, 1, y, 0, n);
-        } else if (ad.length == 1 && bd.length == n) {
-            k.row(ad, 0, 0, bd, 0, 1, y, 0, n);
-        } else if (bd.length == 1 && ad.length == n) {
-            k.row(ad, 0, 1, bd, 0, 0, y, 0, n);
-        } else {
-            int r = out.length;
-            int[] sa = Shape.broadcastStrides(a.shape(), out), sb = Shape.broadcastStrides(b.shape(), out);
-            int len = out[r - 1];
-            int[] idx = new int[r];
-            int ao = 0, bo = 0;
-            for (int o = 0; o < n; o += len) {
-                k.row(ad, ao, sa[r - 1], bd, bo, sb[r - 1], y, o, len);
-                for (int d = r - 2; d >= 0; d--) { // odometer over the outer axes
-                    ao += sa[d];
-                    bo += sb[d];
-                    if (++idx[d] < out[d]) break;
-                    ao -= sa[d] * out[d];
-                    bo -= sb[d] * out[d];
-                    idx[d] = 0;
-                }
+        int as = ad.length == n ? 1 : 0, bs = bd.length == n ? 1 : 0;
+        if ((as == 1 || ad.length == 1) && (bs == 1 || bd.length == 1)) { // contiguous, or one side a scalar
+            if (n < 2 * BROADCAST_MIN_PER_THREAD) k.row(ad, 0, as, bd, 0, bs, y, 0, n);
+            else ParallelRanges.run(n, BROADCAST_MIN_PER_THREAD, (from, to) -> k.row(ad, from * as, as, bd, from * bs, bs, y, from, to - from));
+            return Tensors.adopt(y, out);
+        }
+        int r = out.length;
+        int[] sa = Shape.broadcastStrides(a.shape(), out), sb = Shape.broadcastStrides(b.shape(), out);
+        int len = out[r - 1], rows = n / len;
+        int minRows = Math.max(1, BROADCAST_MIN_PER_THREAD / len);
+        if (rows < 2 * minRows) broadcastRows(k, ad, sa, bd, sb, y, out, 0, rows);
+        else ParallelRanges.run(rows, minRows, 1, (from, to) -> broadcastRows(k, ad, sa, bd, sb, y, out, from, to));
+        return Tensors.adopt(y, out);
+    }
+
+    /** Rows [from, to) of the last axis of {@code out} (each {@code out[r-1]} long) of a broadcast: an odometer over the outer axes. */
+    private static void broadcastRows(RowKernel k, double[] ad, int[] sa, double[] bd, int[] sb, double[] y, int[] out, int from, int to) {
+        int r = out.length, len = out[r - 1];
+        int[] idx = new int[r];
+        int ao = 0, bo = 0;
+        for (int d = r - 2, q = from; d >= 0; d--) { // the odometer's position at row `from`
+            idx[d] = q % out[d];
+            q /= out[d];
+            ao += idx[d] * sa[d];
+            bo += idx[d] * sb[d];
+        }
+        for (int row = from, o = from * len; row < to; row++, o += len) {
+            k.row(ad, ao, sa[r - 1], bd, bo, sb[r - 1], y, o, len);
+            for (int d = r - 2; d >= 0; d--) {
+                ao += sa[d];
+                bo += sb[d];
+                if (++idx[d] < out[d]) break;
+                ao -= sa[d] * out[d];
+                bo -= sb[d] * out[d];
+                idx[d] = 0;
             }
         }
-        return Tensors.adopt(y, out);
     }
 
     /** Copies {@code x} broadcast to {@code out}. */

@@ -22,12 +22,12 @@ final class VectorElementwise implements Elementwise.ArrayKernels {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
 
     @Override
-    public int tanh(double[] x, double[] y, int n) {
+    public int tanh(double[] x, int xo, double[] y, int yo, int n) {
         int w = S.length(), end = n - n % w;
         DoubleVector shifter = DoubleVector.broadcast(S, SHIFTER), one = DoubleVector.broadcast(S, 1.0);
         DoubleVector ln2Hi = DoubleVector.broadcast(S, LN2_HI), ln2Lo = DoubleVector.broadcast(S, LN2_LO);
         for (int i = 0; i < end; i += w) {
-            DoubleVector v = DoubleVector.fromArray(S, x, i);
+            DoubleVector v = DoubleVector.fromArray(S, x, xo + i);
             DoubleVector a = v.abs().min(TANH_CLAMP);
             DoubleVector t = a.add(a);
             DoubleVector s = t.fma(INV_LN2, SHIFTER);
@@ -42,7 +42,7 @@ final class VectorElementwise implements Elementwise.ArrayKernels {
             DoubleVector e = twoK.fma(p, twoK.sub(one));
             DoubleVector th = e.div(e.add(2.0));
             LongVector sign = ((LongVector) v.reinterpretAsLongs()).and(Long.MIN_VALUE);  // Math.copySign(th, v)
-            ((LongVector) th.reinterpretAsLongs()).and(Long.MAX_VALUE).or(sign).reinterpretAsDoubles().intoArray(y, i);
+            ((LongVector) th.reinterpretAsLongs()).and(Long.MAX_VALUE).or(sign).reinterpretAsDoubles().intoArray(y, yo + i);
         }
         return end;
     }

@@ -14,6 +14,7 @@ import dev.dualgrad.nn.Module;
 import dev.dualgrad.nn.ParameterSnapshot;
 import dev.dualgrad.nn.Sequential;
 import dev.dualgrad.tensor.ExactSum;
+import dev.dualgrad.tensor.Parallelism;
 import dev.dualgrad.tensor.Tensor;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -26,6 +27,14 @@ import scala.reflect.ClassTag$;
 
 /** The kernel check, the module that travels in a closure, the module without a spec, Kryo. */
 class SafetyTest {
+    @Test
+    void insideASparkTaskTheDefaultRunsOnOneThreadAndOnTheDriverOnAll() {
+        // Spark runs one task per core: dualgrad's default pool would oversubscribe them (Parallelism's rules).
+        List<Integer> threads = SparkTestSession.context().parallelize(List.of(1, 2, 3, 4), 4).map(i -> Parallelism.threads()).collect();
+        assertEquals(List.of(1, 1, 1, 1), threads);
+        assertEquals(Parallelism.defaultThreads(), Parallelism.threads(), "the driver's own thread keeps the default");
+    }
+
     @Test
     void anExecutorWithAnotherFingerprintFailsBeforeComputing() {
         Mlp model = Mlp.of(3, 4, 2).build();
