@@ -4,7 +4,7 @@
 #   apt-get install -y python3-torch libopenblas0-pthread
 # BENCH_THREADS=1 (the default): one thread on both sides (dualgrad with -Ddualgrad.threads=1, PyTorch with
 # torch.set_num_threads(1) and OpenBLAS/OpenMP at 1). BENCH_THREADS=default: both sides' defaults (dualgrad's
-# pool of one thread per processor, PyTorch's own thread count).
+# threads, one per processor; PyTorch's own thread count, or BENCH_TORCH_THREADS).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=${BENCH_OUT:-target/bench}
@@ -20,7 +20,8 @@ if [ "$threads" = 1 ]; then
 elif [ "$threads" = default ]; then
   jthreads=
   peer_env=(env)
-  torch_threads=$(/usr/bin/python3 -c 'import torch; print(torch.get_num_threads())' 2>/dev/null || echo 1)
+  # PyTorch's own default, unless BENCH_TORCH_THREADS says otherwise (PyTorch 1.13 picks 1 on some VMs whose cores it cannot count)
+  torch_threads=${BENCH_TORCH_THREADS:-$(/usr/bin/python3 -c 'import torch; print(torch.get_num_threads())' 2>/dev/null || echo 1)}
 else
   echo "BENCH_THREADS is 1 or default, not $threads" >&2; exit 2
 fi

@@ -18,7 +18,7 @@ import java.util.concurrent.ForkJoinPool;
 
 /**
  * The speed and memory controls: which matrix kernel runs, a product with a transposed operand read in
- * place, a gradient computed on a thread pool (bitwise the one-thread result), and what a tape keeps for
+ * place, a gradient computed on every core and on a thread pool (bitwise the one-thread result), and what a tape keeps for
  * its sweep through a deep tanh network.
  */
 public final class SpeedAndMemory implements Stop {
@@ -38,21 +38,27 @@ public final class SpeedAndMemory implements Stop {
         out.println("x.matmul(w, false, true) reads w transposed in place: shape " + Arrays.toString(inPlace.shape())
                 + ", bitwise x.matmul(w.transpose())");
 
-        // a gradient on a 2-thread pool: its large products are split, the numbers do not change
+        // a gradient on one thread, on the default's threads (every core) and on a 2-thread pool of ours: the large
+        // products and the tanh are split, the numbers do not change
         Mlp net = Mlp.of(64, 256, 10).activation(Activation.TANH).seed(3).build();
         Tensor batch = TensorRandom.seed(4).normal(256, 64);
         int[] labels = new int[256];
         for (int i = 0; i < labels.length; i++) labels[i] = i % 10;
         MultiTensorFunction loss = ps -> Loss.crossEntropy(net.forward(ps, batch), labels);
-        PerArgument one = Diff.grad(loss, net.parameterArray());
+        PerArgument one = Parallelism.singleThreaded(() -> Diff.grad(loss, net.parameterArray()));
+        PerArgument all = Diff.grad(loss, net.parameterArray());
         ForkJoinPool pool = new ForkJoinPool(2);
         try {
             PerArgument two = Parallelism.with(pool, () -> Diff.grad(loss, net.parameterArray()));
-            for (int i = 0; i < one.size(); i++) Checks.close("gradient " + i + " on 2 threads", two.get(i), one.get(i), 0);
+            for (int i = 0; i < one.size(); i++) {
+                Checks.close("gradient " + i + " on the default's threads", all.get(i), one.get(i), 0);
+                Checks.close("gradient " + i + " on a 2-thread pool", two.get(i), one.get(i), 0);
+            }
         } finally {
             pool.shutdown();
         }
-        out.println("an MLP loss's gradient on a 2-thread pool (Parallelism.with): bitwise the one-thread gradient");
+        out.println("an MLP loss's gradient by default (" + Parallelism.defaultThreads() + " threads) and on a 2-thread pool:"
+                + " bitwise the one-thread one");
 
         // what reverse mode keeps until its sweep, by depth
         Linear[] layers = new Linear[32];

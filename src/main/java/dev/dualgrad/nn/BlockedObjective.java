@@ -5,6 +5,7 @@ import dev.dualgrad.Loss;
 import dev.dualgrad.data.Dataset;
 import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.internal.engine.Gang;
+import dev.dualgrad.internal.engine.Level;
 import dev.dualgrad.internal.engine.Pools;
 import dev.dualgrad.losses.ClassLossOptions;
 import dev.dualgrad.losses.Reduction;
@@ -317,7 +318,10 @@ public final class BlockedObjective implements TrainingObjective {
     }
 
     /**
-     * The exact sums over every block, on the pool in effect ({@link Parallelism#current()}) when there is one.
+     * The exact sums over every block, on the threads in effect ({@link Parallelism}) when there are several.
+     * Inside another transform (θ or the loss's tensors carrying its tangents or tape, as in an HVP through
+     * {@code valueAndGrad}) the blocks run on the calling thread: that transform's level lives on this thread
+     * only.
      *
      * @param params θ, in the order of {@link Module#parameters()}
      * @return the sums, over the rows used
@@ -327,7 +331,9 @@ public final class BlockedObjective implements TrainingObjective {
         int[][] shapes = new int[params.length][];
         for (int i = 0; i < params.length; i++) shapes[i] = Args.nonNull(params[i], "BlockedObjective.sums", "params[" + i + "]").shape();
         Sums total = Sums.zero(shapes);
-        Gang gang = Pools.acquire();
+        boolean outerTransform = Level.anyActiveOnThisThread();
+        for (Tensor p : params) outerTransform |= !p.isConstant();
+        Gang gang = outerTransform ? null : Pools.acquire();
         try {
             int blocks = blockCount(), parts = gang == null ? 1 : Math.min(blocks, gang.threads());
             if (parts < 2) {

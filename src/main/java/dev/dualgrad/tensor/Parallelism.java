@@ -16,15 +16,20 @@ import java.util.function.Supplier;
  * product, broadcast arithmetic) by ranges of elements, over {@link #defaultThreads()} threads: the
  * calling thread and a shared team of daemon workers, created at first use, that spin for 0.2 ms after
  * each piece of work before they sleep (so that the products of one gradient find them awake). Smaller
- * work stays on the calling thread, where splitting would cost more than it saves. The default never
- * oversubscribes the machine: it runs everything on the calling thread</p>
+ * work stays on the calling thread, where splitting would cost more than it saves. The default does not
+ * stack its threads on top of threads that already fill the cores: it runs everything on the calling
+ * thread</p>
  * <ul>
- * <li>on a worker of another {@link ForkJoinPool} (a parallel stream, the common pool, the caller's own
- *     pool),</li>
+ * <li>on a worker of another {@link ForkJoinPool} (a parallel stream's, the common pool's, the caller's own
+ *     pool's),</li>
  * <li>inside an Apache Spark task (Spark already runs one task per core),</li>
+ * <li>on one of its own workers (work that a part splits again runs on the part's thread),</li>
  * <li>while another thread's work holds the default's threads (they serve one caller at a time; a server
- *     with many request threads then runs each request on its own thread).</li>
+ *     with many request threads then runs the others on their own threads, so the cores are shared by
+ *     those threads and the default's N − 1 workers).</li>
  * </ul>
+ * <p>What these rules cannot see (a thread that starts a parallel stream and helps run it, a caller's own
+ * threads outside any pool) is the caller's to say, by one of the settings below.</p>
  *
  * <p><b>One thread</b>: start the JVM with {@code -Ddualgrad.threads=1}, or call {@code use(null)}, or
  * run one computation with {@link #singleThreaded}. Do so wherever your own threads already keep the
@@ -51,7 +56,8 @@ public final class Parallelism {
      * {@link Runtime#availableProcessors()}; 1 means the default runs everything on the calling thread.
      *
      * @return the default thread count
-     * @throws IllegalArgumentException (at first use) when {@code dualgrad.threads} is not a whole number ≥ 1
+     * @throws IllegalArgumentException when {@code dualgrad.threads} is not a whole number ≥ 1: then every
+     *     large product or elementwise op under the default throws it too, naming the property
      */
     public static int defaultThreads() {
         return Pools.defaultThreads();

@@ -67,6 +67,28 @@ class BlockedObjectiveTest {
     }
 
     @Test
+    void insideAnotherTransformTheBlocksRunOnTheCallingThreadAndRefuseAsOneThreadDoes() {
+        // A block loss closing over a tensor of an outer JVP: the exact sums read values, which is refused with the
+        // same message on one thread and under the default (whose workers would not see the JVP's level at all).
+        Mlp net = Mlp.of(6, 5, 3).seed(4).build();
+        BlockedObjective.BlockLoss base = BlockedObjective.crossEntropySum(net);
+        java.util.function.Supplier<String> message = () -> assertThrows(RuntimeException.class,
+                () -> Diff.jvp(s -> {
+                    BlockedObjective f = BlockedObjective.of(DATA, (ps, x, y) -> base.loss(ps, x, y).mul(s.sum())).blockSize(10);
+                    return f.valueAndGrad(net.parameterArray()).value();
+                }, Tensor.scalar(2.0), Tensor.scalar(1.0))).getMessage();
+        String one = Parallelism.singleThreaded(message).replaceAll("jvp#\\d+", "jvp#N"); // the level's number counts up
+        assertTrue(one.contains("item() on a tensor that carries a tangent of jvp#N"), one);
+        assertEquals(one, message.get().replaceAll("jvp#\\d+", "jvp#N"));
+        ForkJoinPool pool = new ForkJoinPool(3); // its workers would run every block, were they not kept on this thread
+        try {
+            assertEquals(one, Parallelism.with(pool, message).replaceAll("jvp#\\d+", "jvp#N"));
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
     void anyNumberOfThreadsGivesTheSameBits() {
         Mlp net = Mlp.of(6, 5, 3).seed(4).build();
         BlockedObjective f = BlockedObjective.of(net, DATA).blockSize(10);

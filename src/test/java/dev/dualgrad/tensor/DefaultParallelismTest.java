@@ -73,8 +73,9 @@ class DefaultParallelismTest {
 
     @Test
     void splitBroadcastsAgreeWithAPlainLoop() {
-        // An independent reference for the row split's odometer starts: y[i,j,k] = a[i,j,k] + b[i,0,k].
-        int p = 6, q = 300, r = 250;
+        // An independent reference for the row split's odometer starts: y[i,j,k] = a[i,j,k] + b[i,0,k]. With
+        // q = 301 rows per i, no cut (at 602 and 1204 of 1806 rows) falls at j = 0: the starts' inner index is tested too.
+        int p = 6, q = 301, r = 250;
         Tensor a = TensorRandom.seed(11).normal(p, q, r), b = TensorRandom.seed(12).normal(p, 1, r);
         double[] ad = a.toArray(), bd = b.toArray();
         ForkJoinPool pool = new ForkJoinPool(3);
@@ -99,8 +100,16 @@ class DefaultParallelismTest {
         assertEquals(Parallelism.defaultThreads(), Parallelism.threads(), "the default, on a plain thread");
         assertNull(Parallelism.current(), "no caller's pool");
         TensorRandom.seed(1).normal(512, 512).matmul(TensorRandom.seed(2).normal(512, 512));
-        assertTrue(Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith("dualgrad-worker-") && t.isDaemon()),
-                "a large product started the default's daemon workers");
+        Thread caller = Thread.currentThread();
+        java.util.Set<String> ran = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        // which threads compute: a broadcast large enough to be split, whose row kernel records its thread
+        dev.dualgrad.internal.kernels.RowKernel recording = (a, ao, as, b, bo, bs, y, yo, n) -> {
+            if (Thread.currentThread() != caller) ran.add(Thread.currentThread().getName());
+        };
+        Tensor rows = TensorRandom.seed(1).normal(2048, 256), bias = TensorRandom.seed(2).normal(256);
+        for (int i = 0; i < 200 && ran.isEmpty(); i++) dev.dualgrad.internal.kernels.Kernels.broadcast(recording, rows, bias, new int[] {2048, 256});
+        assertTrue(!ran.isEmpty() && ran.stream().allMatch(n -> n.startsWith("dualgrad-worker-")),
+                "the default's workers computed rows of a large broadcast: " + ran);
 
         assertEquals(1, Parallelism.singleThreaded(Parallelism::threads), "singleThreaded");
         ForkJoinPool other = new ForkJoinPool(3);

@@ -42,7 +42,7 @@ public final class Pools {
     private static final int DEFAULT_THREADS = parsedOrZero(THREADS_PROPERTY);
     private static volatile Object global = DEFAULT;
     private static final ThreadLocal<Object> SCOPED = new ThreadLocal<>();
-    /** Callers now running split work on the default team (0 or 1). */
+    /** Callers now running split work on the default team: 0 or 1. */
     private static final AtomicInteger DEFAULT_CALLERS = new AtomicInteger();
     private static volatile Team team;
     private static final MethodHandle SPARK_TASK_CONTEXT = sparkTaskContext();
@@ -145,9 +145,13 @@ public final class Pools {
         Object s = setting();
         if (s instanceof ForkJoinPool) return Gang.of((ForkJoinPool) s);
         if (s != DEFAULT || !defaultApplies()) return null;
-        if (DEFAULT_CALLERS.getAndIncrement() == 0) return team();
-        DEFAULT_CALLERS.decrementAndGet(); // another caller holds it: this one runs on its own thread
-        return null;
+        if (!DEFAULT_CALLERS.compareAndSet(0, 1)) return null; // another caller holds it: this one runs on its own thread
+        try {
+            return team();
+        } catch (RuntimeException | Error e) { // no threads to be had (OutOfMemoryError: unable to create native thread)
+            DEFAULT_CALLERS.set(0);
+            throw e;
+        }
     }
 
     /** Gives back what {@link #acquire} returned. */
@@ -160,7 +164,7 @@ public final class Pools {
         if (t == null) {
             synchronized (Pools.class) {
                 t = team;
-                if (t == null) team = t = new Team(defaultThreads());
+                if (t == null) team = t = new Team(defaultThreads(), "dualgrad-worker-");
             }
         }
         return t;

@@ -30,11 +30,12 @@ final class Team implements Gang {
     private volatile Job job;
     private long jobs;
 
-    Team(int threads) {
+    /** A team of {@code threads} (the caller included), its workers named {@code prefix + 1}, {@code prefix + 2}, … */
+    Team(int threads, String prefix) {
         this.threads = threads;
         workers = new Worker[threads - 1];
         for (int i = 0; i < workers.length; i++) {
-            workers[i] = new Worker("dualgrad-worker-" + (i + 1));
+            workers[i] = new Worker(prefix + (i + 1));
             workers[i].start();
         }
     }
@@ -61,8 +62,9 @@ final class Team implements Gang {
             if (w.sleeping) LockSupport.unpark(w);
         }
         j.work();
-        for (int spins = 0; j.finished.get() < parts; spins++) { // parts still running on workers
-            if (spins < 1 << 16) Thread.onSpinWait();
+        long waitStart = System.nanoTime();
+        while (j.finished.get() < parts) { // parts still running on workers: spin 50 µs, then give the core away
+            if (System.nanoTime() - waitStart < 50_000) Thread.onSpinWait();
             else Thread.yield();
         }
         job = null;
@@ -93,7 +95,7 @@ final class Team implements Gang {
             for (int p; (p = next.getAndIncrement()) < parts; ) {
                 try {
                     part.accept(p);
-                } catch (RuntimeException | Error e) {
+                } catch (Throwable e) { // also a checked exception thrown sneakily: it must not end a worker
                     if (failure == null) failure = e;
                 } finally {
                     finished.incrementAndGet();
@@ -120,6 +122,7 @@ final class Team implements Gang {
                 if (j != null && j.id != last) {
                     last = j.id;
                     j.work();
+                    Thread.interrupted(); // a part's interrupt is its own: a set flag would make park return at once, forever
                     idleSince = System.nanoTime();
                 } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
                     Thread.onSpinWait();
@@ -127,6 +130,7 @@ final class Team implements Gang {
                     sleeping = true; // announce, then look once more: run() publishes, then looks at this flag
                     Job k = job;
                     if (k == null || k.id == last) LockSupport.park(this);
+                    Thread.interrupted();
                     sleeping = false;
                     idleSince = System.nanoTime();
                 }

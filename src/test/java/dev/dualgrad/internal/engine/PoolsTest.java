@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
@@ -49,8 +51,32 @@ class PoolsTest {
     }
 
     @Test
+    void aSleepingWorkerWakesForTheNextJob() throws Exception {
+        Team team = new Team(2, "test-wake-");
+        for (int round = 0; round < 20; round++) {
+            if (round % 2 == 0) Thread.sleep(2); // longer than the spin: the worker has parked
+            Thread caller = Thread.currentThread();
+            CountDownLatch workerStarted = new CountDownLatch(1);
+            // a part on the caller waits for a part on the worker, so the caller cannot take both: the job ends
+            // only once the worker has woken and taken one (or after 10 s, and the assertion fails)
+            team.run(2, p -> {
+                if (Thread.currentThread() != caller) {
+                    workerStarted.countDown();
+                } else {
+                    try {
+                        workerStarted.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            });
+            assertEquals(0, workerStarted.getCount(), "round " + round + ": the worker took a part");
+        }
+    }
+
+    @Test
     void everyPartRunsExactlyOnceAcrossManyJobsAwakeAndAsleep() throws Exception {
-        Team team = new Team(3);
+        Team team = new Team(3, "test-parts-");
         for (int job = 0; job < 3000; job++) {
             int parts = 1 + job % 7;
             AtomicIntegerArray runs = new AtomicIntegerArray(parts);
@@ -62,7 +88,8 @@ class PoolsTest {
 
     @Test
     void aFailingPartIsRethrownAfterTheOthersHaveRunAndTheThreadsServeTheNextJob() {
-        for (Gang gang : new Gang[] {new Team(3), Gang.of(new ForkJoinPool(2))}) {
+        ForkJoinPool pool = new ForkJoinPool(2);
+        for (Gang gang : new Gang[] {new Team(3, "test-failure-"), Gang.of(pool)}) {
             AtomicInteger others = new AtomicInteger();
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> gang.run(4, p -> {
                 if (p == 1) throw new IllegalStateException("part 1");
@@ -76,6 +103,7 @@ class PoolsTest {
             gang.run(5, runs::incrementAndGet);
             for (int p = 0; p < 5; p++) assertEquals(1, runs.get(p));
         }
+        pool.shutdown();
     }
 
     @Test
