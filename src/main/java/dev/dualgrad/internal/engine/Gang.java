@@ -19,7 +19,10 @@ public interface Gang {
      */
     void run(int parts, IntConsumer part);
 
-    /** A caller's pool: from its own workers by {@code invokeAll} (work stealing), else by submission and join. */
+    /**
+     * A caller's pool: from its own workers by {@code invokeAll} (work stealing); from any other thread, the
+     * caller computes the first part and the pool the others (submitted, then joined).
+     */
     static Gang of(ForkJoinPool pool) {
         return new Gang() {
             @Override
@@ -38,11 +41,13 @@ public interface Gang {
                     ForkJoinTask.invokeAll(tasks);
                     return;
                 }
-                for (ForkJoinTask<?> task : tasks) pool.execute(task);
+                // the caller would only wait: it computes the first part while the pool's threads take the others
+                for (int t = 1; t < parts; t++) pool.execute(tasks[t]);
                 Throwable first = null;
-                for (ForkJoinTask<?> task : tasks) {
+                for (int t = 0; t < parts; t++) {
                     try {
-                        task.join();
+                        if (t == 0) tasks[0].invoke();
+                        else tasks[t].join();
                     } catch (RuntimeException | Error e) {
                         // a task that failed on another thread is rethrown as a copy wrapping the original: give the original
                         Throwable original = e.getCause() != null && e.getCause().getClass() == e.getClass() ? e.getCause() : e;
