@@ -51,7 +51,7 @@ public final class Kernels {
     }
 
     /** Elements per thread below which broadcast arithmetic (bound by memory bandwidth) is not split. */
-    static final int BROADCAST_MIN_PER_THREAD = 1 << 16;
+    static final int BROADCAST_MIN_PER_THREAD = 1 << 14;
 
     /**
      * Applies a row kernel over the broadcast of a and b (which must broadcast to {@code out}). Large
