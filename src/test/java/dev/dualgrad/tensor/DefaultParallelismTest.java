@@ -72,6 +72,24 @@ class DefaultParallelismTest {
     }
 
     @Test
+    void manyCallersAtOnceEachGetTheBitsOfOneThread() throws Exception {
+        // Six threads computing at the same time under the default: one holds the team at a time, the others run on
+        // their own threads, handing it over call by call; every result must still be the one-thread result.
+        double[][] one = run(this::workloads, "one thread");
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            java.util.List<java.util.concurrent.Future<double[][]>> results = new java.util.ArrayList<>();
+            for (int c = 0; c < 12; c++) results.add(callers.submit(this::workloads));
+            for (java.util.concurrent.Future<double[][]> f : results) {
+                double[][] r = f.get();
+                for (int i = 0; i < one.length; i++) assertArrayEquals(one[i], r[i], 0.0, "result " + i);
+            }
+        } finally {
+            callers.shutdown();
+        }
+    }
+
+    @Test
     void splitBroadcastsAgreeWithAPlainLoop() {
         // An independent reference for the row split's odometer starts: y[i,j,k] = a[i,j,k] + b[i,0,k]. With
         // q = 301 rows per i, no cut (at 602 and 1204 of 1806 rows) falls at j = 0: the starts' inner index is tested too.
