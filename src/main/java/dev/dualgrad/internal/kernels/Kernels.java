@@ -21,6 +21,12 @@ public final class Kernels {
     interface Gemm {
         void gemm(boolean ta, boolean tb, int m, int n, int k, double[] a, int ao, int lda, double[] b, int bo, int ldb,
                 double[] c, int co, int ldc);
+
+        /** The same, told whether B never changes (a tensor's buffer), so that its packed panels may be kept. */
+        default void gemm(boolean ta, boolean tb, int m, int n, int k, double[] a, int ao, int lda, double[] b, int bo, int ldb,
+                double[] c, int co, int ldc, boolean bImmutable) {
+            gemm(ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc);
+        }
     }
 
     /**
@@ -282,7 +288,21 @@ public final class Kernels {
             System.getLogger("dev.dualgrad").log(System.Logger.Level.WARNING, PLAIN_WARNING);
         }
         if (m == 0 || n == 0 || k == 0) return;
-        ParallelGemm.gemm(PICKED, ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc);
+        ParallelGemm.gemm(PICKED, ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc, false);
+    }
+
+    /**
+     * C [m,n] += A·op(B) as {@link #gemm(boolean, boolean, double[], int, double[], int, double[], int, int, int, int)}
+     * with A not transposed, for a B that is a tensor's buffer and so never changes: the vector kernel may
+     * keep B's packed panels across products ({@link PackCache}: from the second product with the same B,
+     * bounded, the same bits). Never for an array that is written later.
+     */
+    public static void gemmTensorB(boolean tb, double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
+        if (WARN_PLAIN && !WARNED.get() && WARNED.compareAndSet(false, true)) {
+            System.getLogger("dev.dualgrad").log(System.Logger.Level.WARNING, PLAIN_WARNING);
+        }
+        if (m == 0 || n == 0 || k == 0) return;
+        ParallelGemm.gemm(PICKED, false, tb, m, n, k, a, ao, k, b, bo, tb ? k : n, c, co, n, true);
     }
 
     /** The plain kernel behind the Gemm interface: transposed operands are copied to row-major first. */

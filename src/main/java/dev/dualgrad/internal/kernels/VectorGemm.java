@@ -24,6 +24,8 @@ final class VectorGemm implements Kernels.Gemm {
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int W = S.length();
     static final int MR = 6, NR = 2 * W;
+    /** B's size (k·n elements, 32 KB) below which its panels are not worth keeping ({@link PackCache}). */
+    static final int CACHE_MIN_B = 1 << 12;
     /**
      * Cache blocking: a KC×NR micro-panel of B is reused by every MR-row panel of an MC×KC block of A (in L2), and
      * C's tile is loaded and stored once per KC steps. KC = 64·W: 256 steps (a 16 KB micro-panel, in L1) at W = 4, 512
@@ -41,6 +43,12 @@ final class VectorGemm implements Kernels.Gemm {
     @Override
     public void gemm(boolean ta, boolean tb, int m, int n, int k, double[] a, int ao, int lda, double[] b, int bo, int ldb,
             double[] c, int co, int ldc) {
+        gemm(ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc, false);
+    }
+
+    @Override
+    public void gemm(boolean ta, boolean tb, int m, int n, int k, double[] a, int ao, int lda, double[] b, int bo, int ldb,
+            double[] c, int co, int ldc, boolean bImmutable) {
         // Packing copies A and B once; with few rows of A there is too little reuse of packed B to pay for it
         // (measured on AVX2: the unpacked kernel wins up to m = 16, the packed one beyond). Transposed
         // operands always go through packing, which reads them in their stored order.
@@ -48,8 +56,43 @@ final class VectorGemm implements Kernels.Gemm {
             matVec(tb, m, k, a, ao, lda, b, bo, ldb, c, co, ldc);
             return;
         }
-        if (m <= 16 && !ta && !tb) unpacked(a, ao, lda, b, bo, ldb, c, co, ldc, m, k, n);
-        else packed(ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc);
+        if (m <= 16 && !ta && !tb) {
+            unpacked(a, ao, lda, b, bo, ldb, c, co, ldc, m, k, n);
+            return;
+        }
+        PackCache.Packed cached = null;
+        if (bImmutable && m > MR && (long) k * n >= CACHE_MIN_B) { // with one panel of A, or a small B, little to save
+            long entryBytes = 8L * k * ((n + NR - 1) / NR) * NR;
+            cached = PackCache.lookup(b, bo, ldb, tb, k, n, entryBytes, () -> packAll(tb, n, k, b, bo, ldb, entryBytes));
+        }
+        packed(ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc, cached);
+    }
+
+    /** Equal KC blocks of k, so that no block is thin: the same for every product of this k. */
+    private static int kcEven(int k) {
+        int kBlocks = Math.max(1, (k + KC - 1) / KC);
+        return (k + kBlocks - 1) / kBlocks;
+    }
+
+    /** Every KC×NC block of B packed as {@link #packed} packs them, [n block][k block], for {@link PackCache}. */
+    private static PackCache.Packed packAll(boolean tb, int n, int k, double[] b, int bo, int ldb, long bytes) {
+        int kc0 = kcEven(k), nBlocks = (n + NC - 1) / NC, kBlocks = k == 0 ? 0 : (k + kc0 - 1) / kc0;
+        double[][] blocks = new double[nBlocks * kBlocks][];
+        for (int jc = 0, jb = 0; jc < n; jc += NC, jb++) {
+            int nc = Math.min(NC, n - jc), ncPadded = (nc + NR - 1) / NR * NR;
+            for (int pc = 0, pb = 0; pc < k; pc += kc0, pb++) {
+                int kc = Math.min(kc0, k - pc);
+                double[] bp = new double[kc * ncPadded];
+                packB(tb, b, bo, ldb, jc, pc, kc, nc, bp);
+                blocks[jb * kBlocks + pb] = bp;
+            }
+        }
+        return new PackCache.Packed(blocks, bytes);
+    }
+
+    private static void packB(boolean tb, double[] b, int bo, int ldb, int jc, int pc, int kc, int nc, double[] bp) {
+        if (tb) panelsFromColumns(b, bo + jc * ldb + pc, ldb, kc, nc, NR, bp);
+        else panelsFromRows(b, bo + pc * ldb + jc, ldb, kc, nc, NR, bp);
     }
 
     /**
@@ -84,17 +127,19 @@ final class VectorGemm implements Kernels.Gemm {
         }
     }
 
+    /** The packed product; B's panels come from {@code cached} when it is given (the same numbers as packing them). */
     private static void packed(boolean ta, boolean tb, int m, int n, int k, double[] a, int ao, int lda, double[] b, int bo, int ldb,
-            double[] c, int co, int ldc) {
+            double[] c, int co, int ldc, PackCache.Packed cached) {
         double[][] buf = BUFFERS.get();
-        double[] ap = buf[0], bp = buf[1], tile = buf[2];
-        int kBlocks = Math.max(1, (k + KC - 1) / KC), kcEven = (k + kBlocks - 1) / kBlocks; // equal blocks, no thin last one
-        for (int jc = 0; jc < n; jc += NC) {
+        double[] ap = buf[0], tile = buf[2];
+        int kcEven = kcEven(k), kBlocks = k == 0 ? 0 : (k + kcEven - 1) / kcEven;
+        for (int jc = 0, jb = 0; jc < n; jc += NC, jb++) {
             int nc = Math.min(NC, n - jc);
-            for (int pc = 0; pc < k; pc += kcEven) {
+            for (int pc = 0, pb = 0; pc < k; pc += kcEven, pb++) {
                 int kc = Math.min(kcEven, k - pc);
-                if (tb) panelsFromColumns(b, bo + jc * ldb + pc, ldb, kc, nc, NR, bp);
-                else panelsFromRows(b, bo + pc * ldb + jc, ldb, kc, nc, NR, bp);
+                double[] bp = buf[1];
+                if (cached != null) bp = cached.blocks[jb * kBlocks + pb];
+                else packB(tb, b, bo, ldb, jc, pc, kc, nc, bp);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     if (ta) panelsFromRows(a, ao + pc * lda + ic, lda, kc, mc, MR, ap);

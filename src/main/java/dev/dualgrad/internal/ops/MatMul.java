@@ -145,7 +145,7 @@ public final class MatMul implements Primitive {
             int rows = ad.length / Math.max(1, k);
             if (k == 0) rows = Shape.size(ba) * m;
             double[] c = new double[rows * n];
-            Kernels.gemm(false, tb, ad, 0, bd, 0, c, 0, rows, k, n);
+            Kernels.gemmTensorB(tb, ad, 0, bd, 0, c, 0, rows, k, n); // bd is a tensor's: its packed panels may be kept
             return Tensors.adopt(c, Shape.concat(ba, new int[] {m, n}));
         }
         int[] batch = Shape.broadcast("matmul (batch axes)", ba, bb);
