@@ -22,9 +22,18 @@ public final class Kernels {
         void gemm(boolean ta, boolean tb, int m, int n, int k, double[] a, int ao, int lda, double[] b, int bo, int ldb,
                 double[] c, int co, int ldc);
 
-        /** The same, told whether B never changes (a tensor's buffer), so that its packed panels may be kept. */
+        /**
+         * What this kernel keeps of a B that never changes (a tensor's buffer) for a product of this shape: B's
+         * packed panels, kept across products, or null. Asked once per product, so that the parts of a split
+         * product share one answer.
+         */
+        default Object keptB(boolean ta, boolean tb, int m, int n, int k, double[] b, int bo, int ldb) {
+            return null;
+        }
+
+        /** The product with what {@link #keptB} returned for this B (null: B is read and packed as usual). */
         default void gemm(boolean ta, boolean tb, int m, int n, int k, double[] a, int ao, int lda, double[] b, int bo, int ldb,
-                double[] c, int co, int ldc, boolean bImmutable) {
+                double[] c, int co, int ldc, Object keptB) {
             gemm(ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc);
         }
     }

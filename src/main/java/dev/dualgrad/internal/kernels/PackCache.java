@@ -1,5 +1,7 @@
 package dev.dualgrad.internal.kernels;
 
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -17,7 +19,7 @@ import java.util.Map;
  * (inference, Jacobians, line searches, the benchmarks) stop packing B after the second.</p>
  *
  * <p>Bounded: at most {@link #MAX_BYTES} of panels, least recently used first out, and an entry whose tensor
- * has been collected (the key is held weakly) goes at the next insertion. The panels are exactly those
+ * has been collected (the key is held weakly) goes at the next lookup. The panels are exactly those
  * the kernel would pack, so a product gives the same bits with or without the cache.</p>
  */
 final class PackCache {
@@ -29,28 +31,61 @@ final class PackCache {
     static final long MAX_ENTRY_BYTES = MAX_BYTES / 4;
     private static final int MAX_SIGHTINGS = 1024;
 
-    /** Where B lives and how it is read: one cache entry per distinct (array, offset, stride, transpose, k, n). */
+    /** Entries whose tensor has been collected, cleared at every lookup. */
+    private static final ReferenceQueue<double[]> DEAD = new ReferenceQueue<>();
+
+    /** A stored key's weak hold on its array, pointing back at the key so that a cleared one can be removed. */
+    private static final class Ref extends WeakReference<double[]> {
+        final Key key;
+
+        Ref(double[] array, Key key) {
+            super(array, DEAD);
+            this.key = key;
+        }
+    }
+
+    /**
+     * Where B lives and how it is read: one cache entry per distinct (array, offset, stride, transpose, k, n).
+     * A probe holds its array strongly for the lookup (no reference object per product); a stored key weakly.
+     */
     private static final class Key {
-        final WeakReference<double[]> array;
+        final double[] probe;
+        Ref ref;
         final int hash, bo, ldb, k, n;
         final boolean tb;
 
-        Key(double[] b, int bo, int ldb, boolean tb, int k, int n) {
-            array = new WeakReference<>(b);
+        Key(double[] probe, int bo, int ldb, boolean tb, int k, int n, int hash) {
+            this.probe = probe;
             this.bo = bo;
             this.ldb = ldb;
             this.tb = tb;
             this.k = k;
             this.n = n;
-            hash = System.identityHashCode(b) * 31 + ((bo * 31 + ldb) * 31 + k) * 31 + n + (tb ? 1 : 0);
+            this.hash = hash;
+        }
+
+        static Key probe(double[] b, int bo, int ldb, boolean tb, int k, int n) {
+            return new Key(b, bo, ldb, tb, k, n, System.identityHashCode(b) * 31 + ((bo * 31 + ldb) * 31 + k) * 31 + n + (tb ? 1 : 0));
+        }
+
+        /** The key to store for this probe: the same fields, the array held weakly. */
+        Key stored() {
+            Key s = new Key(null, bo, ldb, tb, k, n, hash);
+            s.ref = new Ref(probe, s);
+            return s;
+        }
+
+        double[] array() {
+            return probe != null ? probe : ref.get();
         }
 
         @Override
         public boolean equals(Object o) {
+            if (this == o) return true; // also a stored key whose array is gone: so that it can be removed
             if (!(o instanceof Key)) return false;
             Key x = (Key) o;
-            double[] mine = array.get();
-            return mine != null && mine == x.array.get() && bo == x.bo && ldb == x.ldb && tb == x.tb && k == x.k && n == x.n;
+            double[] mine = array();
+            return mine != null && mine == x.array() && bo == x.bo && ldb == x.ldb && tb == x.tb && k == x.k && n == x.n;
         }
 
         @Override
@@ -77,7 +112,7 @@ final class PackCache {
             return size() > MAX_SIGHTINGS;
         }
     };
-    private static long bytes;
+    private static long bytes, hits;
 
     /** The packer of all of B's blocks, given where B is: {@link VectorGemm} supplies it. */
     interface Packer {
@@ -90,38 +125,41 @@ final class PackCache {
      */
     static Packed lookup(double[] b, int bo, int ldb, boolean tb, int k, int n, long entryBytes, Packer packer) {
         if (entryBytes > MAX_ENTRY_BYTES) return null;
-        Key key = new Key(b, bo, ldb, tb, k, n);
+        Key key = Key.probe(b, bo, ldb, tb, k, n);
         synchronized (PackCache.class) {
+            dropDead();
             Packed p = ENTRIES.get(key);
-            if (p != null) return p;
+            if (p != null) {
+                hits++;
+                return p;
+            }
             if (SEEN.remove(key) == null) {
-                SEEN.put(key, Boolean.TRUE);
+                SEEN.put(key.stored(), Boolean.TRUE);
                 return null;
             }
         }
-        Packed p = packer.pack(); // outside the lock: another thread may pack the same B meanwhile, and one copy is kept
+        Packed p = packer.pack(); // outside the lock: another caller may pack the same B meanwhile, and one copy is kept
         synchronized (PackCache.class) {
             Packed there = ENTRIES.get(key);
             if (there != null) return there;
-            ENTRIES.put(key, p);
+            ENTRIES.put(key.stored(), p);
             bytes += p.bytes;
-            evict();
+            while (bytes > MAX_BYTES) { // least recently used first; the new entry (≤ MAX_BYTES / 4) is the last in line
+                Iterator<Map.Entry<Key, Packed>> it = ENTRIES.entrySet().iterator();
+                bytes -= it.next().getValue().bytes;
+                it.remove();
+            }
         }
         return p;
     }
 
-    /** Drops entries whose tensor is gone, then the least recently used until the bound holds. */
-    private static void evict() {
-        for (Iterator<Map.Entry<Key, Packed>> it = ENTRIES.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Key, Packed> e = it.next();
-            if (e.getKey().array.get() == null) {
-                bytes -= e.getValue().bytes;
-                it.remove();
-            }
-        }
-        for (Iterator<Map.Entry<Key, Packed>> it = ENTRIES.entrySet().iterator(); bytes > MAX_BYTES && it.hasNext(); ) {
-            bytes -= it.next().getValue().bytes;
-            it.remove();
+    /** Removes the entries and sightings whose tensor has been collected (under the lock). */
+    private static void dropDead() {
+        for (Reference<? extends double[]> r; (r = DEAD.poll()) != null; ) {
+            Key key = ((Ref) r).key;
+            Packed p = ENTRIES.remove(key);
+            if (p != null) bytes -= p.bytes;
+            SEEN.remove(key);
         }
     }
 
@@ -130,10 +168,21 @@ final class PackCache {
         return bytes;
     }
 
+    /** How many products have been served kept panels (for the tests). */
+    static synchronized long hits() {
+        return hits;
+    }
+
+    /** Drops what the collector has freed, as the next lookup would (for the tests). */
+    static synchronized void dropCollected() {
+        dropDead();
+    }
+
     /** Forgets everything (for the tests). */
     static synchronized void clear() {
         ENTRIES.clear();
         SEEN.clear();
         bytes = 0;
+        hits = 0;
     }
 }

@@ -43,12 +43,28 @@ final class VectorGemm implements Kernels.Gemm {
     @Override
     public void gemm(boolean ta, boolean tb, int m, int n, int k, double[] a, int ao, int lda, double[] b, int bo, int ldb,
             double[] c, int co, int ldc) {
-        gemm(ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc, false);
+        gemm(ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc, null);
+    }
+
+    /** Whether a product of this shape runs the packed path (the one that packs B), and so can use B's kept panels. */
+    private static boolean packedPath(boolean ta, boolean tb, int m, int n) {
+        return !(n == 1 && !ta) && !(m <= 16 && !ta && !tb);
+    }
+
+    /**
+     * B's panels from {@link PackCache} when the product packs B and it is worth keeping: more than one panel
+     * of A reads it (m &gt; MR) and B is at least {@link #CACHE_MIN_B} elements.
+     */
+    @Override
+    public Object keptB(boolean ta, boolean tb, int m, int n, int k, double[] b, int bo, int ldb) {
+        if (!packedPath(ta, tb, m, n) || m <= MR || (long) k * n < CACHE_MIN_B) return null;
+        long entryBytes = 8L * k * ((n + NR - 1) / NR) * NR;
+        return PackCache.lookup(b, bo, ldb, tb, k, n, entryBytes, () -> packAll(tb, n, k, b, bo, ldb, entryBytes));
     }
 
     @Override
     public void gemm(boolean ta, boolean tb, int m, int n, int k, double[] a, int ao, int lda, double[] b, int bo, int ldb,
-            double[] c, int co, int ldc, boolean bImmutable) {
+            double[] c, int co, int ldc, Object keptB) {
         // Packing copies A and B once; with few rows of A there is too little reuse of packed B to pay for it
         // (measured on AVX2: the unpacked kernel wins up to m = 16, the packed one beyond). Transposed
         // operands always go through packing, which reads them in their stored order.
@@ -56,16 +72,11 @@ final class VectorGemm implements Kernels.Gemm {
             matVec(tb, m, k, a, ao, lda, b, bo, ldb, c, co, ldc);
             return;
         }
-        if (m <= 16 && !ta && !tb) {
+        if (!packedPath(ta, tb, m, n)) {
             unpacked(a, ao, lda, b, bo, ldb, c, co, ldc, m, k, n);
             return;
         }
-        PackCache.Packed cached = null;
-        if (bImmutable && m > MR && (long) k * n >= CACHE_MIN_B) { // with one panel of A, or a small B, little to save
-            long entryBytes = 8L * k * ((n + NR - 1) / NR) * NR;
-            cached = PackCache.lookup(b, bo, ldb, tb, k, n, entryBytes, () -> packAll(tb, n, k, b, bo, ldb, entryBytes));
-        }
-        packed(ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc, cached);
+        packed(ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc, (PackCache.Packed) keptB);
     }
 
     /** Equal KC blocks of k, so that no block is thin: the same for every product of this k. */
