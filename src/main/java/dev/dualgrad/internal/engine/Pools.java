@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 
 /**
  * The engine's side of {@code dev.dualgrad.tensor.Parallelism}: the setting in effect on each thread, the
- * library's default pool, and the rule that keeps the default from oversubscribing the machine.
+ * default's threads, and the rules that keep the default from oversubscribing the machine.
  *
  * <p>A setting is a caller's {@link ForkJoinPool}, {@link #SINGLE} (the calling thread only) or
  * {@link #DEFAULT}. Under the default, work large enough to split runs on {@link #defaultThreads()} threads
@@ -51,7 +51,7 @@ public final class Pools {
      * The default's thread count: {@code -Ddualgrad.threads=N} (N ≥ 1), else
      * {@link Runtime#availableProcessors()} (which honours the container's CPU limit).
      *
-     * @return the number of threads the default pool has, 1 meaning no pool
+     * @return the default's thread count, the caller included; 1 means no team
      * @throws IllegalArgumentException when the property is not a whole number ≥ 1
      */
     public static int defaultThreads() {

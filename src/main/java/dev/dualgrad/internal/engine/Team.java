@@ -8,10 +8,10 @@ import java.util.function.IntConsumer;
  * The default's threads: the calling thread and {@code threads − 1} daemon workers that spin for a
  * moment after each piece of work before they sleep.
  *
- * <p>Why not a {@code ForkJoinPool}: its idle workers park at once, and waking a parked thread took
- * 30–60 µs on the 2-vCPU machines here, as long as the work itself for a tanh over 100,000 elements or a
- * 192³ product; split that way, such work ran no faster on two threads than on one. Two threads handing
- * work over by spinning ran the same work in half the time down to parts of 10 µs. So the workers spin
+ * <p>Why not a {@code ForkJoinPool}: its idle workers park at once, and waking a parked one cost as much
+ * as the work on the 2-vCPU machines here: a tanh over 131,072 elements took 121 µs on one thread and
+ * 128 µs split over a pool, a 128³ product 122 and 131 µs. Two threads handing work over by spinning ran
+ * a loop in half its time down to parts of 12 µs (BENCHMARKS.md, issue 21). So the workers spin
  * for {@link #SPIN_NANOS} after each piece (the gaps between the products of one gradient are shorter
  * than that) and only then park, the way OpenMP runtimes keep their threads. A part is claimed by
  * whichever thread comes first, the caller included, so a worker still asleep delays nothing: the caller

@@ -293,9 +293,7 @@ public final class Kernels {
      */
     public static void gemm(boolean ta, boolean tb, int m, int n, int k, double[] a, int ao, int lda, double[] b, int bo, int ldb,
             double[] c, int co, int ldc) {
-        if (WARN_PLAIN && !WARNED.get() && WARNED.compareAndSet(false, true)) {
-            System.getLogger("dev.dualgrad").log(System.Logger.Level.WARNING, PLAIN_WARNING);
-        }
+        warnIfPlain();
         if (m == 0 || n == 0 || k == 0) return;
         ParallelGemm.gemm(PICKED, ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc, false);
     }
@@ -307,11 +305,16 @@ public final class Kernels {
      * bounded, the same bits). Never for an array that is written later.
      */
     public static void gemmTensorB(boolean tb, double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
+        warnIfPlain();
+        if (m == 0 || n == 0 || k == 0) return;
+        ParallelGemm.gemm(PICKED, false, tb, m, n, k, a, ao, k, b, bo, tb ? k : n, c, co, n, true);
+    }
+
+    /** Logs {@link #PLAIN_WARNING} once, at the first product, when the plain kernel runs for want of the module. */
+    private static void warnIfPlain() {
         if (WARN_PLAIN && !WARNED.get() && WARNED.compareAndSet(false, true)) {
             System.getLogger("dev.dualgrad").log(System.Logger.Level.WARNING, PLAIN_WARNING);
         }
-        if (m == 0 || n == 0 || k == 0) return;
-        ParallelGemm.gemm(PICKED, false, tb, m, n, k, a, ao, k, b, bo, tb ? k : n, c, co, n, true);
     }
 
     /** The plain kernel behind the Gemm interface: transposed operands are copied to row-major first. */

@@ -20,7 +20,8 @@ final class ParallelRanges {
     /**
      * Runs {@code body} over [0, n): on this thread when n &lt; 2·minPerPart or one thread is in effect,
      * else in at most one range per thread, each of at least minPerPart elements, cut at multiples of 64
-     * elements so that no two threads write the same cache line.
+     * elements (a multiple of every vector width, so each range's lanes line up as one thread's would; the
+     * values would be the same bits anyway, the kernels' tails computing what their lanes do).
      */
     static void run(int n, int minPerPart, Range body) {
         run(n, minPerPart, 64, body);
