@@ -40,6 +40,8 @@ public final class Tensor {
     private final Tensor inner;
     private final Tensor tangent;
     private final int node;
+    /** Whether every value is finite, as far as known: a cache for the engine ({@link Tensors#allFinite}); the values never change. */
+    private byte finiteness;
 
     private Tensor(int[] shape, double[] data, Level level, Tensor inner, Tensor tangent, int node) {
         this.shape = shape;
@@ -258,6 +260,8 @@ public final class Tensor {
             @Override public int node(Tensor x) { return x.node; }
             @Override public double[] buffer(Tensor x) { return x.values(); }
             @Override public Tensor mulStrongZero(Tensor a, Tensor b) { return BinaryOps.MUL_STRONG_ZERO.apply(a, b); }
+            @Override public byte finiteness(Tensor x) { return x.finiteness; }
+            @Override public void finiteness(Tensor x, byte f) { x.finiteness = f; }
         });
     }
 

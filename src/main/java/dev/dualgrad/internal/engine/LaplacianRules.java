@@ -64,7 +64,7 @@ public final class LaplacianRules {
         int[] row = Shape.suffix(s.shape(), 1);
         if (Tensors.level(s) == null && Tensors.level(d1) == null && Tensors.level(d2) == null
                 && java.util.Arrays.equals(d1.shape(), row) && java.util.Arrays.equals(d2.shape(), row)) {
-            return fused(Tensors.buffer(s), Tensors.buffer(d1), Tensors.buffer(d2), d, s.shape());
+            return fused(Tensors.buffer(s), Tensors.buffer(d1), Tensors.allFinite(d1), Tensors.buffer(d2), d, s.shape());
         }
         Tensor j = s.slice(0, 0, d);
         Tensor l = Tensors.mulStrongZero(s.select(0, d), d1);
@@ -74,18 +74,46 @@ public final class LaplacianRules {
 
     /**
      * {@link #elementwise} on concrete arrays in one pass over the stack (the composite form reads and
-     * writes it five times): the same products, strong zero included, each row of J read once.
+     * writes it five times): the same products, strong zero included, each row of J read once. A result seen to be
+     * finite says so ({@link Tensors#adoptFinite}): the product that reads it next need not scan it.
      */
-    private static Tensor fused(double[] s, double[] d1, double[] d2, int d, int[] shape) {
+    private static Tensor fused(double[] s, double[] d1, boolean finiteD1, double[] d2, int d, int[] shape) {
         int n = d1.length;
-        double[] out = new double[s.length];
-        double[] sq = new double[n];
+        double[] out = new double[s.length], sq = new double[n];
         // With finite factors a plain product is the strong-zero one (up to the sign of a zero), and the JIT
-        // vectorises it; a non-finite f′ or f″ takes the branch that keeps 0·∞ = 0.
-        boolean finite = Elementwise.allFinite(d1) && Elementwise.allFinite(d2) && Elementwise.allFinite(s); // an ∞ row of J against f′ = 0 must give 0, not NaN
+        // vectorises it. Whether J is finite shows in Σ_d J_d² (an ∞ or NaN entry leaves its sum non-finite), so
+        // J is not scanned beforehand; a non-finite f′ or sum redoes the rows keeping 0·∞ = 0 (an ∞ row of J
+        // against f′ = 0 must give 0, not NaN).
+        boolean plain = finiteD1;
+        if (plain) {
+            jacobianRows(s, d1, out, sq, d, n, true);
+            plain = Elementwise.allFinite(sq);
+        }
+        if (!plain) {
+            java.util.Arrays.fill(sq, 0.0);
+            jacobianRows(s, d1, out, sq, d, n, false);
+        }
+        int o = d * n;
+        double zero = 0; // stays 0 while every L_y is finite (x·0 is NaN exactly for ±∞ and NaN)
+        double worst = 0; // the largest Σ_d J_d²·f′²: each (f′·J_d)² is at most that, so ≤ 1e300 keeps f′·J_d finite
+        for (int i = 0; i < n; i++) {
+            double l = s[o + i], f = d1[i], g = d2[i], q = sq[i];
+            double a = l == 0 || f == 0 ? 0.0 : l * f;
+            double b = q == 0 || g == 0 ? 0.0 : q * g;
+            double v = d > 0 ? a + b : a;
+            out[o + i] = v;
+            zero += v * 0.0;
+            worst = Math.max(worst, q * (f * f)); // NaN (∞·0) fails the test below: then the result is not marked
+        }
+        boolean finite = plain && zero == 0 && worst <= 1e300;
+        return finite ? Tensors.adoptFinite(out, shape) : Tensors.adopt(out, shape);
+    }
+
+    /** Rows q &lt; d of the stack: out = f′·J_q, and sq += J_q²; plain: by the IEEE product (finite factors only). */
+    private static void jacobianRows(double[] s, double[] d1, double[] out, double[] sq, int d, int n, boolean plain) {
         for (int q = 0; q < d; q++) {
             int o = q * n;
-            if (finite) {
+            if (plain) {
                 for (int i = 0; i < n; i++) {
                     double j = s[o + i];
                     out[o + i] = j * d1[i];
@@ -99,14 +127,6 @@ public final class LaplacianRules {
                 }
             }
         }
-        int o = d * n;
-        for (int i = 0; i < n; i++) {
-            double l = s[o + i], f = d1[i], g = d2[i], q = sq[i];
-            double a = l == 0 || f == 0 ? 0.0 : l * f;
-            double b = q == 0 || g == 0 ? 0.0 : q * g;
-            out[o + i] = d > 0 ? a + b : a;
-        }
-        return Tensors.adopt(out, shape);
     }
 
     /**

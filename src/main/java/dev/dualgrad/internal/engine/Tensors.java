@@ -34,7 +34,11 @@ public final class Tensors {
         int node(Tensor x);
         double[] buffer(Tensor x);
         Tensor mulStrongZero(Tensor a, Tensor b);
+        byte finiteness(Tensor x);
+        void finiteness(Tensor x, byte f);
     }
+
+    private static final byte UNKNOWN = 0, FINITE = 1, NOT_FINITE = 2;
 
     private static Access access;
 
@@ -59,6 +63,32 @@ public final class Tensors {
 
     /** A concrete tensor that takes ownership of {@code data} without copying; the caller never writes to it again. */
     public static Tensor adopt(double[] data, int... shape) { return access().adopt(data, shape); }
+
+    /**
+     * {@link #adopt} for values the caller knows to be finite (it computed them and saw no ±∞ or NaN), so that
+     * {@link #allFinite} never scans them.
+     */
+    public static Tensor adoptFinite(double[] data, int... shape) {
+        Tensor t = adopt(data, shape);
+        access().finiteness(t, FINITE);
+        return t;
+    }
+
+    /**
+     * True when no value of the concrete tensor x is ±∞ or NaN: what the strong-zero products ask of their
+     * operands before taking the IEEE product. The answer is kept on the tensor, whose values never change, so a
+     * tensor is scanned at most once (a weight is asked at every product; a tangent stack of several MB by each
+     * op that reads it). A benign race: two threads may both scan, and both store the same answer.
+     */
+    public static boolean allFinite(Tensor x) {
+        Access a = access();
+        byte f = a.finiteness(x);
+        if (f == UNKNOWN) {
+            f = dev.dualgrad.internal.kernels.Elementwise.allFinite(a.buffer(x)) ? FINITE : NOT_FINITE;
+            a.finiteness(x, f);
+        }
+        return f == FINITE;
+    }
 
     /** A stand-in that keeps only the shape of {@code x}: reading its values throws. */
     public static Tensor shapeOnly(Tensor x) { return access().shapeOnly(x); }

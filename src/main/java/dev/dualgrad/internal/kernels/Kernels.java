@@ -31,9 +31,12 @@ public final class Kernels {
             return null;
         }
 
-        /** The product with what {@link #keptB} returned for this B (null: B is read and packed as usual). */
+        /**
+         * The product with what {@link #keptB} returned for this B (null: B is read and packed as usual). cZero: C
+         * holds zeros on entry, so the kernel may start its sums at zero rather than read C (the same bits).
+         */
         default void gemm(boolean ta, boolean tb, int m, int n, int k, double[] a, int ao, int lda, double[] b, int bo, int ldb,
-                double[] c, int co, int ldc, Object keptB) {
+                double[] c, int co, int ldc, Object keptB, boolean cZero) {
             gemm(ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc);
         }
     }
@@ -295,19 +298,25 @@ public final class Kernels {
             double[] c, int co, int ldc) {
         warnIfPlain();
         if (m == 0 || n == 0 || k == 0) return;
-        ParallelGemm.gemm(PICKED, ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc, false);
+        ParallelGemm.gemm(PICKED, ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc, false, false);
     }
 
     /**
-     * C [m,n] += A·op(B) as {@link #gemm(boolean, boolean, double[], int, double[], int, double[], int, int, int, int)}
-     * with A not transposed, for a B that is a tensor's buffer and so never changes: the vector kernel may
-     * keep B's packed panels across products ({@link PackCache}: from the second product with the same B,
-     * bounded, the same bits). Never for an array that is written later.
+     * C [m,n] = op(A)·op(B) into a region of C that holds zeros (a new array), as {@link #gemm(boolean,
+     * boolean, double[], int, double[], int, double[], int, int, int, int)} gives it, bitwise: the kernel may
+     * start each sum at zero instead of reading C. A new C is cold in the cache, and reading it stalls the
+     * first multiply-adds of every tile: on a Zen 4 a [4160, 128]·[128, 128] product ran 33 GFLOP/s reading C
+     * and 41 without (BENCHMARKS.md, issue 18).
+     *
+     * <p>bImmutable: B is a tensor's buffer and so never changes. The vector kernel may then keep B's packed
+     * panels across products ({@link PackCache}: from the second product with the same B, bounded, the same
+     * bits). Never for an array that is written later.</p>
      */
-    public static void gemmTensorB(boolean tb, double[] a, int ao, double[] b, int bo, double[] c, int co, int m, int k, int n) {
+    public static void productIntoZeros(boolean ta, boolean tb, double[] a, int ao, double[] b, int bo, double[] c, int co,
+            int m, int k, int n, boolean bImmutable) {
         warnIfPlain();
         if (m == 0 || n == 0 || k == 0) return;
-        ParallelGemm.gemm(PICKED, false, tb, m, n, k, a, ao, k, b, bo, tb ? k : n, c, co, n, true);
+        ParallelGemm.gemm(PICKED, ta, tb, m, n, k, a, ao, ta ? m : k, b, bo, tb ? k : n, c, co, n, bImmutable, true);
     }
 
     /** Logs {@link #PLAIN_WARNING} once, at the first product, when the plain kernel runs for want of the module. */

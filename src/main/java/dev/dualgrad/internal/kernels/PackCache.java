@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * B's packed panels, kept across products for operands that never change: the buffers of tensors, which
  * are immutable (no public method exposes a live buffer, and the engine never writes one it has adopted).
- * Only products through {@link Kernels#gemmTensorB} come here; the linear algebra's blocked
+ * Only products through {@link Kernels#productIntoZeros} with an immutable B come here; the linear algebra's blocked
  * factorisations, which multiply blocks of a matrix they are overwriting, never do.
  *
  * <p>Admission on the second sighting: the first product with a given B only records it, the second packs

@@ -32,15 +32,15 @@ public final class SparseRows {
 
     /**
      * C [m, n] = A [m, k] · op(B), op(B) = B [k, n] or, with {@code tb}, Bᵀ for B [n, k]; strong zero:
-     * a term with A[i, p] = 0 or B[p, j] = 0 contributes 0.
+     * a term with A[i, p] = 0 or B[p, j] = 0 contributes 0. finiteB: no value of B is ±∞ or NaN.
      */
-    public static void gemm(boolean tb, double[] a, double[] b, double[] c, int m, int k, int n) {
+    public static void gemm(boolean tb, double[] a, double[] b, boolean finiteB, double[] c, int m, int k, int n) {
         if (tb) { // Bᵀ written out once (k·n copies), so that every row of C reads rows of B contiguously
             double[] t = new double[k * n];
             for (int j = 0; j < n; j++) for (int p = 0; p < k; p++) t[p * n + j] = b[j * k + p];
             b = t;
         }
-        boolean finite = Elementwise.allFinite(b); // then a term with B[p,j] = 0 adds exactly nothing: no test per term
+        boolean finite = finiteB; // then a term with B[p,j] = 0 adds exactly nothing: no test per term
         for (int i = 0; i < m; i++) {
             int ai = i * k, ci = i * n;
             for (int p = 0; p < k; p++) {

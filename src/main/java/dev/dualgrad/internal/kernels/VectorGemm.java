@@ -43,7 +43,7 @@ final class VectorGemm implements Kernels.Gemm {
     @Override
     public void gemm(boolean ta, boolean tb, int m, int n, int k, double[] a, int ao, int lda, double[] b, int bo, int ldb,
             double[] c, int co, int ldc) {
-        gemm(ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc, null);
+        gemm(ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc, null, false);
     }
 
     /** Whether a product of this shape runs the packed path (the one that packs B), and so can use B's kept panels. */
@@ -64,7 +64,7 @@ final class VectorGemm implements Kernels.Gemm {
 
     @Override
     public void gemm(boolean ta, boolean tb, int m, int n, int k, double[] a, int ao, int lda, double[] b, int bo, int ldb,
-            double[] c, int co, int ldc, Object keptB) {
+            double[] c, int co, int ldc, Object keptB, boolean cZero) {
         // Packing copies A and B once; with few rows of A there is too little reuse of packed B to pay for it
         // (measured on AVX2: the unpacked kernel wins up to m = 16, the packed one beyond). Transposed
         // operands always go through packing, which reads them in their stored order.
@@ -76,7 +76,7 @@ final class VectorGemm implements Kernels.Gemm {
             unpacked(a, ao, lda, b, bo, ldb, c, co, ldc, m, k, n);
             return;
         }
-        packed(ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc, (PackCache.Packed) keptB);
+        packed(ta, tb, m, n, k, a, ao, lda, b, bo, ldb, c, co, ldc, (PackCache.Packed) keptB, cZero);
     }
 
     /** Equal KC blocks of k, so that no block is thin: the same for every product of this k. */
@@ -138,9 +138,13 @@ final class VectorGemm implements Kernels.Gemm {
         }
     }
 
-    /** The packed product; B's panels come from {@code cached} when it is given (the same numbers as packing them). */
+    /**
+     * The packed product; B's panels come from {@code cached} when it is given (the same numbers as packing them).
+     * With cZero, the first k block starts its sums at +0.0 instead of loading C's zeros: fma(a, b, +0.0) either
+     * way; the later k blocks load what the earlier ones stored, so each element stays one fma chain over p.
+     */
     private static void packed(boolean ta, boolean tb, int m, int n, int k, double[] a, int ao, int lda, double[] b, int bo, int ldb,
-            double[] c, int co, int ldc, PackCache.Packed cached) {
+            double[] c, int co, int ldc, PackCache.Packed cached, boolean cZero) {
         double[][] buf = BUFFERS.get();
         double[] ap = buf[0], tile = buf[2];
         int kcEven = kcEven(k), kBlocks = k == 0 ? 0 : (k + kcEven - 1) / kcEven;
@@ -155,7 +159,7 @@ final class VectorGemm implements Kernels.Gemm {
                     int mc = Math.min(MC, m - ic);
                     if (ta) panelsFromRows(a, ao + pc * lda + ic, lda, kc, mc, MR, ap);
                     else panelsFromColumns(a, ao + ic * lda + pc, lda, kc, mc, MR, ap);
-                    macro(ap, bp, tile, c, co + ic * ldc + jc, ldc, mc, nc, kc);
+                    macro(ap, bp, tile, c, co + ic * ldc + jc, ldc, mc, nc, kc, !(cZero && pc == 0));
                 }
             }
         }
@@ -197,31 +201,45 @@ final class VectorGemm implements Kernels.Gemm {
         }
     }
 
-    private static void macro(double[] ap, double[] bp, double[] tile, double[] c, int co, int ldc, int mc, int nc, int kc) {
+    /** The block's tiles; loadC false: C's block holds zeros, and each tile's sums start at zero without reading it. */
+    private static void macro(double[] ap, double[] bp, double[] tile, double[] c, int co, int ldc, int mc, int nc, int kc, boolean loadC) {
         for (int j = 0; j < nc; j += NR) {
             int w = Math.min(NR, nc - j), bOff = (j / NR) * kc * NR;
             for (int i = 0; i < mc; i += MR) {
                 int h = Math.min(MR, mc - i), aOff = (i / MR) * kc * MR, cOff = co + i * ldc + j;
                 if (h == MR && w == NR) {
-                    micro(ap, aOff, bp, bOff, kc, c, cOff, ldc);
+                    micro(ap, aOff, bp, bOff, kc, c, cOff, ldc, loadC);
                 } else { // an edge tile: through a full-size scratch tile, so the kernel stays branch-free
-                    for (int r = 0; r < h; r++) System.arraycopy(c, cOff + r * ldc, tile, r * NR, w);
-                    micro(ap, aOff, bp, bOff, kc, tile, 0, NR);
+                    if (loadC) for (int r = 0; r < h; r++) System.arraycopy(c, cOff + r * ldc, tile, r * NR, w);
+                    micro(ap, aOff, bp, bOff, kc, tile, 0, NR, loadC);
                     for (int r = 0; r < h; r++) System.arraycopy(tile, r * NR, c, cOff + r * ldc, w);
                 }
             }
         }
     }
 
-    /** The MR×NR tile of C at cOff (row stride ldc) += the packed A panel · the packed B panel. */
-    private static void micro(double[] ap, int aOff, double[] bp, int bOff, int kc, double[] c, int cOff, int ldc) {
+    /**
+     * The MR×NR tile of C at cOff (row stride ldc) += the packed A panel · the packed B panel; loadC false: the
+     * tile holds zeros, and the sums start from +0.0 in registers (the same bits, without waiting on C's lines).
+     */
+    private static void micro(double[] ap, int aOff, double[] bp, int bOff, int kc, double[] c, int cOff, int ldc, boolean loadC) {
         int q0 = cOff, q1 = q0 + ldc, q2 = q1 + ldc, q3 = q2 + ldc, q4 = q3 + ldc, q5 = q4 + ldc;
-        DoubleVector c00 = DoubleVector.fromArray(S, c, q0), c01 = DoubleVector.fromArray(S, c, q0 + W);
-        DoubleVector c10 = DoubleVector.fromArray(S, c, q1), c11 = DoubleVector.fromArray(S, c, q1 + W);
-        DoubleVector c20 = DoubleVector.fromArray(S, c, q2), c21 = DoubleVector.fromArray(S, c, q2 + W);
-        DoubleVector c30 = DoubleVector.fromArray(S, c, q3), c31 = DoubleVector.fromArray(S, c, q3 + W);
-        DoubleVector c40 = DoubleVector.fromArray(S, c, q4), c41 = DoubleVector.fromArray(S, c, q4 + W);
-        DoubleVector c50 = DoubleVector.fromArray(S, c, q5), c51 = DoubleVector.fromArray(S, c, q5 + W);
+        DoubleVector z = DoubleVector.zero(S);
+        DoubleVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+        if (loadC) {
+            c00 = DoubleVector.fromArray(S, c, q0);
+            c01 = DoubleVector.fromArray(S, c, q0 + W);
+            c10 = DoubleVector.fromArray(S, c, q1);
+            c11 = DoubleVector.fromArray(S, c, q1 + W);
+            c20 = DoubleVector.fromArray(S, c, q2);
+            c21 = DoubleVector.fromArray(S, c, q2 + W);
+            c30 = DoubleVector.fromArray(S, c, q3);
+            c31 = DoubleVector.fromArray(S, c, q3 + W);
+            c40 = DoubleVector.fromArray(S, c, q4);
+            c41 = DoubleVector.fromArray(S, c, q4 + W);
+            c50 = DoubleVector.fromArray(S, c, q5);
+            c51 = DoubleVector.fromArray(S, c, q5 + W);
+        }
         for (int p = 0; p < kc; p++) {
             int bq = bOff + p * NR, aq = aOff + p * MR;
             DoubleVector b0 = DoubleVector.fromArray(S, bp, bq), b1 = DoubleVector.fromArray(S, bp, bq + W);

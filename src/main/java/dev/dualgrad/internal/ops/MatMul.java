@@ -4,7 +4,6 @@ import dev.dualgrad.internal.engine.Args;
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.internal.engine.Dispatch;
 import dev.dualgrad.internal.engine.Pattern;
-import dev.dualgrad.internal.kernels.Elementwise;
 import dev.dualgrad.internal.kernels.SparseRows;
 import dev.dualgrad.internal.kernels.Kernels;
 import dev.dualgrad.internal.engine.Primitive;
@@ -136,16 +135,16 @@ public final class MatMul implements Primitive {
             // a rule's product with seeded (one-hot) tangents: by rows, skipping A's zeros (a row copy per unit vector)
             int rows = ad.length / k;
             double[] c = new double[rows * n];
-            SparseRows.gemm(tb, ad, bd, c, rows, k, n);
+            SparseRows.gemm(tb, ad, bd, Tensors.allFinite(b), c, rows, k, n);
             return Tensors.adopt(c, Shape.concat(ba, new int[] {m, n}));
         }
-        if (strongZero && !(allFinite(ad) && allFinite(bd))) return strongZeroProduct(a, b, m, k, n);
+        if (strongZero && !(Tensors.allFinite(a) && Tensors.allFinite(b))) return strongZeroProduct(a, b, m, k, n);
         if (bb.length == 0 && !ta) {
             // B is one matrix: fold every batch axis of A into its rows, one large product.
             int rows = ad.length / Math.max(1, k);
             if (k == 0) rows = Shape.size(ba) * m;
             double[] c = new double[rows * n];
-            Kernels.gemmTensorB(tb, ad, 0, bd, 0, c, 0, rows, k, n); // bd is a tensor's: its packed panels may be kept
+            Kernels.productIntoZeros(false, tb, ad, 0, bd, 0, c, 0, rows, k, n, true); // bd is a tensor's: its packed panels may be kept
             return Tensors.adopt(c, Shape.concat(ba, new int[] {m, n}));
         }
         int[] batch = Shape.broadcast("matmul (batch axes)", ba, bb);
@@ -155,7 +154,7 @@ public final class MatMul implements Primitive {
         int[] idx = new int[batch.length];
         int ao = 0, bo = 0;
         for (int i = 0; i < nb; i++) {
-            Kernels.gemm(ta, tb, ad, ao * m * k, bd, bo * k * n, c, i * m * n, m, k, n);
+            Kernels.productIntoZeros(ta, tb, ad, ao * m * k, bd, bo * k * n, c, i * m * n, m, k, n, false);
             for (int d = batch.length - 1; d >= 0; d--) {
                 ao += sta[d];
                 bo += stb[d];
@@ -235,10 +234,6 @@ public final class MatMul implements Primitive {
         if (dx[0] != null) t = product(Rules.align(dx[0], x[0].shape(), r), x[1], true, ta, tb);
         if (dx[1] != null) t = Rules.plus(t, product(x[0], Rules.align(dx[1], x[1].shape(), r), true, ta, tb));
         return t;
-    }
-
-    private static boolean allFinite(double[] d) {
-        return Elementwise.allFinite(d);
     }
 
     /** The slow path with a non-finite operand: c += (a = 0 or b = 0) ? 0 : a·b, batched with broadcasting. */

@@ -99,6 +99,39 @@ class KernelsTest {
         }
     }
 
+    /**
+     * A product into zeros starts its sums at zero without reading C: bitwise what the accumulating product gives
+     * into a new array, on every path and transpose, with several k blocks (k up to 1,100: later blocks must load
+     * what the first stored), edge tiles, and split over threads.
+     */
+    @Test
+    void aProductIntoZerosIsBitwiseTheAccumulatingOne() {
+        int[][] shapes = {{7, 5, 3}, {16, 40, 33}, {200, 1100, 17}, {50, 600, 70}, {13, 1030, 40}, {97, 128, 128}, {300, 64, 1}};
+        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(3);
+        try {
+            for (int[] s : shapes) {
+                int m = s[0], k = s[1], n = s[2];
+                double[] a = Tensors.buffer(TensorRandom.seed(m + 7L * k).normal(m * k)), b = Tensors.buffer(TensorRandom.seed(n + 11L * k).normal(k * n));
+                for (boolean ta : new boolean[] {false, true}) {
+                    for (boolean tb : new boolean[] {false, true}) {
+                        double[] expected = new double[m * n], got = new double[m * n], split = new double[m * n];
+                        Kernels.gemm(ta, tb, a, 0, b, 0, expected, 0, m, k, n);
+                        Kernels.productIntoZeros(ta, tb, a, 0, b, 0, got, 0, m, k, n, false);
+                        String what = m + "x" + k + "x" + n + " ta=" + ta + " tb=" + tb;
+                        assertArrayEquals(expected, got, 0.0, what);
+                        Parallelism.with(pool, () -> {
+                            Kernels.productIntoZeros(ta, tb, a, 0, b, 0, split, 0, m, k, n, false);
+                            return null;
+                        });
+                        assertArrayEquals(expected, split, 0.0, "split over threads: " + what);
+                    }
+                }
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
     @Test
     void aParallelProductIsBitwiseTheSingleThreadedOne() {
         java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(3);
@@ -111,7 +144,7 @@ class KernelsTest {
                     double[] one = new double[m * n], many = new double[m * n];
                     g.gemm(false, false, m, n, k, a, 0, k, b, 0, n, one, 0, n);
                     Parallelism.with(pool, () -> {
-                        ParallelGemm.gemm(g, false, false, m, n, k, a, 0, k, b, 0, n, many, 0, n);
+                        ParallelGemm.gemm(g, false, false, m, n, k, a, 0, k, b, 0, n, many, 0, n, false, false);
                         return null;
                     });
                     assertArrayEquals(one, many, 0.0, m + "x" + k + "x" + n);
@@ -120,7 +153,7 @@ class KernelsTest {
                     Kernels.transposeTiled(a, 0, k, at, 0, m, k);
                     Kernels.transposeTiled(b, 0, n, bt, 0, k, n);
                     Parallelism.with(pool, () -> {
-                        ParallelGemm.gemm(g, true, true, m, n, k, at, 0, m, bt, 0, k, manyT, 0, n);
+                        ParallelGemm.gemm(g, true, true, m, n, k, at, 0, m, bt, 0, k, manyT, 0, n, false, true); // manyT is new: zeros
                         return null;
                     });
                     assertArrayEquals(one, manyT, 0.0, "transposed " + m + "x" + k + "x" + n);

@@ -25,7 +25,7 @@ class PackCacheTest {
 
     private static double[] viaCache(boolean tb, double[] a, double[] b, int m, int k, int n) {
         double[] c = new double[m * n];
-        Kernels.gemmTensorB(tb, a, 0, b, 0, c, 0, m, k, n);
+        Kernels.productIntoZeros(false, tb, a, 0, b, 0, c, 0, m, k, n, true);
         return c;
     }
 
@@ -62,7 +62,7 @@ class PackCacheTest {
                     for (int call = 0; call < 3; call++) {
                         for (int half = 0; half < 2; half++) {
                             double[] c = new double[m * n];
-                            Kernels.gemmTensorB(tb, a, 0, wide, half * k * n, c, 0, m, k, n);
+                            Kernels.productIntoZeros(false, tb, a, 0, wide, half * k * n, c, 0, m, k, n, true);
                             assertArrayEquals(half == 0 ? expected2 : expected, c, 0.0, "operand at offset " + half * k * n + ", product " + call);
                         }
                     }
