@@ -109,22 +109,24 @@ public final class LaplacianRules {
         return finite ? Tensors.adoptFinite(out, shape) : Tensors.adopt(out, shape);
     }
 
+    /** Elements of the plain rows taken through every direction before the next: their f′ and Σ J² stay in L1. */
+    private static final int PLAIN_BLOCK = 2048;
+
     /** Rows q &lt; d of the stack: out = f′·J_q, and sq += J_q²; plain: by the IEEE product (finite factors only). */
     private static void jacobianRows(double[] s, double[] d1, double[] out, double[] sq, int d, int n, boolean plain) {
+        if (plain) { // each sq[i] still sums J_q² in increasing q
+            for (int i0 = 0; i0 < n; i0 += PLAIN_BLOCK) {
+                int len = Math.min(PLAIN_BLOCK, n - i0);
+                for (int q = 0; q < d; q++) Elementwise.scaleAndSumSquares(s, q * n + i0, d1, i0, out, sq, len);
+            }
+            return;
+        }
         for (int q = 0; q < d; q++) {
             int o = q * n;
-            if (plain) {
-                for (int i = 0; i < n; i++) {
-                    double j = s[o + i];
-                    out[o + i] = j * d1[i];
-                    sq[i] += j * j;
-                }
-            } else {
-                for (int i = 0; i < n; i++) {
-                    double j = s[o + i], f = d1[i];
-                    out[o + i] = j == 0 || f == 0 ? 0.0 : j * f;
-                    sq[i] += j * j;
-                }
+            for (int i = 0; i < n; i++) {
+                double j = s[o + i], f = d1[i];
+                out[o + i] = j == 0 || f == 0 ? 0.0 : j * f;
+                sq[i] += j * j;
             }
         }
     }

@@ -55,6 +55,9 @@ public final class Elementwise {
 
         /** Σ d[i]·0 over [0, n − n mod lanes): NaN exactly when one of those d[i] is ±∞ or NaN, else ±0. */
         double zeroProductSum(double[] d, int n);
+
+        /** {@link Elementwise#scaleAndSumSquares} over [0, n − n mod lanes); returns where the scalar tail starts. */
+        int scaleAndSumSquares(double[] s, int so, double[] f, int fo, double[] y, double[] sq, int n);
     }
 
     private static final ArrayKernels VECTOR = VectorKernels.load("dev.dualgrad.internal.kernels.VectorElementwise", ArrayKernels.class);
@@ -98,6 +101,19 @@ public final class Elementwise {
         for (; i < n; i++) {
             double u = a[ao + i];
             y[yo + i] = u == 0 ? 0.0 : u * v;
+        }
+    }
+
+    /**
+     * y[so+i] = s[so+i]·f[fo+i] and sq[fo+i] += s[so+i]·s[so+i] for i &lt; n, by IEEE products (a product, then a
+     * sum: no fma): part of one row of a forward-Laplacian stack through an elementwise op, f′·J_d and Σ_d J_d².
+     */
+    public static void scaleAndSumSquares(double[] s, int so, double[] f, int fo, double[] y, double[] sq, int n) {
+        int i = VECTOR == null ? 0 : VECTOR.scaleAndSumSquares(s, so, f, fo, y, sq, n);
+        for (; i < n; i++) {
+            double j = s[so + i];
+            y[so + i] = j * f[fo + i];
+            sq[fo + i] += j * j;
         }
     }
 

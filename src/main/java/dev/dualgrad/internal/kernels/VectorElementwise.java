@@ -69,6 +69,17 @@ final class VectorElementwise implements Elementwise.ArrayKernels {
         return end;
     }
 
+    @Override
+    public int scaleAndSumSquares(double[] s, int so, double[] f, int fo, double[] y, double[] sq, int n) {
+        int w = S.length(), end = n - n % w;
+        for (int i = 0; i < end; i += w) {
+            DoubleVector j = DoubleVector.fromArray(S, s, so + i);
+            j.mul(DoubleVector.fromArray(S, f, fo + i)).intoArray(y, so + i);
+            DoubleVector.fromArray(S, sq, fo + i).add(j.mul(j)).intoArray(sq, fo + i);
+        }
+        return end;
+    }
+
     static int lanes() {
         return S.length();
     }

@@ -1,6 +1,7 @@
 package dev.dualgrad.internal.kernels;
 
 import dev.dualgrad.internal.engine.Tensors;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -108,6 +109,25 @@ class ElementwiseTest {
             d = new double[n];
             java.util.Arrays.fill(d, Double.MAX_VALUE);
             assertTrue(Elementwise.allFinite(d), "MAX_VALUE is finite");
+        }
+    }
+    /** The Laplacian rows' kernel: a product and a sum per element (no fma), at every offset and tail length. */
+    @Test
+    void scaleAndSumSquaresIsTheScalarProductThenSum() {
+        for (int n : new int[] {0, 1, 7, 8, 9, 64, 1001}) {
+            for (int so : new int[] {0, 3}) {
+                for (int fo : new int[] {0, 5}) {
+                    double[] s = points(so + n, 7 + n), f = points(fo + n, 11 + n), sq = points(fo + n, 13 + n);
+                    double[] y = new double[so + n], yRef = new double[so + n], sqRef = sq.clone();
+                    for (int i = 0; i < n; i++) {
+                        yRef[so + i] = s[so + i] * f[fo + i];
+                        sqRef[fo + i] = sqRef[fo + i] + s[so + i] * s[so + i];
+                    }
+                    Elementwise.scaleAndSumSquares(s, so, f, fo, y, sq, n);
+                    assertArrayEquals(yRef, y, 0.0, "y, n = " + n + " so = " + so + " fo = " + fo);
+                    assertArrayEquals(sqRef, sq, 0.0, "sq, n = " + n + " so = " + so + " fo = " + fo);
+                }
+            }
         }
     }
 }
