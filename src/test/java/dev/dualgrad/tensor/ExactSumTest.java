@@ -113,6 +113,26 @@ class ExactSumTest {
         }
     }
 
+    /**
+     * Each element adds inputs near its first one in a small window of digits and the rest in the full digits:
+     * inputs from 70 binades below to 70 above the first (inside, across and beyond the window's edges, both
+     * signs, carries out of the window's top), at the bottom and the top of the range, in 30 orders.
+     */
+    @Test
+    void inputsAroundTheFirstOnesWindow() {
+        Random r = new Random(11);
+        for (double first : new double[] {1.0, -3.75, Double.MIN_VALUE, 0x1p-1000, 0x1p1000, Double.MAX_VALUE / 4}) {
+            List<Double> xs = new ArrayList<>(List.of(first));
+            int e = Math.getExponent(first);
+            for (int k = -70; k <= 70; k += 3) {
+                double x = Math.scalb(1 + r.nextDouble(), Math.max(-1074, Math.min(1020, e + k)));
+                xs.add(r.nextBoolean() ? x : -x);
+                xs.add(Math.scalb((double) ((1L << 53) - 1), Math.max(-1074, Math.min(970, e + k - 52)))); // every bit set
+            }
+            check(xs, Double.doubleToLongBits(first));
+        }
+    }
+
     @Test
     void tensorsElementwiseMergedAndSerialized() throws Exception {
         Random r = new Random(7);
