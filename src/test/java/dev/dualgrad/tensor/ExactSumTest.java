@@ -114,9 +114,9 @@ class ExactSumTest {
     }
 
     /**
-     * Each element adds inputs near its first one in a small window of digits and the rest in the full digits:
-     * inputs from 70 binades below to 70 above the first (inside, across and beyond the window's edges, both
-     * signs, carries out of the window's top), at the bottom and the top of the range, in 30 orders.
+     * Inputs from 70 binades below to 70 above a first one, in steps of 3 so that the 32-bit digit boundaries fall
+     * at every offset within an input's 53 bits (shift 0 included: the branch-free shifts' edge case), both signs,
+     * all-ones significands whose carries cross digits, at the bottom and the top of the range, in 30 orders.
      */
     @Test
     void inputsAroundTheFirstOnesWindow() {
