@@ -201,6 +201,13 @@ final class VectorGemm implements Kernels.Gemm {
         }
     }
 
+    /**
+     * An MR×NR tile of zeros, never written: the tile a sum starts from when C holds zeros. Reading it (in L1)
+     * instead of C's cold lines keeps one micro-kernel for both cases; a branch between loading C and starting
+     * from zero vectors inside the kernel made C2 compile it 10–25% slower once both cases had run.
+     */
+    private static final double[] ZERO_TILE = new double[MR * NR];
+
     /** The block's tiles; loadC false: C's block holds zeros, and each tile's sums start at zero without reading it. */
     private static void macro(double[] ap, double[] bp, double[] tile, double[] c, int co, int ldc, int mc, int nc, int kc, boolean loadC) {
         for (int j = 0; j < nc; j += NR) {
@@ -208,10 +215,15 @@ final class VectorGemm implements Kernels.Gemm {
             for (int i = 0; i < mc; i += MR) {
                 int h = Math.min(MR, mc - i), aOff = (i / MR) * kc * MR, cOff = co + i * ldc + j;
                 if (h == MR && w == NR) {
-                    micro(ap, aOff, bp, bOff, kc, c, cOff, ldc, loadC);
+                    if (loadC) micro(ap, aOff, bp, bOff, kc, c, cOff, ldc, c, cOff, ldc);
+                    else micro(ap, aOff, bp, bOff, kc, ZERO_TILE, 0, NR, c, cOff, ldc);
                 } else { // an edge tile: through a full-size scratch tile, so the kernel stays branch-free
-                    if (loadC) for (int r = 0; r < h; r++) System.arraycopy(c, cOff + r * ldc, tile, r * NR, w);
-                    micro(ap, aOff, bp, bOff, kc, tile, 0, NR, loadC);
+                    if (loadC) {
+                        for (int r = 0; r < h; r++) System.arraycopy(c, cOff + r * ldc, tile, r * NR, w);
+                        micro(ap, aOff, bp, bOff, kc, tile, 0, NR, tile, 0, NR);
+                    } else {
+                        micro(ap, aOff, bp, bOff, kc, ZERO_TILE, 0, NR, tile, 0, NR);
+                    }
                     for (int r = 0; r < h; r++) System.arraycopy(tile, r * NR, c, cOff + r * ldc, w);
                 }
             }
@@ -219,27 +231,18 @@ final class VectorGemm implements Kernels.Gemm {
     }
 
     /**
-     * The MR×NR tile of C at cOff (row stride ldc) += the packed A panel · the packed B panel; loadC false: the
-     * tile holds zeros, and the sums start from +0.0 in registers (the same bits, without waiting on C's lines).
+     * The MR×NR tile at dOff of d (row stride ldd) = the tile at sOff of s (row stride lds) + the packed A panel · the
+     * packed B panel: C's tile in place (s = d = C), or a sum from zeros (s = {@link #ZERO_TILE}).
      */
-    private static void micro(double[] ap, int aOff, double[] bp, int bOff, int kc, double[] c, int cOff, int ldc, boolean loadC) {
-        int q0 = cOff, q1 = q0 + ldc, q2 = q1 + ldc, q3 = q2 + ldc, q4 = q3 + ldc, q5 = q4 + ldc;
-        DoubleVector z = DoubleVector.zero(S);
-        DoubleVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
-        if (loadC) {
-            c00 = DoubleVector.fromArray(S, c, q0);
-            c01 = DoubleVector.fromArray(S, c, q0 + W);
-            c10 = DoubleVector.fromArray(S, c, q1);
-            c11 = DoubleVector.fromArray(S, c, q1 + W);
-            c20 = DoubleVector.fromArray(S, c, q2);
-            c21 = DoubleVector.fromArray(S, c, q2 + W);
-            c30 = DoubleVector.fromArray(S, c, q3);
-            c31 = DoubleVector.fromArray(S, c, q3 + W);
-            c40 = DoubleVector.fromArray(S, c, q4);
-            c41 = DoubleVector.fromArray(S, c, q4 + W);
-            c50 = DoubleVector.fromArray(S, c, q5);
-            c51 = DoubleVector.fromArray(S, c, q5 + W);
-        }
+    private static void micro(double[] ap, int aOff, double[] bp, int bOff, int kc, double[] s, int sOff, int lds,
+            double[] d, int dOff, int ldd) {
+        int r0 = sOff, r1 = r0 + lds, r2 = r1 + lds, r3 = r2 + lds, r4 = r3 + lds, r5 = r4 + lds;
+        DoubleVector c00 = DoubleVector.fromArray(S, s, r0), c01 = DoubleVector.fromArray(S, s, r0 + W);
+        DoubleVector c10 = DoubleVector.fromArray(S, s, r1), c11 = DoubleVector.fromArray(S, s, r1 + W);
+        DoubleVector c20 = DoubleVector.fromArray(S, s, r2), c21 = DoubleVector.fromArray(S, s, r2 + W);
+        DoubleVector c30 = DoubleVector.fromArray(S, s, r3), c31 = DoubleVector.fromArray(S, s, r3 + W);
+        DoubleVector c40 = DoubleVector.fromArray(S, s, r4), c41 = DoubleVector.fromArray(S, s, r4 + W);
+        DoubleVector c50 = DoubleVector.fromArray(S, s, r5), c51 = DoubleVector.fromArray(S, s, r5 + W);
         for (int p = 0; p < kc; p++) {
             int bq = bOff + p * NR, aq = aOff + p * MR;
             DoubleVector b0 = DoubleVector.fromArray(S, bp, bq), b1 = DoubleVector.fromArray(S, bp, bq + W);
@@ -262,18 +265,19 @@ final class VectorGemm implements Kernels.Gemm {
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }
-        c00.intoArray(c, q0);
-        c01.intoArray(c, q0 + W);
-        c10.intoArray(c, q1);
-        c11.intoArray(c, q1 + W);
-        c20.intoArray(c, q2);
-        c21.intoArray(c, q2 + W);
-        c30.intoArray(c, q3);
-        c31.intoArray(c, q3 + W);
-        c40.intoArray(c, q4);
-        c41.intoArray(c, q4 + W);
-        c50.intoArray(c, q5);
-        c51.intoArray(c, q5 + W);
+        int q0 = dOff, q1 = q0 + ldd, q2 = q1 + ldd, q3 = q2 + ldd, q4 = q3 + ldd, q5 = q4 + ldd;
+        c00.intoArray(d, q0);
+        c01.intoArray(d, q0 + W);
+        c10.intoArray(d, q1);
+        c11.intoArray(d, q1 + W);
+        c20.intoArray(d, q2);
+        c21.intoArray(d, q2 + W);
+        c30.intoArray(d, q3);
+        c31.intoArray(d, q3 + W);
+        c40.intoArray(d, q4);
+        c41.intoArray(d, q4 + W);
+        c50.intoArray(d, q5);
+        c51.intoArray(d, q5 + W);
     }
 
     /**
