@@ -191,11 +191,13 @@ public final class ExactSum implements Serializable {
         long bits = Double.doubleToRawLongBits(x);
         int exp = (int) (bits >>> 52) & 0x7FF;
         long m = bits & 0xF_FFFF_FFFF_FFFFL;
+        flags[e] |= SEEN;
         if (exp == 0x7FF) {
-            flags[e] |= (byte) (SEEN | NOT_NEG_ZERO | (m != 0 ? NAN : bits < 0 ? NEG_INF : POS_INF));
+            flags[e] |= m != 0 ? NAN : bits < 0 ? NEG_INF : POS_INF;
+            flags[e] |= NOT_NEG_ZERO;
             return;
         }
-        flags[e] |= (byte) (bits != 0x8000_0000_0000_0000L ? SEEN | NOT_NEG_ZERO : SEEN);
+        if (bits != 0x8000_0000_0000_0000L) flags[e] |= NOT_NEG_ZERO;
         if (m == 0 && exp == 0) return;
         int p; // the position of m's lowest bit, in units of 2^-1074
         if (exp == 0) {
@@ -204,14 +206,26 @@ public final class ExactSum implements Serializable {
             m |= 1L << 52;
             p = exp - 1;
         }
-        // Without branches on the shift or the sign, which a gradient's values make unpredictable: for s = 0 the
-        // shifts below give m's low and high halves and 0 (Java takes shift counts mod 64, hence the split shift).
         int d = e * DIGITS + (p >>> 5), s = p & 31;
-        long neg = bits >> 63; // 0, or −1 for a negative x: v ↦ (v ^ neg) − neg negates
-        long d0 = (m << s) & MASK, d1 = (m >>> (32 - s)) & MASK, d2 = (m >>> 1) >>> (63 - s);
-        digits[d] += (d0 ^ neg) - neg;
-        digits[d + 1] += (d1 ^ neg) - neg;
-        digits[d + 2] += (d2 ^ neg) - neg;
+        long d0, d1, d2;
+        if (s == 0) {
+            d0 = m & MASK;
+            d1 = m >>> 32;
+            d2 = 0;
+        } else {
+            d0 = (m << s) & MASK;
+            d1 = (m >>> (32 - s)) & MASK;
+            d2 = m >>> (64 - s);
+        }
+        if (bits < 0) {
+            digits[d] -= d0;
+            digits[d + 1] -= d1;
+            digits[d + 2] -= d2;
+        } else {
+            digits[d] += d0;
+            digits[d + 1] += d1;
+            digits[d + 2] += d2;
+        }
     }
 
     /** Propagates carries: every digit but each element's top one into [0, 2³²), the top one signed. */
