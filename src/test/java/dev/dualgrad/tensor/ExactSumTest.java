@@ -115,7 +115,7 @@ class ExactSumTest {
 
     /**
      * Inputs from 70 binades below to 70 above a first one, in steps of 3 so that the 32-bit digit boundaries fall
-     * at every offset within an input's 53 bits (shift 0 included: the branch-free shifts' edge case), both signs,
+     * at every offset within an input's 53 bits (shift 0 included), both signs,
      * all-ones significands whose carries cross digits, at the bottom and the top of the range, in 30 orders.
      */
     @Test
