@@ -47,8 +47,14 @@ import java.util.function.Supplier;
  * }</pre>
  */
 public final class BlockedObjective implements TrainingObjective {
-    /** The default block size, in rows. */
-    public static final int DEFAULT_BLOCK_SIZE = 256;
+    /**
+     * The default block size, in rows: 1024. Each block's gradient is merged exactly, once; with blocks of 1024
+     * the merge costs about 2% of the gradient of a 64-128-10 MLP over 179,700 rows, with 256 about 7.5%, for the
+     * same time in the blocks themselves (BENCHMARKS.md, issue 19; {@code ExactSumBench}). A block is also the unit
+     * of parallel work: a data set of fewer than threads × 1024 rows leaves threads idle, so give it a smaller
+     * {@link #blockSize(int)}. The result depends on the block size (the sums are grouped by block).
+     */
+    public static final int DEFAULT_BLOCK_SIZE = 1024;
 
     /**
      * The loss of one block as a function of the parameters: the SUM of its rows' losses (not their mean), so

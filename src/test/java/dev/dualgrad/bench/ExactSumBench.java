@@ -13,13 +13,14 @@ import java.util.function.Supplier;
 
 /**
  * Issue 19's accumulator goal without Spark: the exact merge of a gradient's blocks ({@link ExactSum}) against
- * plain {@code +=}, as a share of one one-thread gradient over the same rows (the digits × 100, 179,700 rows,
- * 702 blocks of 256, a 64-128-10 MLP: 9,610 parameters). Two sets of inputs: one block's gradient added 702 times
- * (SparkBench's figure), and the 702 blocks' own gradients.
+ * plain {@code +=}, as a share of one one-thread gradient over the same rows (the digits × 100, 179,700 rows, in
+ * blocks of {@link BlockedObjective#DEFAULT_BLOCK_SIZE} or of the second argument; a 64-128-10 MLP: 9,610
+ * parameters). Two sets of inputs: one block's gradient added once per block (SparkBench's figure), and the
+ * blocks' own gradients.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes:$(cat target/bench/cp.txt) \
- *   dev.dualgrad.bench.ExactSumBench [reps]
+ *   dev.dualgrad.bench.ExactSumBench [reps [block size]]
  * </pre>
  */
 public final class ExactSumBench {
@@ -63,14 +64,15 @@ public final class ExactSumBench {
 
     public static void main(String[] args) {
         int reps = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+        int size = args.length > 1 ? Integer.parseInt(args[1]) : BlockedObjective.DEFAULT_BLOCK_SIZE;
         Mlp model = Mlp.of(64, 128, 10).seed(0).build();
         Dataset digits = Digits.load();
         int[] idx = new int[digits.size() * 100];
         for (int i = 0; i < idx.length; i++) idx[i] = i % digits.size();
         Dataset big = digits.rows(idx);
-        BlockedObjective blocked = BlockedObjective.of(model, big);
+        BlockedObjective blocked = BlockedObjective.of(model, big).blockSize(size);
         Tensor[] w = model.parameterArray();
-        int blocks = blocked.blockCount(), size = BlockedObjective.DEFAULT_BLOCK_SIZE;
+        int blocks = blocked.blockCount();
         double grad = median(reps, () -> Parallelism.singleThreaded(() -> blocked.valueAndGrad(w)));
 
         Tensor[] one = blocked.valueAndGrad(w).grads().toArray();
@@ -81,15 +83,15 @@ public final class ExactSumBench {
             int from = b * size, to = Math.min(big.size(), from + size);
             int[] rows = new int[to - from];
             for (int i = 0; i < rows.length; i++) rows[i] = from + i;
-            own[b] = BlockedObjective.of(model, big.rows(rows)).valueAndGrad(w).grads().toArray();
+            own[b] = BlockedObjective.of(model, big.rows(rows)).blockSize(size).valueAndGrad(w).grads().toArray();
         }
         for (int round = 0; round < 2; round++) {
             double exactSame = median(reps, () -> exact(same)), plainSame = median(reps, () -> plain(same));
             double exactOwn = median(reps, () -> exact(own)), plainOwn = median(reps, () -> plain(own));
-            System.out.printf(Locale.ROOT, "gradient over %d rows (%d blocks), 1 thread: %.1f ms; %d blocks x %d values:"
+            System.out.printf(Locale.ROOT, "gradient over %d rows (%d blocks of %d), 1 thread: %.1f ms; %d blocks x %d values:"
                     + " one block's gradient %d times: exact %.1f ms, plain += %.1f ms (exact = %.1f%% of the gradient);"
                     + " the blocks' own gradients: exact %.1f ms, plain += %.1f ms (exact = %.1f%%)%n",
-                    big.size(), blocks, grad, blocks, model.parameterCount(), blocks, exactSame, plainSame, 100 * exactSame / grad,
+                    big.size(), blocks, size, grad, blocks, model.parameterCount(), blocks, exactSame, plainSame, 100 * exactSame / grad,
                     exactOwn, plainOwn, 100 * exactOwn / grad);
         }
     }
