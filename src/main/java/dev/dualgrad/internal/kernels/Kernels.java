@@ -305,7 +305,7 @@ public final class Kernels {
      * C [m,n] = op(A)·op(B) into a region of C that holds zeros (a new array), as {@link #gemm(boolean,
      * boolean, double[], int, double[], int, double[], int, int, int, int)} gives it, bitwise: the kernel may
      * start each sum at zero instead of reading C. A new C is cold in the cache, and reading it stalls the
-     * first multiply-adds of every tile: on a Zen 4 a [4160, 128]·[128, 128] product ran 33 GFLOP/s reading C
+     * first multiply-adds of every tile: on a Zen 4 a [4160, 128]·[128, 128] product ran 36 GFLOP/s reading C
      * and 41 without (BENCHMARKS.md, issue 18).
      *
      * <p>bImmutable: B is a tensor's buffer and so never changes. The vector kernel may then keep B's packed

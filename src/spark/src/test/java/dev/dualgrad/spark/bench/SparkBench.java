@@ -72,7 +72,7 @@ public final class SparkBench {
         double grad1 = median(REPS, () -> Parallelism.singleThreaded(() -> blocked.valueAndGrad(model.parameterArray())));
         double grad2 = median(REPS, () -> blocked.valueAndGrad(model.parameterArray()));
 
-        // the accumulator: 702 blocks' gradients (9,610 values each) added exactly vs with +=, then rounded
+        // the accumulator: the blocks' gradients (9,610 values each) added exactly vs with +=, then rounded
         Tensor[] g = blocked.valueAndGrad(model.parameterArray()).grads().toArray();
         int blocks = blocked.blockCount();
         double exact = median(5, () -> {
