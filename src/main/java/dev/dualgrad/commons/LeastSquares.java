@@ -69,7 +69,8 @@ public final class LeastSquares {
      * exact-zero tangent test of {@code batchJacobian}) and that the model gives the same predictions for
      * blocks of samples; if so, and if the cost model prefers it, J is taken block by block, each block's few
      * rows by reverse mode: about b sweeps of a short recording per block of b samples instead of n tangents
-     * (JAX's vmap of a per-sample gradient). J is exact either way. A requested mode or chunk size keeps the
+     * (JAX's vmap of a per-sample gradient), the blocks shared among the threads in effect ({@code Parallelism}), with
+     * bitwise the one-thread J. J is exact either way. A requested mode or chunk size keeps the
      * whole problem's Jacobian in that mode.
      *
      * <p>The builder has the model, the target (the observations, row-major), the start, and

@@ -1,16 +1,21 @@
 package dev.dualgrad.commons;
 
+import dev.dualgrad.internal.engine.Gang;
+import dev.dualgrad.internal.engine.Level;
+import dev.dualgrad.internal.engine.Pools;
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.internal.transforms.BatchJacobians;
 import dev.dualgrad.internal.transforms.Jacobians;
 import dev.dualgrad.internal.transforms.RepeatedJacobian;
 import dev.dualgrad.internal.transforms.TapePullback;
+import dev.dualgrad.tensor.Parallelism;
 import dev.dualgrad.tensor.Tensor;
 import dev.dualgrad.tensor.TensorRandom;
 import dev.dualgrad.transforms.JacobianMode;
 import dev.dualgrad.transforms.JacobianOptions;
 import dev.dualgrad.transforms.JacobianPlan;
 import java.util.Locale;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * The Jacobian of a curve fit g(p; x) whose samples are independent (row i of the predictions depends on
@@ -35,13 +40,16 @@ final class RowBlocks implements LeastSquaresModel.Evaluator {
     private final RepeatedJacobian[] blocks;
     private final int[] valueShape;
     private final int values;
+    /** The predictions of every block but perhaps the last: b samples × q. */
+    private final int rowsPerBlock;
     /** Set once, at the start, when the first block's plan knows its bytes per sweep. */
     private volatile JacobianPlan plan;
     /** The first block's plan at the latest evaluation. */
     private volatile JacobianPlan firstBlock;
 
-    private RowBlocks(RepeatedJacobian[] blocks, int[] valueShape, int values) {
+    private RowBlocks(RepeatedJacobian[] blocks, int[] valueShape, int values, int rowsPerBlock) {
         this.blocks = blocks;
+        this.rowsPerBlock = rowsPerBlock;
         this.valueShape = valueShape;
         this.values = values;
     }
@@ -68,7 +76,7 @@ final class RowBlocks implements LeastSquaresModel.Evaluator {
             Tensor xi = inputs[i] = x.slice(0, i * b, Math.min(samples, (i + 1) * b)).detach();
             blocks[i] = new RepeatedJacobian("LeastSquares", q -> model.predict(q, xi), options);
         }
-        RowBlocks r = new RowBlocks(blocks, y.shape(), y.size());
+        RowBlocks r = new RowBlocks(blocks, y.shape(), y.size(), b * perRow);
         RepeatedJacobian.Evaluation first;
         try {
             // at a point near p₀ rather than at p₀ itself, where a zero parameter can hide a dependence (c·mean(x) with c = 0)
@@ -91,22 +99,49 @@ final class RowBlocks implements LeastSquaresModel.Evaluator {
     /** The evaluator and its evaluation at the start. */
     record Started(RowBlocks evaluator, RepeatedJacobian.Evaluation first) {}
 
+    /**
+     * J block by block, on the threads in effect ({@link Parallelism}) when there are several:
+     * contiguous ranges of blocks, each block writing its own rows, so how they are cut changes no bit. Inside
+     * another transform (p carrying its tangents or tape) the blocks run on the calling thread, whose level that is.
+     */
     @Override
     public RepeatedJacobian.Evaluation evaluate(Tensor p) {
         double[] value = new double[values];
         double[][] jac = new double[values][];
-        int at = 0;
-        for (RepeatedJacobian block : blocks) {
-            RepeatedJacobian.Evaluation e = block.evaluate(p);
-            if (block == blocks[0]) firstBlock = e.plan();
+        Gang gang = Level.anyActiveOnThisThread() || !p.isConstant() ? null : Pools.acquire();
+        try {
+            int parts = gang == null ? 1 : Math.min(blocks.length, gang.threads());
+            if (parts < 2) {
+                evaluate(p, 0, blocks.length, value, jac);
+            } else {
+                ForkJoinPool pool = Pools.callersPool(); // a caller's pool also takes the products inside each part
+                gang.run(parts, t -> {
+                    int from = (int) ((long) blocks.length * t / parts), to = (int) ((long) blocks.length * (t + 1) / parts);
+                    Runnable range = () -> evaluate(p, from, to, value, jac);
+                    if (pool == null) range.run();
+                    else Parallelism.with(pool, () -> { range.run(); return null; });
+                });
+            }
+        } finally {
+            Pools.release(gang);
+        }
+        return new RepeatedJacobian.Evaluation(Tensors.adopt(value, valueShape), jac, plan);
+    }
+
+    /** Blocks [from, to) into their rows of value and J; block i's rows start at i·(rows per full block). */
+    private void evaluate(Tensor p, int from, int to, double[] value, double[][] jac) {
+        for (int i = from; i < to; i++) {
+            RepeatedJacobian.Evaluation e = blocks[i].evaluate(p);
+            if (i == 0) firstBlock = e.plan();
             double[] v = e.value().toArray();
-            if (at + v.length > values) throw new IllegalArgumentException("LeastSquares.curveFit: a block of samples gave more predictions than expected");
+            int at = i * rowsPerBlock, expected = Math.min(values, at + rowsPerBlock) - at;
+            if (v.length != expected) {
+                throw new IllegalArgumentException("LeastSquares.curveFit: block " + i + " of samples gave " + v.length
+                        + " predictions, not " + expected + ": the model's predictions do not follow its samples");
+            }
             System.arraycopy(v, 0, value, at, v.length);
             System.arraycopy(e.jacobian(), 0, jac, at, v.length); // the rows are fresh arrays: no copy of their entries
-            at += v.length;
         }
-        if (at != values) throw new IllegalArgumentException("LeastSquares.curveFit: the blocks of samples gave " + at + " predictions, not " + values);
-        return new RepeatedJacobian.Evaluation(Tensors.adopt(value, valueShape), jac, plan);
     }
 
     /** p₀ + δ, δⱼ ~ N(0, 0.1²·max(1, |p₀ⱼ|)²) from a fixed seed: a point where no parameter is zero by accident. */

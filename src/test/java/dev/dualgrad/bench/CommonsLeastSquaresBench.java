@@ -44,7 +44,8 @@ public final class CommonsLeastSquaresBench {
     public static void main(String[] args) {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 9;
         System.out.println("machine: " + System.getProperty("os.arch") + ", " + Runtime.getRuntime().availableProcessors() + " cores, java "
-                + System.getProperty("java.version") + "; median of " + runs + " interleaved fits after a warm-up fit each");
+                + System.getProperty("java.version") + "; median of " + runs + " interleaved fits after "
+                + WARM_UP_SECONDS + " s of interleaved warm-up fits (-Dbench.warmup=seconds)");
         String which = args.length > 1 ? args[1] : "all";
         if (which.equals("evals")) {
             evaluations(runs);
@@ -236,7 +237,7 @@ public final class CommonsLeastSquaresBench {
     static void report(String title, Variant[] vs, int runs) {
         double[][] ms = new double[vs.length][runs];
         Optimum[] last = new Optimum[vs.length];
-        for (Variant v : vs) v.fit.get(); // warm-up
+        int warmUps = warmUp(vs);
         for (int r = 0; r < runs; r++) {
             for (int i = 0; i < vs.length; i++) {
                 long t0 = System.nanoTime();
@@ -244,7 +245,7 @@ public final class CommonsLeastSquaresBench {
                 ms[i][r] = (System.nanoTime() - t0) / 1e6;
             }
         }
-        System.out.println("\n" + title);
+        System.out.println("\n" + title + " (after " + warmUps + " interleaved warm-up rounds)");
         double ideal = median(ms[2]);
         for (int i = 0; i < vs.length; i++) {
             double m = median(ms[i]);
@@ -252,6 +253,23 @@ public final class CommonsLeastSquaresBench {
                     vs[i].name, m, m / ideal, last[i].getEvaluations(), last[i].getIterations(), last[i].getCost()));
         }
     }
+
+    /**
+     * Interleaved warm-up rounds, every variant once per round, until {@link #WARM_UP_SECONDS} have passed (at least
+     * one round): a 3-parameter fit takes a few ms, and after a single warm-up fit C2 has not yet compiled the
+     * engine's paths, which inflated the dualgrad ratios (2.6× after one fit, 1.4× after a second of them).
+     */
+    static int warmUp(Variant[] vs) {
+        long end = System.nanoTime() + (long) (WARM_UP_SECONDS * 1e9);
+        int rounds = 0;
+        do {
+            for (Variant v : vs) v.fit.get();
+            rounds++;
+        } while (System.nanoTime() < end);
+        return rounds;
+    }
+
+    static final double WARM_UP_SECONDS = Double.parseDouble(System.getProperty("bench.warmup", "5"));
 
     static double median(double[] v) {
         double[] s = v.clone();

@@ -1,5 +1,6 @@
 package dev.dualgrad.commons;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dualgrad.internal.transforms.RepeatedJacobian;
 import dev.dualgrad.internal.transforms.TapePullback;
+import dev.dualgrad.tensor.Parallelism;
 import dev.dualgrad.tensor.Tensor;
 import dev.dualgrad.tensor.TensorRandom;
 import dev.dualgrad.transforms.JacobianMode;
@@ -94,6 +96,27 @@ class LeastSquaresRowBlocksTest {
         assertNull(tryAt((p, in) -> MLP.predict(p, in).add(p.at(3 * H).mul(in.dim(0))), xt, pz, JacobianOptions.defaults()));
         ParametricModel decay = (p, t) -> p.at(0).mul(t.mul(p.at(1)).neg().exp()).add(p.at(2));
         assertNull(tryAt(decay, Tensor.vector(xs()), Tensor.vector(1, 1, 0), JacobianOptions.defaults()), "3 parameters: forward mode on the whole");
+    }
+
+    /** The blocks cut among threads (a pool of 3, more than the cores here) give bitwise the one-thread value and J. */
+    @Test
+    void blocksOnSeveralThreadsGiveTheOneThreadBits() {
+        Tensor xt = Tensor.of(xs(), POINTS, 1), y = Tensor.vector(new double[POINTS]), p0 = TensorRandom.seed(9).normal(N).mul(0.5);
+        double[] p1 = p0.toArray();
+        p1[5] += 0.3;
+        org.apache.commons.math3.linear.RealVector at = new org.apache.commons.math3.linear.ArrayRealVector(p1);
+        LeastSquaresProblem.Evaluation one = Parallelism.singleThreaded(() -> LeastSquares.curveFit(MLP, xt, y, p0).build().evaluate(at));
+        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(3);
+        try {
+            LeastSquaresProblem.Evaluation three = Parallelism.with(pool, () -> LeastSquares.curveFit(MLP, xt, y, p0).build().evaluate(at));
+            assertTrue(three.getJacobian().getRowDimension() == POINTS);
+            for (int i = 0; i < POINTS; i++) {
+                assertArrayEquals(one.getJacobian().getRow(i), three.getJacobian().getRow(i), "row " + i);
+            }
+            assertArrayEquals(one.getResiduals().toArray(), three.getResiduals().toArray());
+        } finally {
+            pool.shutdown();
+        }
     }
 
     /** A model that mixes samples still gets its exact Jacobian, the whole problem's in forward mode. */
