@@ -69,6 +69,7 @@ public final class Detection {
 
     /** The union of a square pattern with its transpose (the traced gradient is symmetric in exact terms, but a rule may over-approximate one side). */
     static int[][] symmetrized(int[][] rows, int n) {
+        if (symmetric(rows)) return rows; // the usual case: checked without building the transpose
         int[] count = new int[n];
         for (int[] r : rows) for (int j : r) count[j]++;
         int[][] t = new int[n][];
@@ -88,6 +89,14 @@ public final class Detection {
             out[i] = u.result();
         }
         return out;
+    }
+
+    /** Whether j ∈ rows[i] ⇔ i ∈ rows[j] for every stored (i, j): each stored entry's mirror found by binary search. */
+    static boolean symmetric(int[][] rows) {
+        for (int i = 0; i < rows.length; i++) {
+            for (int j : rows[i]) if (j != i && Arrays.binarySearch(rows[j], i) < 0) return false;
+        }
+        return true;
     }
 
     /** Opens the level and always closes it, whatever f throws. */
