@@ -205,11 +205,17 @@ public final class DistributedObjective implements TrainingObjective {
     /** A block's rows, those of step t's mini-batch when sampled, as the one-JVM BlockedObjective.block(b) gives them. */
     static Dataset dataset(Block b, int[] rowShape, BlockedObjective.Sampling sampling, long step) {
         int width = b.labels().length == 0 ? 0 : b.x().length / b.labels().length;
+        if (sampling == null) { // every row: Tensor.of's copy is the only one (the selection below copied each block twice more)
+            int[] shape = new int[rowShape.length + 1];
+            shape[0] = b.labels().length;
+            System.arraycopy(rowShape, 0, shape, 1, rowShape.length);
+            return new Dataset(Tensor.of(b.x(), shape), b.labels()); // Dataset copies the labels
+        }
         int k = 0;
         double[] x = new double[b.x().length];
         int[] y = new int[b.labels().length];
         for (int i = 0; i < y.length; i++) {
-            if (sampling != null && !sampling.keeps(step, b.rows()[i])) continue;
+            if (!sampling.keeps(step, b.rows()[i])) continue;
             System.arraycopy(b.x(), i * width, x, k * width, width);
             y[k++] = b.labels()[i];
         }

@@ -116,8 +116,14 @@ public final class SparkBench {
             DistributedObjective f = DistributedObjective.of(data, DistributedObjective.crossEntropy(model), new int[] {D}, DistributedOptions.defaults());
             double sparkGrad = median(REPS, () -> f.valueAndGrad(model.parameterArray()));
             boolean same = Arrays.equals(bits(f.valueAndGrad(model.parameterArray()).grads().get(0)), bits(g[0]));
-            out.print(String.format(Locale.ROOT, "%s: session start %.0f ms; sensitivities %.0f ms; gradient %.0f ms (bitwise the one JVM's: %s)%n",
-                    master, start, sparkSens, sparkGrad, same));
+            // the one-JVM work again, on the driver with the session and its cached data alive: how much of the
+            // difference is the heap Spark holds (more collections), not its scheduling
+            double again = median(REPS, parts == 1 ? () -> Parallelism.singleThreaded(sens) : sens);
+            double againGrad = median(REPS, parts == 1 ? () -> Parallelism.singleThreaded(() -> blocked.valueAndGrad(model.parameterArray()))
+                    : () -> blocked.valueAndGrad(model.parameterArray()));
+            out.print(String.format(Locale.ROOT, "%s: session start %.0f ms; sensitivities %.0f ms; gradient %.0f ms (bitwise the one JVM's: %s);"
+                    + " one JVM (%d thread%s) with the session alive: sensitivities %.0f ms, gradient %.0f ms%n",
+                    master, start, sparkSens, sparkGrad, same, parts, parts == 1 ? "" : "s", again, againGrad));
             spark.stop();
         }
     }
