@@ -104,9 +104,12 @@ public final class SparkBench {
             SparkSession spark = SparkSession.builder().master(master).appName("bench").config("spark.ui.enabled", "false").getOrCreate();
             double start = (System.nanoTime() - t0) / 1e6;
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            TaskTimes tasks = new TaskTimes();
+            sc.sc().addSparkListener(tasks);
             int parts = master.equals("local[1]") ? 1 : 2;
             JavaRDD<double[]> rdd = sc.parallelize(rows, 2 * parts).cache();
             rdd.count();
+            tasks.reset();
             double sparkSens = median(REPS, () -> RowTransforms.mapJacobians(model, rdd, j -> {
                 double s = 0;
                 for (double v : j.toArray()) s += v;
@@ -114,7 +117,10 @@ public final class SparkBench {
             }, RowOptions.defaults().rowsPerChunk(1024)).reduce(Double::sum));
             JavaRDD<LabeledRow> data = DistributedObjective.rows(sc, big, 2 * parts);
             DistributedObjective f = DistributedObjective.of(data, DistributedObjective.crossEntropy(model), new int[] {D}, DistributedOptions.defaults());
+            String sensTasks = tasks.summary(REPS + 1);
+            tasks.reset();
             double sparkGrad = median(REPS, () -> f.valueAndGrad(model.parameterArray()));
+            String gradTasks = tasks.summary(REPS + 1);
             boolean same = Arrays.equals(bits(f.valueAndGrad(model.parameterArray()).grads().get(0)), bits(g[0]));
             // the one-JVM work again, on the driver with the session and its cached data alive: how much of the
             // difference is the heap Spark holds (more collections), not its scheduling
@@ -124,7 +130,51 @@ public final class SparkBench {
             out.print(String.format(Locale.ROOT, "%s: session start %.0f ms; sensitivities %.0f ms; gradient %.0f ms (bitwise the one JVM's: %s);"
                     + " one JVM (%d thread%s) with the session alive: sensitivities %.0f ms, gradient %.0f ms%n",
                     master, start, sparkSens, sparkGrad, same, parts, parts == 1 ? "" : "s", again, againGrad));
+            out.print(String.format(Locale.ROOT, "  %s tasks per call: sensitivities %s; gradient %s%n", master, sensTasks, gradTasks));
             spark.stop();
+        }
+    }
+
+    /**
+     * Spark's own task metrics, summed over the tasks that ended since {@link #reset}: where a job's wall time goes
+     * inside its tasks (run, of it CPU and GC, deserialisation, result serialisation) and between them.
+     */
+    static final class TaskTimes extends org.apache.spark.scheduler.SparkListener {
+        private long tasks, duration, run, cpuNs, gc, deserialize, resultSerialize;
+
+        synchronized void reset() {
+            tasks = duration = run = cpuNs = gc = deserialize = resultSerialize = 0;
+        }
+
+        @Override
+        public synchronized void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
+            org.apache.spark.executor.TaskMetrics m = end.taskMetrics();
+            if (m == null) return;
+            tasks++;
+            duration += end.taskInfo().duration();
+            run += m.executorRunTime();
+            cpuNs += m.executorCpuTime();
+            gc += m.jvmGCTime();
+            deserialize += m.executorDeserializeTime();
+            resultSerialize += m.resultSerializationTime();
+        }
+
+        /** Per call (the sums over {@code calls} calls, after a pause for the last events): the tasks' wall duration, run time, CPU, GC, (de)serialisation. */
+        String summary(int calls) {
+            try { // the listener bus delivers task ends asynchronously: let the last ones arrive
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            synchronized (this) {
+                return format(calls);
+            }
+        }
+
+        private String format(int calls) {
+            return String.format(Locale.ROOT, "%d tasks, duration %.0f ms, run %.0f ms (CPU %.0f, GC %.0f), deserialise %.0f, result serialise %.0f",
+                    tasks / calls, (double) duration / calls, (double) run / calls, cpuNs / 1e6 / calls, (double) gc / calls,
+                    (double) deserialize / calls, (double) resultSerialize / calls);
         }
     }
 
