@@ -109,28 +109,34 @@ public final class SparkBench {
             int parts = master.equals("local[1]") ? 1 : 2;
             JavaRDD<double[]> rdd = sc.parallelize(rows, 2 * parts).cache();
             rdd.count();
-            tasks.reset();
-            double sparkSens = median(REPS, () -> RowTransforms.mapJacobians(model, rdd, j -> {
+            Supplier<Object> sparkSensCall = () -> RowTransforms.mapJacobians(model, rdd, j -> {
                 double s = 0;
                 for (double v : j.toArray()) s += v;
                 return s;
-            }, RowOptions.defaults().rowsPerChunk(1024)).reduce(Double::sum));
+            }, RowOptions.defaults().rowsPerChunk(1024)).reduce(Double::sum);
+            sparkSensCall.get(); // the first call after the session starts, left out of the task metrics
+            tasks.summary(1);
+            tasks.reset();
+            double sparkSens = median(REPS, sparkSensCall);
+            String sensTasks = tasks.summary(REPS + 1);
             JavaRDD<LabeledRow> data = DistributedObjective.rows(sc, big, 2 * parts);
             DistributedObjective f = DistributedObjective.of(data, DistributedObjective.crossEntropy(model), new int[] {D}, DistributedOptions.defaults());
-            String sensTasks = tasks.summary(REPS + 1);
+            f.valueAndGrad(model.parameterArray()); // likewise
+            tasks.summary(1);
             tasks.reset();
             double sparkGrad = median(REPS, () -> f.valueAndGrad(model.parameterArray()));
             String gradTasks = tasks.summary(REPS + 1);
             boolean same = Arrays.equals(bits(f.valueAndGrad(model.parameterArray()).grads().get(0)), bits(g[0]));
-            // the one-JVM work again, on the driver with the session and its cached data alive: how much of the
-            // difference is the heap Spark holds (more collections), not its scheduling
-            double again = median(REPS, parts == 1 ? () -> Parallelism.singleThreaded(sens) : sens);
-            double againGrad = median(REPS, parts == 1 ? () -> Parallelism.singleThreaded(() -> blocked.valueAndGrad(model.parameterArray()))
-                    : () -> blocked.valueAndGrad(model.parameterArray()));
-            out.print(String.format(Locale.ROOT, "%s: session start %.0f ms; sensitivities %.0f ms; gradient %.0f ms (bitwise the one JVM's: %s);"
-                    + " one JVM (%d thread%s) with the session alive: sensitivities %.0f ms, gradient %.0f ms%n",
-                    master, start, sparkSens, sparkGrad, same, parts, parts == 1 ? "" : "s", again, againGrad));
+            out.print(String.format(Locale.ROOT, "%s: session start %.0f ms; sensitivities %.0f ms; gradient %.0f ms (bitwise the one JVM's: %s)%n",
+                    master, start, sparkSens, sparkGrad, same));
             out.print(String.format(Locale.ROOT, "  %s tasks per call: sensitivities %s; gradient %s%n", master, sensTasks, gradTasks));
+            // the one-JVM work and Spark's alternated, call by call, with the session and its cached data alive: the
+            // within-JVM scatter of either alone is ±20% on a shared machine, so the overhead is read from the pairs
+            Supplier<Object> oneSens = parts == 1 ? () -> Parallelism.singleThreaded(sens) : sens;
+            Supplier<Object> oneGrad = parts == 1 ? () -> Parallelism.singleThreaded(() -> blocked.valueAndGrad(model.parameterArray()))
+                    : () -> blocked.valueAndGrad(model.parameterArray());
+            out.print(String.format(Locale.ROOT, "  %s alternated with one JVM (%d thread%s), %d pairs: sensitivities %s; gradient %s%n", master, parts,
+                    parts == 1 ? "" : "s", PAIRS, paired(oneSens, sparkSensCall), paired(oneGrad, () -> f.valueAndGrad(model.parameterArray()))));
             spark.stop();
         }
     }
@@ -176,6 +182,28 @@ public final class SparkBench {
                     tasks / calls, (double) duration / calls, (double) run / calls, cpuNs / 1e6 / calls, (double) gc / calls,
                     (double) deserialize / calls, (double) resultSerialize / calls);
         }
+    }
+
+    static final int PAIRS = 5;
+
+    /** {@link #PAIRS} calls of each, alternated: both medians and the median of the per-pair ratios b / a. */
+    static String paired(Supplier<Object> a, Supplier<Object> b) {
+        double[] ta = new double[PAIRS], tb = new double[PAIRS], ratio = new double[PAIRS];
+        for (int i = 0; i < PAIRS; i++) {
+            long t0 = System.nanoTime();
+            a.get();
+            long t1 = System.nanoTime();
+            b.get();
+            long t2 = System.nanoTime();
+            ta[i] = (t1 - t0) / 1e6;
+            tb[i] = (t2 - t1) / 1e6;
+            ratio[i] = tb[i] / ta[i];
+        }
+        Arrays.sort(ta);
+        Arrays.sort(tb);
+        Arrays.sort(ratio);
+        return String.format(Locale.ROOT, "one JVM %.0f ms, Spark %.0f ms, Spark / one JVM %.3f (pairs %.3f–%.3f)", ta[PAIRS / 2], tb[PAIRS / 2],
+                ratio[PAIRS / 2], ratio[0], ratio[PAIRS - 1]);
     }
 
     static int[] repeat(int n, int times) {
