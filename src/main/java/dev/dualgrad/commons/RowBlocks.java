@@ -15,7 +15,6 @@ import dev.dualgrad.transforms.JacobianMode;
 import dev.dualgrad.transforms.JacobianOptions;
 import dev.dualgrad.transforms.JacobianPlan;
 import java.util.Locale;
-import java.util.concurrent.ForkJoinPool;
 
 /**
  * The Jacobian of a curve fit g(p; x) whose samples are independent (row i of the predictions depends on
@@ -111,17 +110,8 @@ final class RowBlocks implements LeastSquaresModel.Evaluator {
         Gang gang = Level.anyActiveOnThisThread() || !p.isConstant() ? null : Pools.acquire();
         try {
             int parts = gang == null ? 1 : Math.min(blocks.length, gang.threads());
-            if (parts < 2) {
-                evaluate(p, 0, blocks.length, value, jac);
-            } else {
-                ForkJoinPool pool = Pools.callersPool(); // a caller's pool also takes the products inside each part
-                gang.run(parts, t -> {
-                    int from = (int) ((long) blocks.length * t / parts), to = (int) ((long) blocks.length * (t + 1) / parts);
-                    Runnable range = () -> evaluate(p, from, to, value, jac);
-                    if (pool == null) range.run();
-                    else Parallelism.with(pool, () -> { range.run(); return null; });
-                });
-            }
+            if (parts < 2) evaluate(p, 0, blocks.length, value, jac);
+            else Pools.runRanges(gang, parts, blocks.length, (t, from, to) -> evaluate(p, from, to, value, jac));
         } finally {
             Pools.release(gang);
         }

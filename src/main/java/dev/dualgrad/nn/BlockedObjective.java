@@ -18,8 +18,6 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ForkJoinPool;
-import java.util.function.Supplier;
 
 /**
  * The mean loss over a data set, computed block by block and summed exactly: the reference that a
@@ -348,15 +346,10 @@ public final class BlockedObjective implements TrainingObjective {
             }
             // Contiguous ranges of blocks, one accumulator each: how they are cut and merged changes no bit.
             Sums[] partial = new Sums[parts];
-            ForkJoinPool pool = Pools.callersPool(); // a caller's pool also takes the products inside each part
-            gang.run(parts, t -> {
-                int from = (int) ((long) blocks * t / parts), to = (int) ((long) blocks * (t + 1) / parts);
-                Supplier<Sums> range = () -> {
-                    Sums s = Sums.zero(shapes);
-                    for (int b = from; b < to; b++) s.addBlock(loss, params, block(b));
-                    return s;
-                };
-                partial[t] = pool == null ? range.get() : Parallelism.with(pool, range);
+            Pools.runRanges(gang, parts, blocks, (t, from, to) -> {
+                Sums s = Sums.zero(shapes);
+                for (int b = from; b < to; b++) s.addBlock(loss, params, block(b));
+                partial[t] = s;
             });
             for (Sums s : partial) total.add(s);
             return total;

@@ -101,19 +101,19 @@ class LeastSquaresRowBlocksTest {
     /** The blocks cut among threads (a pool of 3, more than the cores here) give bitwise the one-thread value and J. */
     @Test
     void blocksOnSeveralThreadsGiveTheOneThreadBits() {
-        Tensor xt = Tensor.of(xs(), POINTS, 1), y = Tensor.vector(new double[POINTS]), p0 = TensorRandom.seed(9).normal(N).mul(0.5);
+        Tensor xt = Tensor.of(xs(), POINTS, 1), p0 = TensorRandom.seed(9).normal(N).mul(0.5);
+        RowBlocks.Started blocked = tryAt(MLP, xt, p0, JacobianOptions.defaults());
+        assertNotNull(blocked, "the MLP's samples are taken block by block");
         double[] p1 = p0.toArray();
         p1[5] += 0.3;
-        org.apache.commons.math3.linear.RealVector at = new org.apache.commons.math3.linear.ArrayRealVector(p1);
-        LeastSquaresProblem.Evaluation one = Parallelism.singleThreaded(() -> LeastSquares.curveFit(MLP, xt, y, p0).build().evaluate(at));
+        Tensor at = Tensor.vector(p1);
+        RepeatedJacobian.Evaluation one = Parallelism.singleThreaded(() -> blocked.evaluator().evaluate(at));
         java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(3);
         try {
-            LeastSquaresProblem.Evaluation three = Parallelism.with(pool, () -> LeastSquares.curveFit(MLP, xt, y, p0).build().evaluate(at));
-            assertTrue(three.getJacobian().getRowDimension() == POINTS);
-            for (int i = 0; i < POINTS; i++) {
-                assertArrayEquals(one.getJacobian().getRow(i), three.getJacobian().getRow(i), "row " + i);
-            }
-            assertArrayEquals(one.getResiduals().toArray(), three.getResiduals().toArray());
+            RepeatedJacobian.Evaluation three = Parallelism.with(pool, () -> blocked.evaluator().evaluate(at));
+            assertEquals(POINTS, three.jacobian().length);
+            for (int i = 0; i < POINTS; i++) assertArrayEquals(one.jacobian()[i], three.jacobian()[i], "row " + i);
+            assertArrayEquals(one.value().toArray(), three.value().toArray());
         } finally {
             pool.shutdown();
         }

@@ -154,6 +154,31 @@ public final class Pools {
         }
     }
 
+    /** Work on the contiguous units [from, to), run as part {@code part}. */
+    public interface Range {
+        void run(int part, int from, int to);
+    }
+
+    /**
+     * Runs [0, count) cut into {@code parts} contiguous ranges on {@code gang} (from {@link #acquire}), part t
+     * taking [count·t / parts, count·(t + 1) / parts). A caller's pool in effect also takes the work inside each
+     * part: its workers would otherwise see no setting of their own and run that work alone.
+     */
+    public static void runRanges(Gang gang, int parts, int count, Range body) {
+        ForkJoinPool pool = callersPool();
+        gang.run(parts, t -> {
+            int from = (int) ((long) count * t / parts), to = (int) ((long) count * (t + 1) / parts);
+            if (pool == null) {
+                body.run(t, from, to);
+            } else {
+                withScope(pool, () -> {
+                    body.run(t, from, to);
+                    return null;
+                });
+            }
+        });
+    }
+
     /** Gives back what {@link #acquire} returned. */
     public static void release(Gang g) {
         if (g != null && g == team) DEFAULT_CALLERS.decrementAndGet();

@@ -178,7 +178,7 @@ public final class RowTransforms {
             }
             Tensor j = Diff.batchJacobian(model::forward, Tensor.of(n == chunk ? x : Arrays.copyOf(x, n * d), n, d), options);
             // each row's [C, D] by select: one copy of its entries (a copy of the whole, then of each row, then
-            // Tensor.of's own, cost 5–7% of the executors' time in SparkBench's profile)
+            // Tensor.of's own, were ~5% of the executors' samples in SparkBench's profile)
             for (int i = 0; i < n; i++) ready.add(reduction.apply(j.select(0, i)));
         }
     }

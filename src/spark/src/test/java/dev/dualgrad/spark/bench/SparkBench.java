@@ -28,7 +28,10 @@ import org.apache.spark.sql.SparkSession;
  * Issue 19's figures (BENCHMARKS.md): per-row sensitivities of 200,000 × 64 rows through a 64-128-10 MLP in one
  * JVM (1 and 2 threads) and on Spark local[1] and local[2]; one distributed gradient over 179,700 rows (the
  * digits ×100) one JVM against local[1]/local[2]; the exact accumulator against plain summation; the session
- * start. Medians of a few repetitions after a warm-up. Run from src/spark (after the root build):
+ * start. Medians of a few repetitions after a warm-up; then, in each Spark session, Spark's task metrics per call
+ * (a {@link TaskTimes} listener) and the one-JVM call alternated with Spark's in {@link #PAIRS} pairs, the overhead
+ * read as the median of the per-pair ratios (a phase's figure alone scatters ±20% within one JVM on a shared
+ * machine). Run from src/spark (after the root build):
  * {@code mvn -B -o test-compile exec:exec ...} or {@code java <spark.jvm.options> -cp <test class path> dev.dualgrad.spark.bench.SparkBench}.
  */
 public final class SparkBench {
