@@ -19,6 +19,8 @@ public final class SparsityPattern {
     private final int columns;
     private final int[] rowPointers;
     private final int[] columnIndices;
+    /** {@link #isSymmetric()}, once asked: 0 not yet known, 1 symmetric, -1 not. */
+    private volatile byte symmetric;
 
     SparsityPattern(int rows, int columns, int[] rowPointers, int[] columnIndices) {
         this.rows = rows;
@@ -286,9 +288,25 @@ public final class SparsityPattern {
      * @return true for a symmetric pattern
      */
     public boolean isSymmetric() {
+        byte s = symmetric;
+        if (s == 0) symmetric = s = symmetricEntries() ? (byte) 1 : (byte) -1; // a benign race: every thread computes the same
+        return s > 0;
+    }
+
+    /**
+     * Whether every stored (i, j) has its mirror (j, i), with no transpose built: rows are visited in increasing i,
+     * so the entries (j, i) of each row j are met in its own sorted order, and one cursor per row suffices. O(n + nnz).
+     */
+    private boolean symmetricEntries() {
         if (rows != columns) return false;
-        SparsityPattern t = transpose();
-        return Arrays.equals(rowPointers, t.rowPointers) && Arrays.equals(columnIndices, t.columnIndices);
+        int[] cursor = Arrays.copyOf(rowPointers, rows);
+        for (int i = 0; i < rows; i++) {
+            for (int p = rowPointers[i]; p < rowPointers[i + 1]; p++) {
+                int j = columnIndices[p], q = cursor[j]++;
+                if (q >= rowPointers[j + 1] || columnIndices[q] != i) return false;
+            }
+        }
+        return true; // each row's cursor stepped once per mirrored entry, and the row counts sum to nnz: all matched
     }
 
     /** @return for example "SparsityPattern 3×4, 5 stored (density 0.417)" */

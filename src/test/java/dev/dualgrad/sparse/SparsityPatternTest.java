@@ -81,6 +81,13 @@ class SparsityPatternTest {
         }
         assertThrows(IllegalArgumentException.class, () -> SparsityPattern.fromRows(3, new int[][] {{0}, {1}}).symmetrized());
         assertFalse(SparsityPattern.fromRows(3, new int[][] {{0}, {1}}).isSymmetric());
+        // a cycle: every row and column holds one entry, as in a symmetric pattern, and none is mirrored
+        SparsityPattern cycle = SparsityPattern.fromRows(3, new int[][] {{1}, {2}, {0}});
+        assertFalse(cycle.isSymmetric());
+        assertFalse(cycle.isSymmetric(), "the second answer, once known, is the same");
+        SparsityPattern swap = SparsityPattern.fromRows(3, new int[][] {{1}, {0}, {2}});
+        assertTrue(swap.isSymmetric());
+        assertTrue(swap.isSymmetric());
     }
 
     private static void assertSortedRows(SparsityPattern p) {

@@ -164,10 +164,8 @@ public final class Pattern {
     static int[] merge(int[] a, int[] b) {
         if (a == b || b.length == 0) return a;
         if (a.length == 0) return b;
-        if (a.length == 1 && b.length == 1) {
-            int x = a[0], y = b[0];
-            return x == y ? a : x < y ? new int[] {x, y} : new int[] {y, x};
-        }
+        if (b.length == 1) return insert(a, b, b[0]); // one index joining a set: the usual merge of a chain of sums
+        if (a.length == 1) return insert(b, a, a[0]);
         int i = 0, j = 0, k = 0;
         while (i < a.length && j < b.length) { // count
             int x = a[i], y = b[j];
@@ -190,6 +188,22 @@ public final class Pattern {
         }
         while (i < a.length) r[k++] = a[i++];
         while (j < b.length) r[k++] = b[j++];
+        return r;
+    }
+
+    /**
+     * {@code set} ∪ {v}, where {@code single} = {v}: the set itself when it holds v, {@code single} when the set is
+     * empty, else a copy with v in its place: one scan and two block copies, none of the general merge's branches.
+     */
+    private static int[] insert(int[] set, int[] single, int v) {
+        int at = 0;
+        while (at < set.length && set[at] < v) at++;
+        if (at < set.length && set[at] == v) return set;
+        if (set.length == 0) return single;
+        int[] r = new int[set.length + 1];
+        System.arraycopy(set, 0, r, 0, at);
+        r[at] = v;
+        System.arraycopy(set, at, r, at + 1, set.length - at);
         return r;
     }
 

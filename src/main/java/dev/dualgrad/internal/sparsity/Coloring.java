@@ -54,10 +54,27 @@ public final class Coloring {
         DSATUR
     }
 
-    /** Visits each distinct neighbour of v (v itself excluded) once. */
-    private interface Neighbours {
-        void forEach(int v, java.util.function.IntConsumer visit);
+    /**
+     * A graph as adjacency lists in CSR form: the distinct neighbours of v (v itself excluded) are
+     * {@code adj[ptr[v] .. ptr[v + 1])}. The orders and DSATUR walk these arrays in plain loops: a neighbour
+     * callback per visit, megamorphic across the orders, cost more than the colouring itself.
+     */
+    private record Graph(int[] ptr, int[] adj) {
+        int size() { return ptr.length - 1; }
+
+        int[] degrees() {
+            int[] d = new int[size()];
+            for (int v = 0; v < d.length; v++) d[v] = ptr[v + 1] - ptr[v];
+            return d;
+        }
     }
+
+    /**
+     * The largest Σᵢ rowCount(i)² (the size of the distance-2 graph of columns before repeats are removed) for which
+     * that graph is built: 2²³ entries, 32 MB. A pattern with a row of thousands of entries makes the graph quadratic
+     * in that row: its columns are then coloured without it (see {@link #columns(SparsityPattern, Order, int)}).
+     */
+    static final int MAX_DISTANCE2_ENTRIES = 1 << 23;
 
     private final int[] colors;
     private final int count;
@@ -114,6 +131,9 @@ public final class Coloring {
      * greedy pass in {@code order}, up to {@code recolorPasses} iterated-greedy passes (Culberson) colour again,
      * visiting the colour classes one whole class after another (alternately highest colour first and largest class
      * first): such a pass never needs more colours, and often fewer. They stop at the lower bound maxRowCount.
+     * DSATUR, {@link Order#SMALLEST_LAST} and {@link Order#INCIDENCE_DEGREE} walk the distance-2 graph, built once;
+     * when Σᵢ rowCount(i)² exceeds {@link #MAX_DISTANCE2_ENTRIES} (a row of thousands of entries makes every pair of
+     * its columns adjacent) it is not built, and they colour in {@link Order#LARGEST_FIRST} order.
      *
      * @return a colouring of the pattern's columns, with at least {@code pattern.maxRowCount()} colours
      */
@@ -121,7 +141,7 @@ public final class Coloring {
         Args.nonNull(pattern, "Coloring.columns", "pattern");
         Args.nonNull(order, "Coloring.columns", "order");
         if (recolorPasses < 0) throw new IllegalArgumentException("Coloring.columns: recolorPasses is negative: " + recolorPasses);
-        SparsityPattern t = pattern.transpose(); // column j -> its rows
+        SparsityPattern t = pattern.isSymmetric() ? pattern : pattern.transpose(); // column j -> its rows
         return new Coloring(distance2(columnsOf(t), rowsOf(t), columnsOf(pattern), rowsOf(pattern), pattern.columns(), order, recolorPasses));
     }
 
@@ -152,23 +172,11 @@ public final class Coloring {
      * vRows[vPtr[j] .. vPtr[j+1]); row i's columns are rCols[rPtr[i] .. rPtr[i+1]).
      */
     private static int[] distance2(int[] vRows, int[] vPtr, int[] rCols, int[] rPtr, int n, Order order, int recolorPasses) {
-        int[] seen = new int[n];
-        int[] stamp = {0};
-        Neighbours nb = (j, visit) -> { // the columns sharing a row with j, each once (a marker array, no sets)
-            int mark = ++stamp[0];
-            seen[j] = mark;
-            for (int p = vPtr[j]; p < vPtr[j + 1]; p++) {
-                int i = vRows[p];
-                for (int q = rPtr[i]; q < rPtr[i + 1]; q++) {
-                    int k = rCols[q];
-                    if (seen[k] != mark) {
-                        seen[k] = mark;
-                        visit.accept(k);
-                    }
-                }
-            }
-        };
-        int[] color = order == Order.DSATUR ? dsatur(n, nb) : greedyDistance2(order(order, n, nb), vRows, vPtr, rCols, rPtr, n);
+        Graph g = distance2Graph(vRows, vPtr, rCols, rPtr, n);
+        int[] color;
+        if (g != null) color = order == Order.DSATUR ? dsatur(g) : greedyDistance2(order(order, g), vRows, vPtr, rCols, rPtr, n);
+        else color = greedyDistance2(order == Order.NATURAL ? natural(n) : largestFirst(distance2Degrees(vRows, vPtr, rCols, rPtr, n)),
+                vRows, vPtr, rCols, rPtr, n);
         int best = countOf(color), lowerBound = 0;
         for (int i = 0; i + 1 < rPtr.length; i++) lowerBound = Math.max(lowerBound, rPtr[i + 1] - rPtr[i]);
         for (int pass = 0, stale = 0; pass < recolorPasses && best > lowerBound && stale < 2; pass++) {
@@ -183,6 +191,54 @@ public final class Coloring {
             }
         }
         return color;
+    }
+
+    /**
+     * The distance-2 graph of the column vertices: j and k ≠ j are adjacent when they share a row. Each vertex's
+     * neighbours are listed in the order of its rows and their columns (the order the colourings' ties follow).
+     * Returns null, building nothing, when Σᵢ rowCount(i)², the graph's size before repeats are removed, exceeds
+     * {@link #MAX_DISTANCE2_ENTRIES}. One pass, O(Σᵢ rowCount(i)²), with a marker array and no sets.
+     */
+    private static Graph distance2Graph(int[] vRows, int[] vPtr, int[] rCols, int[] rPtr, int n) {
+        long bound = 0;
+        for (int i = 0; i + 1 < rPtr.length; i++) bound += (long) (rPtr[i + 1] - rPtr[i]) * (rPtr[i + 1] - rPtr[i]);
+        if (bound > MAX_DISTANCE2_ENTRIES) return null;
+        int[] seen = new int[n];
+        Arrays.fill(seen, -1);
+        int[] ptr = new int[n + 1];
+        int[] adj = new int[(int) bound];
+        for (int j = 0; j < n; j++) ptr[j + 1] = ptr[j] + neighbours(j, vRows, vPtr, rCols, rPtr, seen, adj, ptr[j]);
+        return new Graph(ptr, adj); // adj may be longer than ptr[n]: its tail is unused
+    }
+
+    /** Each column's count of distinct other columns sharing a row with it, without building the graph. */
+    private static int[] distance2Degrees(int[] vRows, int[] vPtr, int[] rCols, int[] rPtr, int n) {
+        int[] seen = new int[n], degree = new int[n];
+        Arrays.fill(seen, -1);
+        for (int j = 0; j < n; j++) degree[j] = neighbours(j, vRows, vPtr, rCols, rPtr, seen, null, 0);
+        return degree;
+    }
+
+    /**
+     * The distinct columns k ≠ j sharing a row with j, in the order of j's rows and their columns, written to
+     * {@code adj} from {@code at} (when adj is not null); returns their count. {@code seen[k] == j} marks k as met
+     * (seen starts at -1, and each j is visited once).
+     */
+    private static int neighbours(int j, int[] vRows, int[] vPtr, int[] rCols, int[] rPtr, int[] seen, int[] adj, int at) {
+        seen[j] = j;
+        int count = 0;
+        for (int p = vPtr[j]; p < vPtr[j + 1]; p++) {
+            int i = vRows[p];
+            for (int q = rPtr[i]; q < rPtr[i + 1]; q++) {
+                int k = rCols[q];
+                if (seen[k] != j) {
+                    seen[k] = j;
+                    if (adj != null) adj[at + count] = k;
+                    count++;
+                }
+            }
+        }
+        return count;
     }
 
     private static int[] greedyDistance2(int[] order, int[] vRows, int[] vPtr, int[] rCols, int[] rPtr, int n) {
@@ -233,18 +289,13 @@ public final class Coloring {
         return m + 1;
     }
 
-    private static int[] order(Order order, int n, Neighbours nb) {
-        if (order == Order.NATURAL) return natural(n);
-        int[] degree = new int[n];
-        for (int v = 0; v < n; v++) {
-            int[] d = {0};
-            nb.forEach(v, k -> d[0]++);
-            degree[v] = d[0];
-        }
+    private static int[] order(Order order, Graph g) {
+        if (order == Order.NATURAL) return natural(g.size());
+        int[] degree = g.degrees();
         switch (order) {
             case LARGEST_FIRST: case DSATUR: return largestFirst(degree);
-            case SMALLEST_LAST: return smallestLast(degree, nb);
-            default: return incidenceDegree(degree, nb);
+            case SMALLEST_LAST: return smallestLast(degree, g);
+            default: return incidenceDegree(degree, g);
         }
     }
 
@@ -267,23 +318,18 @@ public final class Coloring {
     }
 
     /**
-     * Smallest-last order with a bucket queue (one doubly linked list per current degree): O(n + Σ degree) plus the
-     * cost of visiting every vertex's neighbours once. {@code degree} is consumed.
+     * Smallest-last order with a bucket queue (one doubly linked list per current degree): O(n + Σ degree).
+     * {@code degree} is consumed.
      */
-    private static int[] smallestLast(int[] degree, Neighbours nb) {
+    private static int[] smallestLast(int[] degree, Graph g) {
         int n = degree.length;
+        int[] ptr = g.ptr(), adj = g.adj();
         int max = 0;
         for (int d : degree) max = Math.max(max, d);
         int[] head = new int[max + 1];
         Arrays.fill(head, -1);
         int[] next = new int[n], prev = new int[n];
-        for (int v = n - 1; v >= 0; v--) { // pushed in reverse, so each bucket lists vertices by increasing index
-            int d = degree[v];
-            prev[v] = -1;
-            next[v] = head[d];
-            if (head[d] >= 0) prev[head[d]] = v;
-            head[d] = v;
-        }
+        for (int v = n - 1; v >= 0; v--) push(v, degree[v], head, next, prev); // pushed in reverse: each bucket by increasing index
         boolean[] removed = new boolean[n];
         int[] out = new int[n];
         int min = 0;
@@ -293,23 +339,21 @@ public final class Coloring {
             unlink(v, degree[v], head, next, prev);
             removed[v] = true;
             out[k] = v; // the last removed is coloured first
-            nb.forEach(v, w -> {
-                if (removed[w]) return;
+            for (int p = ptr[v]; p < ptr[v + 1]; p++) {
+                int w = adj[p];
+                if (removed[w]) continue;
                 unlink(w, degree[w], head, next, prev);
-                int d = --degree[w];
-                prev[w] = -1;
-                next[w] = head[d];
-                if (head[d] >= 0) prev[head[d]] = w;
-                head[d] = w;
-            });
+                push(w, --degree[w], head, next, prev);
+            }
             if (min > 0) min--; // a neighbour's degree fell by one at most
         }
         return out;
     }
 
     /** Incidence-degree order with a bucket queue on the count of neighbours ordered already; O(n + Σ degree). */
-    private static int[] incidenceDegree(int[] degree, Neighbours nb) {
+    private static int[] incidenceDegree(int[] degree, Graph g) {
         int n = degree.length;
+        int[] ptr = g.ptr(), adj = g.adj();
         int max = 0;
         for (int d : degree) max = Math.max(max, d);
         int[] key = new int[n];
@@ -326,33 +370,27 @@ public final class Coloring {
             unlink(v, key[v], head, next, prev);
             done[v] = true;
             out[k] = v;
-            int[] raised = {top};
-            nb.forEach(v, w -> {
-                if (done[w]) return;
+            for (int p = ptr[v]; p < ptr[v + 1]; p++) {
+                int w = adj[p];
+                if (done[w]) continue;
                 unlink(w, key[w], head, next, prev);
                 int d = ++key[w];
                 push(w, d, head, next, prev);
-                raised[0] = Math.max(raised[0], d);
-            });
-            top = raised[0];
+                top = Math.max(top, d);
+            }
         }
         return out;
     }
 
     /**
-     * DSATUR over the graph {@code nb}: the saturation of a vertex is the number of distinct colours among its
+     * DSATUR over the graph {@code g}: the saturation of a vertex is the number of distinct colours among its
      * coloured neighbours, kept in a bucket queue; colours below 64 are tracked in one bit mask per vertex (beyond,
-     * the saturation is approximate and the free colour found by a scan of the neighbours). O(Σ degree), degree
-     * counted in the graph coloured (for columns: Σᵢ rowCount(i)² at most).
+     * the saturation is approximate and the free colour found by a scan of the neighbours). O(n + Σ degree).
      */
-    private static int[] dsatur(int n, Neighbours nb) {
-        int[] degree = new int[n];
-        for (int v = 0; v < n; v++) {
-            int[] d = {0};
-            nb.forEach(v, k -> d[0]++);
-            degree[v] = d[0];
-        }
-        int[] byDegree = largestFirst(degree);
+    private static int[] dsatur(Graph g) {
+        int n = g.size();
+        int[] ptr = g.ptr(), adj = g.adj();
+        int[] byDegree = largestFirst(g.degrees());
         int[] sat = new int[n];
         int[] head = new int[n + 1];
         Arrays.fill(head, -1);
@@ -370,28 +408,24 @@ public final class Coloring {
             int c = Long.numberOfTrailingZeros(~low[v]);
             if (c == 64) { // all of 0..63 taken: look at the neighbours' colours
                 int mark = v + 1;
-                nb.forEach(v, w -> {
-                    if (color[w] >= 0) forbidden[color[w]] = mark;
-                });
+                for (int p = ptr[v]; p < ptr[v + 1]; p++) if (color[adj[p]] >= 0) forbidden[color[adj[p]]] = mark;
                 while (forbidden[c] == mark) c++;
             }
             color[v] = c;
-            int cv = c;
-            int[] raised = {top};
-            nb.forEach(v, w -> {
-                if (color[w] >= 0) return;
+            for (int p = ptr[v]; p < ptr[v + 1]; p++) {
+                int w = adj[p];
+                if (color[w] >= 0) continue;
                 // colours from 64 on are counted once per neighbour that has them, not once per colour: an
                 // overcount that only changes the order, never the validity (the colour itself is chosen by a scan)
-                boolean fresh = cv >= 64 || (low[w] & (1L << cv)) == 0;
-                if (cv < 64) low[w] |= 1L << cv;
+                boolean fresh = c >= 64 || (low[w] & (1L << c)) == 0;
+                if (c < 64) low[w] |= 1L << c;
                 if (fresh) {
                     unlink(w, sat[w], head, next, prev);
                     int d = ++sat[w];
                     push(w, d, head, next, prev);
-                    raised[0] = Math.max(raised[0], d);
+                    top = Math.max(top, d);
                 }
-            });
-            top = raised[0];
+            }
         }
         return color;
     }
@@ -427,10 +461,7 @@ public final class Coloring {
         int n = pattern.rows();
         int[] mirror = Mirror.of(pattern, "Coloring.star");
         int[] ptr = rowsOf(pattern), adj = columnsOf(pattern);
-        Neighbours nb = (v, visit) -> {
-            for (int p = ptr[v]; p < ptr[v + 1]; p++) if (adj[p] != v) visit.accept(adj[p]);
-        };
-        int[] vertices = order(order, n, nb);
+        int[] vertices = order(order, offDiagonal(ptr, adj));
 
         int[] color = new int[n];
         Arrays.fill(color, -1);
@@ -498,6 +529,19 @@ public final class Coloring {
             }
         }
         return new Coloring(color);
+    }
+
+    /** The graph of a symmetric pattern's off-diagonal entries, in the pattern's order. */
+    private static Graph offDiagonal(int[] ptr, int[] adj) {
+        int n = ptr.length - 1;
+        int[] gp = new int[n + 1];
+        int[] ga = new int[adj.length];
+        int at = 0;
+        for (int v = 0; v < n; v++) {
+            for (int p = ptr[v]; p < ptr[v + 1]; p++) if (adj[p] != v) ga[at++] = adj[p];
+            gp[v + 1] = at;
+        }
+        return new Graph(gp, at == ga.length ? ga : Arrays.copyOf(ga, at));
     }
 
     private static void treat(int w, int mark, int[] treated, int[] forbidden, int[] ptr, int[] adj, int[] color) {

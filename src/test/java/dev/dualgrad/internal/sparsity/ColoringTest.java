@@ -180,6 +180,31 @@ class ColoringTest {
         assertTrue(ms < 5_000, ms + " ms");
     }
 
+    /**
+     * An arrow pattern (one dense row over n columns, plus the diagonal): Σᵢ rowCount(i)² passes the cap on the
+     * distance-2 graph, so the columns are coloured without it, in every order. Every column shares the dense row,
+     * so each needs its own colour; the rows, whose graph is small, still take the graph's route: the dense row
+     * alone, and every other row one colour.
+     */
+    @Test
+    void patternsBeyondTheDistance2CapAreColouredWithoutTheGraph() {
+        int n = (int) Math.ceil(Math.sqrt(Coloring.MAX_DISTANCE2_ENTRIES)) + 1;
+        int[][] rows = new int[n + 1][];
+        rows[0] = new int[n];
+        for (int j = 0; j < n; j++) rows[0][j] = j;
+        for (int i = 1; i <= n; i++) rows[i] = new int[] {i - 1};
+        SparsityPattern arrow = SparsityPattern.fromRows(n, rows);
+        assertTrue((long) n * n > Coloring.MAX_DISTANCE2_ENTRIES);
+        for (Order order : Order.values()) {
+            Coloring cols = Coloring.columns(arrow, order, 1);
+            assertEquals(n, cols.count(), order.toString());
+            assertTrue(Coloring.isValidColumnColoring(arrow, cols.colors()), order.toString());
+        }
+        Coloring byRows = Coloring.rows(arrow);
+        assertEquals(2, byRows.count());
+        assertTrue(Coloring.isValidRowColoring(arrow, byRows.colors()));
+    }
+
     @Test
     void badInputIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> Coloring.star(SparsityPattern.fromRows(2, new int[][] {{1}, {}})));
