@@ -1,5 +1,6 @@
 package dev.dualgrad.bench;
 
+import dev.dualgrad.Diff;
 import dev.dualgrad.data.Dataset;
 import dev.dualgrad.data.Digits;
 import dev.dualgrad.nn.BlockedObjective;
@@ -7,6 +8,7 @@ import dev.dualgrad.nn.Mlp;
 import dev.dualgrad.tensor.ExactSum;
 import dev.dualgrad.tensor.Parallelism;
 import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.transforms.ValueAndGrad;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -15,8 +17,11 @@ import java.util.function.Supplier;
  * Issue 19's accumulator goal without Spark: the exact merge of a gradient's blocks ({@link ExactSum}) against
  * plain {@code +=}, as a share of one one-thread gradient over the same rows (the digits × 100, 179,700 rows, in
  * blocks of {@link BlockedObjective#DEFAULT_BLOCK_SIZE} or of the second argument; a 64-128-10 MLP: 9,610
- * parameters). Two sets of inputs: one block's gradient added once per block (SparkBench's figure), and the
- * blocks' own gradients.
+ * parameters). Three figures: one block's gradient added once per block (SparkBench's figure) and the blocks' own
+ * gradients, both with the accumulator hot in cache, then the additions timed inside the gradient loop itself, as
+ * {@code BlockedObjective} makes them: each after its block's reverse sweep, with the model's data in cache in
+ * between. Only the last is the cost a gradient pays (the element-major layout of the digits cost 2–3% hot, 6–10%
+ * in the loop).
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -cp target/classes:target/test-classes:$(cat target/bench/cp.txt) \
@@ -62,6 +67,37 @@ public final class ExactSumBench {
         return s;
     }
 
+    /**
+     * One one-thread gradient over the blocks, each block's gradient then added exactly and with {@code +=}: the two
+     * additions timed apart from the sweeps, in the loop where the accumulator competes with the model for cache.
+     */
+    static void inLoop(BlockedObjective blocked, Tensor[] w) {
+        BlockedObjective.BlockLoss loss = blocked.loss();
+        ExactSum[] exact = new ExactSum[w.length];
+        double[][] plain = new double[w.length][];
+        for (int i = 0; i < w.length; i++) {
+            exact[i] = ExactSum.ofShape(w[i].shape());
+            plain[i] = new double[w[i].size()];
+        }
+        long exactNs = 0, plainNs = 0, t0 = System.nanoTime();
+        for (int b = 0; b < blocked.blockCount(); b++) {
+            Dataset d = blocked.block(b);
+            ValueAndGrad vg = Parallelism.singleThreaded(() -> Diff.valueAndGrad(ps -> loss.loss(ps, d.x(), d.labels()), w));
+            long s0 = System.nanoTime();
+            for (int i = 0; i < w.length; i++) exact[i].add(vg.grads().get(i));
+            long s1 = System.nanoTime();
+            for (int i = 0; i < w.length; i++) {
+                double[] v = vg.grads().get(i).toArray();
+                for (int k = 0; k < v.length; k++) plain[i][k] += v[k];
+            }
+            exactNs += s1 - s0;
+            plainNs += System.nanoTime() - s1;
+        }
+        double gradient = (System.nanoTime() - t0 - plainNs) / 1e6; // the gradient as BlockedObjective computes it, exact adds included
+        System.out.printf(Locale.ROOT, "in the gradient loop (%d blocks, 1 thread): gradient %.1f ms, of it exact adds %.1f ms (%.1f%%); plain += %.1f ms%n",
+                blocked.blockCount(), gradient, exactNs / 1e6, 100 * exactNs / 1e6 / gradient, plainNs / 1e6);
+    }
+
     public static void main(String[] args) {
         int reps = args.length > 0 ? Integer.parseInt(args[0]) : 7;
         int size = args.length > 1 ? Integer.parseInt(args[1]) : BlockedObjective.DEFAULT_BLOCK_SIZE;
@@ -85,6 +121,7 @@ public final class ExactSumBench {
             for (int i = 0; i < rows.length; i++) rows[i] = from + i;
             own[b] = BlockedObjective.of(model, big.rows(rows)).blockSize(size).valueAndGrad(w).grads().toArray();
         }
+        for (int round = 0; round < 3; round++) inLoop(blocked, w);
         for (int round = 0; round < 2; round++) {
             double exactSame = median(reps, () -> exact(same)), plainSame = median(reps, () -> plain(same));
             double exactOwn = median(reps, () -> exact(own)), plainOwn = median(reps, () -> plain(own));

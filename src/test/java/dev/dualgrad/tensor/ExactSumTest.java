@@ -93,23 +93,57 @@ class ExactSumTest {
         check(List.of(Double.longBitsToDouble(0x7ff8_0000_0000_0001L), Double.POSITIVE_INFINITY), 22);
     }
 
+    /** n inputs meant to break a sum: any binade, subnormals, near-overflow values, cancellations of earlier inputs. */
+    static List<Double> adversarial(Random r, int n) {
+        List<Double> xs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            double x = switch (r.nextInt(5)) {
+                case 0 -> Math.scalb(r.nextDouble() - 0.5, r.nextInt(2098) - 1074); // any binade, subnormals included
+                case 1 -> r.nextGaussian();
+                case 2 -> Double.longBitsToDouble(r.nextLong() & 0x000F_FFFF_FFFF_FFFFL); // a subnormal
+                case 3 -> (r.nextBoolean() ? 1 : -1) * Double.MAX_VALUE * r.nextDouble();
+                default -> xs.isEmpty() ? 1.0 : -xs.get(r.nextInt(xs.size())); // cancel an earlier input
+            };
+            xs.add(x);
+        }
+        return xs;
+    }
+
     @Test
     void randomAdversarialSets() {
         Random r = new Random(42);
-        for (int t = 0; t < 200; t++) {
-            List<Double> xs = new ArrayList<>();
-            int n = r.nextInt(40);
+        for (int t = 0; t < 200; t++) check(adversarial(r, r.nextInt(40)), t);
+    }
+
+    /**
+     * A tensor accumulator keeps its elements apart: each of 12 elements gets its own adversarial inputs (one tensor
+     * per input position), added into a random grouping of accumulators that are serialised and merged in a random
+     * order; every element must be its own exact sum, bitwise. Rank 0 cannot tell the digits' layout from another.
+     */
+    @Test
+    void tensorElementsAreSummedApart() throws Exception {
+        Random r = new Random(5);
+        int[] shape = {3, 4};
+        for (int t = 0; t < 40; t++) {
+            int n = 1 + r.nextInt(30);
+            List<List<Double>> inputs = new ArrayList<>();
+            for (int e = 0; e < 12; e++) inputs.add(adversarial(r, n));
+            List<ExactSum> parts = new ArrayList<>();
+            for (int k = 1 + r.nextInt(4); k > 0; k--) parts.add(ExactSum.ofShape(shape));
             for (int i = 0; i < n; i++) {
-                double x = switch (r.nextInt(5)) {
-                    case 0 -> Math.scalb(r.nextDouble() - 0.5, r.nextInt(2098) - 1074); // any binade, subnormals included
-                    case 1 -> r.nextGaussian();
-                    case 2 -> Double.longBitsToDouble(r.nextLong() & 0x000F_FFFF_FFFF_FFFFL); // a subnormal
-                    case 3 -> (r.nextBoolean() ? 1 : -1) * Double.MAX_VALUE * r.nextDouble();
-                    default -> xs.isEmpty() ? 1.0 : -xs.get(r.nextInt(xs.size())); // cancel an earlier input
-                };
-                xs.add(x);
+                double[] v = new double[12];
+                for (int e = 0; e < 12; e++) v[e] = inputs.get(e).get(i);
+                parts.get(r.nextInt(parts.size())).add(Tensor.of(v, shape));
             }
-            check(xs, t);
+            while (parts.size() > 1) {
+                ExactSum a = parts.remove(r.nextInt(parts.size())), b = roundTrip(parts.remove(r.nextInt(parts.size())));
+                parts.add(a.add(b));
+            }
+            double[] got = parts.get(0).result().toArray();
+            for (int e = 0; e < 12; e++) {
+                double ref = reference(inputs.get(e));
+                assertEquals(Double.doubleToRawLongBits(ref), Double.doubleToRawLongBits(got[e]), "element " + e + " of round " + t + ": " + ref + " vs " + got[e]);
+            }
         }
     }
 
