@@ -44,9 +44,10 @@ public final class SparseHessian {
         this.verify = options.verify();
         Detection.Result detected = Detection.hessian(OP, f, x);
         pattern = SparsityPattern.fromRows(x.size(), detected.rows());
-        Coloring star = Coloring.star(pattern);
+        Decompression.Star starred = Decompression.star(pattern);
+        Coloring star = starred.coloring();
         colour = star.colors();
-        decompression = Decompression.starPlan(pattern, star);
+        decompression = starred.plan();
         JacobianOptions o = options.mode(JacobianMode.FORWARD);
         // detection traced f and its reverse sweep: the ops a Hessian-vector product carries a tangent through
         CompressedSweeps.Plan c = CompressedSweeps.choose(o, star.count(), star.count(), detected.perDirection());

@@ -132,6 +132,14 @@ public final class Pattern {
      */
     public static Pattern scatter(int outSize, Pattern[] px, int[][] dst) {
         int universe = universe(px);
+        if (outSize == 1) { // a full reduction: one union of every contributing row, no grouping
+            Union u = new Union(universe);
+            for (int i = 0; i < px.length; i++) {
+                if (px[i] == null || dst[i] == null) continue;
+                for (int e = 0; e < dst[i].length; e++) if (dst[i][e] == 0) u.add(px[i].rows[e]);
+            }
+            return new Pattern(universe, new int[][] {u.result()});
+        }
         // group the contributions by output element (a counting sort), then take one union per output
         int[] count = new int[outSize + 1];
         for (int i = 0; i < px.length; i++) {
@@ -224,6 +232,11 @@ public final class Pattern {
      */
     public static Pattern broadcast(int[] out, Tensor[] x, Pattern[] px) {
         int n = Shape.size(out);
+        if (px.length == 2 && px[0] != null && px[1] != null && Arrays.equals(x[0].shape(), out) && Arrays.equals(x[1].shape(), out)) {
+            int[][] r = new int[n][]; // two traced operands of the output's shape: merged element by element, no index maps
+            for (int o = 0; o < n; o++) r[o] = merge(px[0].rows[o], px[1].rows[o]);
+            return new Pattern(px[0].universe, r);
+        }
         int[][] src = new int[px.length][];
         for (int i = 0; i < px.length; i++) if (px[i] != null) src[i] = broadcastIndex(x[i].shape(), out);
         return gather(n, px, src);

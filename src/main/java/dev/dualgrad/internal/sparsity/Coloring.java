@@ -458,8 +458,12 @@ public final class Coloring {
     public static Coloring star(SparsityPattern pattern, Order order) {
         Args.nonNull(pattern, "Coloring.star", "pattern");
         Args.nonNull(order, "Coloring.star", "order");
+        return star(pattern, order, Mirror.of(pattern, "Coloring.star"));
+    }
+
+    /** The star colouring with the pattern's {@link Mirror} given (checked symmetric by whoever computed it). */
+    static Coloring star(SparsityPattern pattern, Order order, int[] mirror) {
         int n = pattern.rows();
-        int[] mirror = Mirror.of(pattern, "Coloring.star");
         int[] ptr = rowsOf(pattern), adj = columnsOf(pattern);
         int[] vertices = order(order, offDiagonal(ptr, adj));
 

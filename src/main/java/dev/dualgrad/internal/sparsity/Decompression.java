@@ -119,7 +119,26 @@ public final class Decompression {
     public static Plan starPlan(SparsityPattern pattern, Coloring star) {
         Args.nonNull(pattern, "Decompression.star", "pattern");
         Args.nonNull(star, "Decompression.star", "star");
+        return starPlan(pattern, star, Mirror.of(pattern, "Decompression.star"));
+    }
+
+    /** A star colouring of a symmetric pattern and its plan: what a sparse Hessian is prepared with. */
+    public record Star(Coloring coloring, Plan plan) {}
+
+    /**
+     * {@link Coloring#star(SparsityPattern)} and {@link #starPlan} in one, the pattern's mirror positions found once
+     * for both.
+     *
+     * @throws IllegalArgumentException when the pattern is not symmetric
+     */
+    public static Star star(SparsityPattern pattern) {
+        Args.nonNull(pattern, "Decompression.star", "pattern");
         int[] mirror = Mirror.of(pattern, "Decompression.star");
+        Coloring c = Coloring.star(pattern, Coloring.Order.LARGEST_FIRST, mirror);
+        return new Star(c, starPlan(pattern, c, mirror));
+    }
+
+    private static Plan starPlan(SparsityPattern pattern, Coloring star, int[] mirror) {
         int n = pattern.rows();
         sizes("star", star, n, "rows");
         int length = checkedLength("star", star.count(), n);

@@ -91,10 +91,18 @@ public final class Detection {
         return out;
     }
 
-    /** Whether j ∈ rows[i] ⇔ i ∈ rows[j] for every stored (i, j): each stored entry's mirror found by binary search. */
+    /**
+     * Whether j ∈ rows[i] ⇔ i ∈ rows[j] for every stored (i, j): rows are visited in increasing i, so the entries i of
+     * each row j are met in j's own sorted order and one cursor per row finds each mirror (as
+     * {@code SparsityPattern.isSymmetric} does); every entry matched once means every entry has its mirror.
+     */
     static boolean symmetric(int[][] rows) {
+        int[] cursor = new int[rows.length];
         for (int i = 0; i < rows.length; i++) {
-            for (int j : rows[i]) if (j != i && Arrays.binarySearch(rows[j], i) < 0) return false;
+            for (int j : rows[i]) {
+                int q = cursor[j]++;
+                if (q >= rows[j].length || rows[j][q] != i) return false;
+            }
         }
         return true;
     }
