@@ -31,7 +31,8 @@ import org.apache.spark.sql.SparkSession;
  * start. Medians of a few repetitions after a warm-up; then, in each Spark session, Spark's task metrics per call
  * (a {@link TaskTimes} listener) and the one-JVM call alternated with Spark's in {@link #PAIRS} pairs, the overhead
  * read as the median of the per-pair ratios (a phase's figure alone scatters ±20% within one JVM on a shared
- * machine). Run from src/spark (after the root build):
+ * machine). The sensitivities' one-JVM reference produces what Spark's job does (one reduced result per row,
+ * then their sum), and Spark's rows are made on the executors, as a user's would be read there. Run from src/spark (after the root build):
  * {@code mvn -B -o test-compile exec:exec ...} or {@code java <spark.jvm.options> -cp <test class path> dev.dualgrad.spark.bench.SparkBench}.
  */
 public final class SparkBench {
@@ -51,12 +52,22 @@ public final class SparkBench {
         return t[reps / 2];
     }
 
+    /** The rows are made in blocks of this many, each from its own seed, so that Spark's executors can make them. */
+    static final int GENERATED = 1000;
+
+    /** Rows [b·GENERATED, (b + 1)·GENERATED) of the sensitivities' input, row-major: the same on the driver and on executors. */
+    static double[] generated(int b) {
+        return TensorRandom.seed(1 + b).normal(GENERATED, D).toArray();
+    }
+
     public static void main(String[] args) {
         Mlp model = Mlp.of(D, 128, 10).seed(0).build();
-        Tensor x = TensorRandom.seed(1).normal(ROWS, D);
-        double[] all = x.toArray();
-        List<double[]> rows = new ArrayList<>(ROWS);
-        for (int i = 0; i < ROWS; i++) rows.add(Arrays.copyOfRange(all, i * D, (i + 1) * D));
+        double[] all = new double[ROWS * D];
+        List<Integer> blockIds = new ArrayList<>();
+        for (int b = 0; b < ROWS / GENERATED; b++) {
+            System.arraycopy(generated(b), 0, all, b * GENERATED * D, GENERATED * D);
+            blockIds.add(b);
+        }
         Dataset digits = Digits.load();
         Dataset big = digits.rows(repeat(digits.size(), 100)); // 179,700 rows
         BlockedObjective blocked = BlockedObjective.of(model, big);
@@ -69,9 +80,26 @@ public final class SparkBench {
             }
             return s;
         };
+        // the same output as Spark's job, in one JVM: each row's Jacobian by select, reduced by the same reduction, one
+        // boxed result per row in order, then summed as Spark's reduce does. The whole-chunk sum above skips the per-row
+        // work, so against it the "overhead" of Spark's job included per-row work any one-JVM user of per-row results does
+        RowTransforms.RowReduction<Double> rowSum = SparkBench::sumOf;
+        Supplier<Object> sensRows = () -> {
+            List<Double> results = new ArrayList<>(ROWS);
+            for (int from = 0; from < ROWS; from += 1024) {
+                int n = Math.min(1024, ROWS - from);
+                Tensor j = Diff.batchJacobian(model::forward, Tensor.of(Arrays.copyOfRange(all, from * D, (from + n) * D), n, D));
+                for (int i = 0; i < n; i++) results.add(rowSum.apply(j.select(0, i)));
+            }
+            double s = 0;
+            for (Double r : results) s += r;
+            return s;
+        };
         // one thread pinned (the default uses every core since issue 21); two: the default, the machine's 2 cores
         double sens1 = median(REPS, () -> Parallelism.singleThreaded(sens));
         double sens2 = median(REPS, sens);
+        double rows1 = median(REPS, () -> Parallelism.singleThreaded(sensRows));
+        double rows2 = median(REPS, sensRows);
         double grad1 = median(REPS, () -> Parallelism.singleThreaded(() -> blocked.valueAndGrad(model.parameterArray())));
         double grad2 = median(REPS, () -> blocked.valueAndGrad(model.parameterArray()));
 
@@ -97,8 +125,8 @@ public final class SparkBench {
         });
 
         PrintStream out = System.out; // each figure as soon as it is measured
-        out.print(String.format(Locale.ROOT, "one JVM: sensitivities %d x %d: 1 thread %.0f ms, 2 threads %.0f ms; gradient over %d rows (%d blocks): 1 thread %.0f ms, 2 threads %.0f ms%n",
-                ROWS, D, sens1, sens2, big.size(), blocks, grad1, grad2));
+        out.print(String.format(Locale.ROOT, "one JVM: sensitivities %d x %d: 1 thread %.0f ms, 2 threads %.0f ms (per-row results as Spark's job: %.0f ms, %.0f ms); gradient over %d rows (%d blocks): 1 thread %.0f ms, 2 threads %.0f ms%n",
+                ROWS, D, sens1, sens2, rows1, rows2, big.size(), blocks, grad1, grad2));
         out.print(String.format(Locale.ROOT, "accumulator: %d blocks x %d values: exact %.1f ms, plain += %.1f ms (exact = %.1f%% of the 1-thread gradient)%n",
                 blocks, model.parameterCount(), exact, plain, 100 * exact / grad1));
 
@@ -110,13 +138,16 @@ public final class SparkBench {
             TaskTimes tasks = new TaskTimes();
             sc.sc().addSparkListener(tasks);
             int parts = master.equals("local[1]") ? 1 : 2;
-            JavaRDD<double[]> rdd = sc.parallelize(rows, 2 * parts).cache();
+            // made on the executors from block numbers: sc.parallelize(rows) would put 51 MB of rows in each task's
+            // partition, shipped and deserialised at every call although cached (README, "Running on Spark")
+            JavaRDD<double[]> rdd = sc.parallelize(blockIds, 2 * parts).flatMap(b -> {
+                double[] block = generated(b);
+                List<double[]> rs = new ArrayList<>(GENERATED);
+                for (int i = 0; i < GENERATED; i++) rs.add(Arrays.copyOfRange(block, i * D, (i + 1) * D));
+                return rs.iterator();
+            }).cache();
             rdd.count();
-            Supplier<Object> sparkSensCall = () -> RowTransforms.mapJacobians(model, rdd, j -> {
-                double s = 0;
-                for (double v : j.toArray()) s += v;
-                return s;
-            }, RowOptions.defaults().rowsPerChunk(1024)).reduce(Double::sum);
+            Supplier<Object> sparkSensCall = () -> RowTransforms.mapJacobians(model, rdd, rowSum, RowOptions.defaults().rowsPerChunk(1024)).reduce(Double::sum);
             sparkSensCall.get(); // the first call after the session starts, left out of the task metrics
             tasks.summary(1);
             tasks.reset();
@@ -135,10 +166,10 @@ public final class SparkBench {
             out.print(String.format(Locale.ROOT, "  %s tasks per call: sensitivities %s; gradient %s%n", master, sensTasks, gradTasks));
             // the one-JVM work and Spark's alternated, call by call, with the session and its cached data alive: the
             // within-JVM scatter of either alone is ±20% on a shared machine, so the overhead is read from the pairs
-            Supplier<Object> oneSens = parts == 1 ? () -> Parallelism.singleThreaded(sens) : sens;
+            Supplier<Object> oneSens = parts == 1 ? () -> Parallelism.singleThreaded(sensRows) : sensRows;
             Supplier<Object> oneGrad = parts == 1 ? () -> Parallelism.singleThreaded(() -> blocked.valueAndGrad(model.parameterArray()))
                     : () -> blocked.valueAndGrad(model.parameterArray());
-            out.print(String.format(Locale.ROOT, "  %s alternated with one JVM (%d thread%s), %d pairs: sensitivities %s; gradient %s%n", master, parts,
+            out.print(String.format(Locale.ROOT, "  %s alternated with one JVM (%d thread%s; sensitivities with per-row results), %d pairs: sensitivities %s; gradient %s%n", master, parts,
                     parts == 1 ? "" : "s", PAIRS, paired(oneSens, sparkSensCall), paired(oneGrad, () -> f.valueAndGrad(model.parameterArray()))));
             spark.stop();
         }
@@ -207,6 +238,13 @@ public final class SparkBench {
         Arrays.sort(ratio);
         return String.format(Locale.ROOT, "one JVM %.0f ms, Spark %.0f ms, Spark / one JVM %.3f (pairs %.3f–%.3f)", ta[PAIRS / 2], tb[PAIRS / 2],
                 ratio[PAIRS / 2], ratio[0], ratio[PAIRS - 1]);
+    }
+
+    /** The per-row reduction of the sensitivities job: the sum of a row's Jacobian entries, in row-major order. */
+    static double sumOf(Tensor jacobian) {
+        double s = 0;
+        for (double v : jacobian.toArray()) s += v;
+        return s;
     }
 
     static int[] repeat(int n, int times) {
