@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dualgrad.commons.Objective;
 import dev.dualgrad.data.Dataset;
 import dev.dualgrad.data.Digits;
 import dev.dualgrad.nn.BlockedObjective;
@@ -15,6 +16,12 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.apache.commons.math3.optim.InitialGuess;
+import org.apache.commons.math3.optim.MaxEval;
+import org.apache.commons.math3.optim.PointValuePair;
+import org.apache.commons.math3.optim.SimpleValueChecker;
+import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
+import org.apache.commons.math3.optim.nonlinear.scalar.gradient.NonLinearConjugateGradientOptimizer;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -79,5 +86,28 @@ class DistributedObjectiveTest {
             assertArrayEquals(bits(local.atStep(step).valueAndGrad(MODEL.parameterArray())), bits(s.mean()), "step " + step);
         }
         f.unpersist();
+    }
+
+    /** Commons Math's conjugate gradient, 8 iterations, on one training objective. */
+    static PointValuePair conjugateGradient(Objective f) {
+        return new NonLinearConjugateGradientOptimizer(NonLinearConjugateGradientOptimizer.Formula.POLAK_RIBIERE,
+                new SimpleValueChecker(1e-12, 1e-12, 8)).optimize(new MaxEval(2_000), f.function(), f.gradient(), GoalType.MINIMIZE,
+                new InitialGuess(MODEL.snapshot().values()));
+    }
+
+    @Test
+    void commonsMathsConjugateGradientOnTheClusterTakesTheOneJvmPath() {
+        BlockedObjective.BlockLoss loss = DistributedObjective.crossEntropy(MODEL);
+        DistributedObjective distributed = DistributedObjective.of(DistributedObjective.rows(SparkTestSession.context(), DIGITS, 3), loss, ROW,
+                DistributedOptions.defaults().blockSize(128).partitions(3));
+        Objective onCluster = Objective.of(distributed, MODEL.snapshot());
+        PointValuePair there = conjugateGradient(onCluster);
+        PointValuePair here = conjugateGradient(Objective.of(distributed.reference(DIGITS), MODEL.snapshot()));
+        assertArrayEquals(here.getPoint(), there.getPoint(), 0.0, "every evaluation bitwise, so every step");
+        assertEquals(here.getValue(), there.getValue(), 0.0);
+        double start = distributed.valueAndGrad(MODEL.parameterArray()).value().item();
+        assertTrue(there.getValue() < 0.8 * start, start + " -> " + there.getValue());
+        assertTrue(onCluster.gradientRecordings() > 8, "evaluations: " + onCluster.gradientRecordings());
+        distributed.unpersist();
     }
 }
