@@ -1,6 +1,7 @@
 package dev.dualgrad.sparse;
 
 import dev.dualgrad.internal.engine.Args;
+import dev.dualgrad.internal.sparsity.Mirror;
 import dev.dualgrad.internal.sparsity.SparseAccess;
 import java.util.Arrays;
 
@@ -293,20 +294,9 @@ public final class SparsityPattern {
         return s > 0;
     }
 
-    /**
-     * Whether every stored (i, j) has its mirror (j, i), with no transpose built: rows are visited in increasing i,
-     * so the entries (j, i) of each row j are met in its own sorted order, and one cursor per row suffices. O(n + nnz).
-     */
+    /** Whether every stored (i, j) has its mirror (j, i): the cursor walk of {@link Mirror#find}, no transpose built. */
     private boolean symmetricEntries() {
-        if (rows != columns) return false;
-        int[] cursor = Arrays.copyOf(rowPointers, rows);
-        for (int i = 0; i < rows; i++) {
-            for (int p = rowPointers[i]; p < rowPointers[i + 1]; p++) {
-                int j = columnIndices[p], q = cursor[j]++;
-                if (q >= rowPointers[j + 1] || columnIndices[q] != i) return false;
-            }
-        }
-        return true; // each row's cursor stepped once per mirrored entry, and the row counts sum to nnz: all matched
+        return rows == columns && Mirror.find(rows, rowPointers, columnIndices, null) < 0;
     }
 
     /** @return for example "SparsityPattern 3×4, 5 stored (density 0.417)" */
