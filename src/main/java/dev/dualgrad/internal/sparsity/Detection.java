@@ -93,8 +93,9 @@ public final class Detection {
 
     /**
      * Whether j ∈ rows[i] ⇔ i ∈ rows[j] for every stored (i, j): rows are visited in increasing i, so the entries i of
-     * each row j are met in j's own sorted order and one cursor per row finds each mirror (as
-     * {@code SparsityPattern.isSymmetric} does); every entry matched once means every entry has its mirror.
+     * each row j are met in j's own sorted order and one cursor per row finds each mirror (the walk of
+     * {@link Mirror#find}, here on ragged rows, before a CSR pattern exists); every entry matched once means every entry
+     * has its mirror.
      */
     static boolean symmetric(int[][] rows) {
         int[] cursor = new int[rows.length];
