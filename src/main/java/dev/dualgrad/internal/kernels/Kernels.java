@@ -87,13 +87,41 @@ public final class Kernels {
             else ParallelRanges.run(n, BROADCAST_MIN_PER_THREAD, (from, to) -> k.row(ad, from * as, as, bd, from * bs, bs, y, from, to - from));
             return Tensors.adopt(y, out);
         }
-        int r = out.length;
-        int[] sa = Shape.broadcastStrides(a.shape(), out), sb = Shape.broadcastStrides(b.shape(), out);
-        int len = out[r - 1], rows = n / len;
+        int[][] c = coalesced(out, Shape.broadcastStrides(a.shape(), out), Shape.broadcastStrides(b.shape(), out));
+        int[] axes = c[0], sa = c[1], sb = c[2];
+        int len = axes[axes.length - 1], rows = n / len;
         int minRows = Math.max(1, BROADCAST_MIN_PER_THREAD / len);
-        if (rows < 2 * minRows) broadcastRows(k, ad, sa, bd, sb, y, out, 0, rows);
-        else ParallelRanges.run(rows, minRows, 1, (from, to) -> broadcastRows(k, ad, sa, bd, sb, y, out, from, to));
+        if (rows < 2 * minRows) broadcastRows(k, ad, sa, bd, sb, y, axes, 0, rows);
+        else ParallelRanges.run(rows, minRows, 1, (from, to) -> broadcastRows(k, ad, sa, bd, sb, y, axes, from, to));
         return Tensors.adopt(y, out);
+    }
+
+    /**
+     * The broadcast's iteration space with as few axes as it needs: axes of length 1 dropped, and each axis merged
+     * into the next inner one when both operands step through the pair as through one axis (stride of the outer =
+     * stride × length of the inner, for a and for b; a broadcast pair has 0 on both). A tangent [k, m, n] times a
+     * primal [m, n] is then k rows of m·n, not k·m rows of n: each element is still the same one operation on the
+     * same two operands, so the result is bitwise the same, with far fewer row calls on short last axes.
+     *
+     * @return {axes, a's strides, b's strides}, at least one axis
+     */
+    static int[][] coalesced(int[] out, int[] sa, int[] sb) {
+        int r = out.length;
+        int[] axes = new int[Math.max(1, r)], ca = new int[axes.length], cb = new int[axes.length];
+        int q = axes.length; // filled from the innermost axis outwards
+        for (int d = r - 1; d >= 0; d--) {
+            if (out[d] == 1) continue;
+            if (q < axes.length && sa[d] == ca[q] * axes[q] && sb[d] == cb[q] * axes[q]) {
+                axes[q] *= out[d]; // the pair is one axis of the inner one's strides
+                continue;
+            }
+            q--;
+            axes[q] = out[d];
+            ca[q] = sa[d];
+            cb[q] = sb[d];
+        }
+        if (q == axes.length) return new int[][] {{1}, {0}, {0}}; // every axis of length 1: one element
+        return new int[][] {Arrays.copyOfRange(axes, q, axes.length), Arrays.copyOfRange(ca, q, axes.length), Arrays.copyOfRange(cb, q, axes.length)};
     }
 
     /** Rows [from, to) of the last axis of {@code out} (each {@code out[r-1]} long) of a broadcast: an odometer over the outer axes. */
