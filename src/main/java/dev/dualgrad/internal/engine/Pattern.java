@@ -280,10 +280,12 @@ public final class Pattern {
         int outer = 1;
         for (int i = 0; i < axis; i++) outer *= inShape[i];
         int inLength = inShape[axis];
+        int[] source = new int[outLength]; // the map asked once per position, not per position and outer index: on a
+        for (int a = 0; a < outLength; a++) source[a] = from.applyAsInt(a); // last axis that was a call per element
         int[][] out = new int[outer * outLength * inner][];
         for (int o = 0, k = 0; o < outer; o++) {
             for (int a = 0; a < outLength; a++) {
-                int b = from.applyAsInt(a), base = (o * inLength + b) * inner;
+                int b = source[a], base = (o * inLength + b) * inner;
                 for (int i = 0; i < inner; i++, k++) out[k] = b < 0 ? NONE : p.rows[base + i];
             }
         }

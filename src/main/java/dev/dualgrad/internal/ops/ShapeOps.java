@@ -243,8 +243,11 @@ public final class ShapeOps {
 
         public String name() { return "reshape"; }
 
-        /** A pure selection: each output element is a copy of one input element (or a zero of the padding). */
-        public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) { return Pattern.byIndexCodes(this, x, px); }
+        /**
+         * Output element e is input element e (the row-major order is unchanged): the input's pattern itself, shared
+         * (patterns are immutable), with none of the element codes' primal run that a general selection needs.
+         */
+        public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) { return px[0]; }
 
         public Reads vjpReads() { return Reads.NOTHING; } // reshape back to x's shape
 
@@ -299,8 +302,8 @@ public final class ShapeOps {
 
         public String name() { return "broadcastTo"; }
 
-        /** A pure selection: each output element is a copy of one input element (or a zero of the padding). */
-        public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) { return Pattern.byIndexCodes(this, x, px); }
+        /** Output element o is the input element broadcasting reads at o: the elementwise ops' broadcast rule, one operand. */
+        public Pattern sparsity(Tensor[] x, Tensor y, Pattern[] px) { return Pattern.broadcast(y.shape(), x, px); }
 
         public Reads vjpReads() { return Reads.NOTHING; } // sum back to x's shape
 
