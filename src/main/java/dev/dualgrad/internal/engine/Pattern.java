@@ -97,10 +97,8 @@ public final class Pattern {
             }
         }
         if (sources <= 1) { // one traced input (every selection op, most elementwise ones): its rows, shared, no union
-            for (int o = 0; o < outSize; o++) {
-                int e = only < 0 ? -1 : src[only][o];
-                out[o] = e >= 0 ? px[only].rows[e] : NONE;
-            }
+            if (only < 0) Arrays.fill(out, NONE);
+            else select(px[only].rows, src[only], out);
             return new Pattern(universe, out);
         }
         if (sources == 2) { // a binary op's two traced operands: a merge of two sorted rows, no stamps and no sort
@@ -284,12 +282,47 @@ public final class Pattern {
         for (int a = 0; a < outLength; a++) source[a] = from.applyAsInt(a); // last axis that was a call per element
         int[][] out = new int[outer * outLength * inner][];
         for (int o = 0, k = 0; o < outer; o++) {
-            for (int a = 0; a < outLength; a++) {
-                int b = source[a], base = (o * inLength + b) * inner;
-                for (int i = 0; i < inner; i++, k++) out[k] = b < 0 ? NONE : p.rows[base + i];
+            for (int a = 0; a < outLength; ) { // runs of positions whose sources follow one another: one copy each
+                int b = source[a], end = a + 1;
+                while (end < outLength && source[end] == (b < 0 ? -1 : b + (end - a))) end++;
+                int len = (end - a) * inner;
+                if (b < 0) Arrays.fill(out, k, k + len, NONE);
+                else copy(p.rows, (o * inLength + b) * inner, out, k, len);
+                k += len;
+                a = end;
             }
         }
         return new Pattern(p.universe, out);
+    }
+
+    /**
+     * out[at .. at + len) = rows[from .. from + len): a {@link System#arraycopy} from {@link #RUN} references on. The
+     * write barrier of G1 (the default collector) on each stored reference costs ~3 ns, most of a slice's time in
+     * detection (a loop storing 1,156 references 2.8–3.6 µs against 0.3 µs for one bulk copy, whose barrier covers
+     * the whole range; with the parallel collector the loop took 0.8 µs).
+     */
+    private static void copy(int[][] rows, int from, int[][] out, int at, int len) {
+        if (len >= RUN) System.arraycopy(rows, from, out, at, len);
+        else for (int i = 0; i < len; i++) out[at + i] = rows[from + i];
+    }
+
+    /** Runs of at least this many consecutive sources are copied by {@link System#arraycopy}; shorter ones element by element. */
+    private static final int RUN = 8;
+
+    /** out[o] = rows[map[o]] for o &lt; out.length, or {@link #NONE} where map[o] &lt; 0; each run of consecutive sources one {@link #copy}. */
+    static void select(int[][] rows, int[] map, int[][] out) {
+        int n = out.length;
+        for (int o = 0; o < n; ) {
+            int e = map[o];
+            if (e < 0) {
+                out[o++] = NONE;
+                continue;
+            }
+            int end = o + 1;
+            while (end < n && map[end] == e + (end - o)) end++;
+            copy(rows, e, out, o, end - o);
+            o = end;
+        }
     }
 
     /**
