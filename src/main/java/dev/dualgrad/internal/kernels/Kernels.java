@@ -87,7 +87,7 @@ public final class Kernels {
             else ParallelRanges.run(n, BROADCAST_MIN_PER_THREAD, (from, to) -> k.row(ad, from * as, as, bd, from * bs, bs, y, from, to - from));
             return Tensors.adopt(y, out);
         }
-        int[][] c = coalesced(out, Shape.broadcastStrides(a.shape(), out), Shape.broadcastStrides(b.shape(), out));
+        int[][] c = coalesced(out, Shape.broadcastStrides(a.shape(), out), Shape.broadcastStrides(b.shape(), out), BROADCAST_MIN_PER_THREAD);
         int[] axes = c[0], sa = c[1], sb = c[2];
         int len = axes[axes.length - 1], rows = n / len;
         int minRows = Math.max(1, BROADCAST_MIN_PER_THREAD / len);
@@ -101,17 +101,19 @@ public final class Kernels {
      * into the next inner one when both operands step through the pair as through one axis (stride of the outer =
      * stride × length of the inner, for a and for b; a broadcast pair has 0 on both). A tangent [k, m, n] times a
      * primal [m, n] is then k rows of m·n, not k·m rows of n: each element is still the same one operation on the
-     * same two operands, so the result is bitwise the same, with far fewer row calls on short last axes.
+     * same two operands, so the result is bitwise the same, with far fewer row calls on short last axes. Axes merge
+     * only while the merged row stays within {@code maxRow} elements: the rows are what the pool splits, and a few
+     * huge rows (a tangent [3, 1000, 1000] against [1000, 1000]) would split unevenly over the threads.
      *
      * @return {axes, a's strides, b's strides}, at least one axis
      */
-    static int[][] coalesced(int[] out, int[] sa, int[] sb) {
+    static int[][] coalesced(int[] out, int[] sa, int[] sb, int maxRow) {
         int r = out.length;
         int[] axes = new int[Math.max(1, r)], ca = new int[axes.length], cb = new int[axes.length];
         int q = axes.length; // filled from the innermost axis outwards
         for (int d = r - 1; d >= 0; d--) {
             if (out[d] == 1) continue;
-            if (q < axes.length && sa[d] == ca[q] * axes[q] && sb[d] == cb[q] * axes[q]) {
+            if (q < axes.length && sa[d] == ca[q] * axes[q] && sb[d] == cb[q] * axes[q] && (long) axes[q] * out[d] <= maxRow) {
                 axes[q] *= out[d]; // the pair is one axis of the inner one's strides
                 continue;
             }

@@ -76,19 +76,42 @@ class BroadcastCoalescingTest {
     @Test
     void coalescedMergesWhatStepsAsOneAxisAndKeepsTheRest() {
         // [5, 7, 9] against [7, 9]: two rows-of-63 axes, a's strides 63, 1; b's 0, 1
-        int[][] c = Kernels.coalesced(new int[] {5, 7, 9}, new int[] {63, 9, 1}, new int[] {0, 9, 1});
+        int[][] c = Kernels.coalesced(new int[] {5, 7, 9}, new int[] {63, 9, 1}, new int[] {0, 9, 1}, 1 << 14);
         assertArrayEquals(new int[] {5, 63}, c[0]);
         assertArrayEquals(new int[] {63, 1}, c[1]);
         assertArrayEquals(new int[] {0, 1}, c[2]);
         // [5, 7, 9] against [5, 1, 9]: nothing merges but the length-1-free axes
-        c = Kernels.coalesced(new int[] {5, 7, 9}, new int[] {63, 9, 1}, new int[] {9, 0, 1});
+        c = Kernels.coalesced(new int[] {5, 7, 9}, new int[] {63, 9, 1}, new int[] {9, 0, 1}, 1 << 14);
         assertArrayEquals(new int[] {5, 7, 9}, c[0]);
         // axes of length 1 are dropped; all of them: one element
-        c = Kernels.coalesced(new int[] {1, 4, 1}, new int[] {4, 1, 1}, new int[] {0, 0, 1});
+        c = Kernels.coalesced(new int[] {1, 4, 1}, new int[] {4, 1, 1}, new int[] {0, 0, 1}, 1 << 14);
         assertArrayEquals(new int[] {4}, c[0]);
         assertArrayEquals(new int[] {1}, c[1]);
         assertArrayEquals(new int[] {0}, c[2]);
-        assertEquals(1, Kernels.coalesced(new int[] {1, 1}, new int[] {1, 1}, new int[] {0, 0})[0][0]);
+        assertEquals(1, Kernels.coalesced(new int[] {1, 1}, new int[] {1, 1}, new int[] {0, 0}, 1 << 14)[0][0]);
+        // rows stay within the cap, so that the pool has rows to split: [3, 100, 100] against [100, 100], cap 5,000
+        c = Kernels.coalesced(new int[] {3, 100, 100}, new int[] {10_000, 100, 1}, new int[] {0, 100, 1}, 5_000);
+        assertArrayEquals(new int[] {3, 100, 100}, c[0]);
+        c = Kernels.coalesced(new int[] {3, 100, 100}, new int[] {10_000, 100, 1}, new int[] {0, 100, 1}, 10_000);
+        assertArrayEquals(new int[] {3, 10_000}, c[0]);
+    }
+
+    /** A broadcast large enough for the pool, split by rows over two threads, is bitwise the one-thread result and the reference. */
+    @Test
+    void largeBroadcastsAreTheSameOnEveryThreadCount() {
+        int[] t = {3, 300, 300};
+        Tensor tangent = TensorRandom.seed(3).normal(t), p = TensorRandom.seed(4).normal(300, 300);
+        double[] reference = reference(tangent.toArray(), t, p.toArray(), new int[] {300, 300}, t, '*');
+        double[] one = dev.dualgrad.tensor.Parallelism.singleThreaded(() -> tangent.mul(p).toArray());
+        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(2);
+        double[] two;
+        try {
+            two = dev.dualgrad.tensor.Parallelism.with(pool, () -> tangent.mul(p).toArray());
+        } finally {
+            pool.shutdown();
+        }
+        assertArrayEquals(reference, one, 0);
+        assertArrayEquals(reference, two, 0);
     }
 
     private static int[] operand(int[] out, SplittableRandom r) {
