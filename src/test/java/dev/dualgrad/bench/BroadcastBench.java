@@ -8,7 +8,7 @@ import java.util.Arrays;
  * Broadcast products of forward mode's shapes, a tangent [k, ...] times a primal [...] with short last axes, beside the
  * contiguous product of the same size: what merging the axes that step as one ({@code Kernels.coalesced}) is for.
  * Best of 7 rounds of 5,000 calls, µs per call:
- * {@code java --add-modules jdk.incubator.vector -Ddualgrad.threads=1 -cp target/classes:target/test-classes dev.dualgrad.bench.BroadcastBench}.
+ * {@code java --add-modules jdk.incubator.vector -Ddualgrad.threads=1 -cp target/classes:target/test-classes:$(cat target/bench/cp.txt) dev.dualgrad.bench.BroadcastBench}.
  */
 public final class BroadcastBench {
     private BroadcastBench() {}

@@ -80,6 +80,42 @@ final class VectorElementwise implements Elementwise.ArrayKernels {
         return end;
     }
 
+    @Override
+    public int arithmetic(Elementwise.Arith op, double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int yo, int n) {
+        int w = S.length(), end = n - n % w;
+        // one loop per operator and stride pattern: the intrinsics need the operator a constant, and a lane that
+        // is either a load or a broadcast scalar (a phi of the two) would keep C2 from unboxing the vectors
+        if (as == 1 && bs == 1) {
+            switch (op) {
+                case ADD: for (int i = 0; i < end; i += w) load(a, ao + i).add(load(b, bo + i)).intoArray(y, yo + i); break;
+                case SUB: for (int i = 0; i < end; i += w) load(a, ao + i).sub(load(b, bo + i)).intoArray(y, yo + i); break;
+                case MUL: for (int i = 0; i < end; i += w) load(a, ao + i).mul(load(b, bo + i)).intoArray(y, yo + i); break;
+                default: for (int i = 0; i < end; i += w) load(a, ao + i).div(load(b, bo + i)).intoArray(y, yo + i); break;
+            }
+        } else if (as == 1) { // b one scalar
+            DoubleVector v = DoubleVector.broadcast(S, b[bo]);
+            switch (op) {
+                case ADD: for (int i = 0; i < end; i += w) load(a, ao + i).add(v).intoArray(y, yo + i); break;
+                case SUB: for (int i = 0; i < end; i += w) load(a, ao + i).sub(v).intoArray(y, yo + i); break;
+                case MUL: for (int i = 0; i < end; i += w) load(a, ao + i).mul(v).intoArray(y, yo + i); break;
+                default: for (int i = 0; i < end; i += w) load(a, ao + i).div(v).intoArray(y, yo + i); break;
+            }
+        } else { // a one scalar
+            DoubleVector u = DoubleVector.broadcast(S, a[ao]);
+            switch (op) {
+                case ADD: for (int i = 0; i < end; i += w) u.add(load(b, bo + i)).intoArray(y, yo + i); break;
+                case SUB: for (int i = 0; i < end; i += w) u.sub(load(b, bo + i)).intoArray(y, yo + i); break;
+                case MUL: for (int i = 0; i < end; i += w) u.mul(load(b, bo + i)).intoArray(y, yo + i); break;
+                default: for (int i = 0; i < end; i += w) u.div(load(b, bo + i)).intoArray(y, yo + i); break;
+            }
+        }
+        return end;
+    }
+
+    private static DoubleVector load(double[] x, int at) {
+        return DoubleVector.fromArray(S, x, at);
+    }
+
     static int lanes() {
         return S.length();
     }

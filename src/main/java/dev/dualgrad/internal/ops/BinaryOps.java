@@ -5,6 +5,7 @@ import dev.dualgrad.internal.engine.Primitive.Reads;
 import dev.dualgrad.internal.engine.TaylorRules;
 import dev.dualgrad.internal.engine.Tensors;
 import dev.dualgrad.internal.kernels.Elementwise;
+import dev.dualgrad.internal.kernels.Elementwise.Arith;
 import dev.dualgrad.tensor.Tensor;
 
 /**
@@ -33,10 +34,11 @@ public final class BinaryOps {
     public static final BinaryOp ADD = new BinaryOp("add") {
         @Override public Reads vjpReads() { return Reads.NOTHING; } // linear: the VJP needs shapes only
         public void row(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int oo, int n) {
-            // contiguous and scalar-broadcast rows get their own loops, which the JIT vectorises
-            if (as == 1 && bs == 1) for (int i = 0; i < n; i++) y[oo + i] = a[ao + i] + b[bo + i];
-            else if (as == 1 && bs == 0) { double v = b[bo]; for (int i = 0; i < n; i++) y[oo + i] = a[ao + i] + v; }
-            else if (as == 0 && bs == 1) { double u = a[ao]; for (int i = 0; i < n; i++) y[oo + i] = u + b[bo + i]; }
+            // contiguous and scalar-broadcast rows: the vector lanes, then the scalar tail (the whole row without the module)
+            int t = Elementwise.arithmeticLanes(Arith.ADD, a, ao, as, b, bo, bs, y, oo, n);
+            if (as == 1 && bs == 1) for (int i = t; i < n; i++) y[oo + i] = a[ao + i] + b[bo + i];
+            else if (as == 1 && bs == 0) { double v = b[bo]; for (int i = t; i < n; i++) y[oo + i] = a[ao + i] + v; }
+            else if (as == 0 && bs == 1) { double u = a[ao]; for (int i = t; i < n; i++) y[oo + i] = u + b[bo + i]; }
             else for (int i = 0; i < n; i++) y[oo + i] = a[ao + i * as] + b[bo + i * bs];
         }
         // Linear: the JVP adds the tangents, the VJP passes the cotangent through (summed where broadcast).
@@ -57,10 +59,11 @@ public final class BinaryOps {
     public static final BinaryOp SUB = new BinaryOp("sub") {
         @Override public Reads vjpReads() { return Reads.NOTHING; } // linear: the VJP needs shapes only
         public void row(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int oo, int n) {
-            // contiguous and scalar-broadcast rows get their own loops, which the JIT vectorises
-            if (as == 1 && bs == 1) for (int i = 0; i < n; i++) y[oo + i] = a[ao + i] - b[bo + i];
-            else if (as == 1 && bs == 0) { double v = b[bo]; for (int i = 0; i < n; i++) y[oo + i] = a[ao + i] - v; }
-            else if (as == 0 && bs == 1) { double u = a[ao]; for (int i = 0; i < n; i++) y[oo + i] = u - b[bo + i]; }
+            // contiguous and scalar-broadcast rows: the vector lanes, then the scalar tail (the whole row without the module)
+            int t = Elementwise.arithmeticLanes(Arith.SUB, a, ao, as, b, bo, bs, y, oo, n);
+            if (as == 1 && bs == 1) for (int i = t; i < n; i++) y[oo + i] = a[ao + i] - b[bo + i];
+            else if (as == 1 && bs == 0) { double v = b[bo]; for (int i = t; i < n; i++) y[oo + i] = a[ao + i] - v; }
+            else if (as == 0 && bs == 1) { double u = a[ao]; for (int i = t; i < n; i++) y[oo + i] = u - b[bo + i]; }
             else for (int i = 0; i < n; i++) y[oo + i] = a[ao + i * as] - b[bo + i * bs];
         }
         @Override public Tensor jvp(Tensor[] x, Tensor y, Tensor[] dx) {
@@ -85,10 +88,11 @@ public final class BinaryOps {
         // ā = ȳ·b reads b, b̄ = ȳ·a reads a: x·w with w a constant keeps w only
         @Override public Reads vjpReads() { return EACH_READS_OTHER; }
         public void row(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int oo, int n) {
-            // contiguous and scalar-broadcast rows get their own loops, which the JIT vectorises
-            if (as == 1 && bs == 1) for (int i = 0; i < n; i++) y[oo + i] = a[ao + i] * b[bo + i];
-            else if (as == 1 && bs == 0) { double v = b[bo]; for (int i = 0; i < n; i++) y[oo + i] = a[ao + i] * v; }
-            else if (as == 0 && bs == 1) { double u = a[ao]; for (int i = 0; i < n; i++) y[oo + i] = u * b[bo + i]; }
+            // contiguous and scalar-broadcast rows: the vector lanes, then the scalar tail (the whole row without the module)
+            int t = Elementwise.arithmeticLanes(Arith.MUL, a, ao, as, b, bo, bs, y, oo, n);
+            if (as == 1 && bs == 1) for (int i = t; i < n; i++) y[oo + i] = a[ao + i] * b[bo + i];
+            else if (as == 1 && bs == 0) { double v = b[bo]; for (int i = t; i < n; i++) y[oo + i] = a[ao + i] * v; }
+            else if (as == 0 && bs == 1) { double u = a[ao]; for (int i = t; i < n; i++) y[oo + i] = u * b[bo + i]; }
             else for (int i = 0; i < n; i++) y[oo + i] = a[ao + i * as] * b[bo + i * bs];
         }
         protected Tensor partialA(Tensor a, Tensor b, Tensor y) { return b; }
@@ -126,10 +130,11 @@ public final class BinaryOps {
         // ā = ȳ/b reads b; b̄ = −ȳ·y/b reads b and y; never a
         @Override public Reads vjpReads() { return DIV_READS; }
         public void row(double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int oo, int n) {
-            // contiguous and scalar-broadcast rows get their own loops, which the JIT vectorises
-            if (as == 1 && bs == 1) for (int i = 0; i < n; i++) y[oo + i] = a[ao + i] / b[bo + i];
-            else if (as == 1 && bs == 0) { double v = b[bo]; for (int i = 0; i < n; i++) y[oo + i] = a[ao + i] / v; }
-            else if (as == 0 && bs == 1) { double u = a[ao]; for (int i = 0; i < n; i++) y[oo + i] = u / b[bo + i]; }
+            // contiguous and scalar-broadcast rows: the vector lanes, then the scalar tail (the whole row without the module)
+            int t = Elementwise.arithmeticLanes(Arith.DIV, a, ao, as, b, bo, bs, y, oo, n);
+            if (as == 1 && bs == 1) for (int i = t; i < n; i++) y[oo + i] = a[ao + i] / b[bo + i];
+            else if (as == 1 && bs == 0) { double v = b[bo]; for (int i = t; i < n; i++) y[oo + i] = a[ao + i] / v; }
+            else if (as == 0 && bs == 1) { double u = a[ao]; for (int i = t; i < n; i++) y[oo + i] = u / b[bo + i]; }
             else for (int i = 0; i < n; i++) y[oo + i] = a[ao + i * as] / b[bo + i * bs];
         }
         protected Tensor partialA(Tensor a, Tensor b, Tensor y) { return b.reciprocal(); }
