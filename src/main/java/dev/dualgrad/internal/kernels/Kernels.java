@@ -220,8 +220,8 @@ public final class Kernels {
                         double v = xd[o + i], c = y[yo + i];
                         if (v > c || Double.isNaN(v)) y[yo + i] = Double.isNaN(c) ? c : v;
                     }
-                } else {
-                    for (int i = 0; i < len; i++) y[yo + i] += xd[o + i];
+                } else { // the vector lanes first (y ← y + x row by row, the same sums in the same order), then the tail
+                    for (int i = Elementwise.arithmeticLanes(Elementwise.Arith.ADD, y, yo, 1, xd, o, 1, y, yo, len); i < len; i++) y[yo + i] += xd[o + i];
                 }
             }
             for (int d = r - 2; d >= 0; d--) {
