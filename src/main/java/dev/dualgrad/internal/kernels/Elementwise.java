@@ -59,6 +59,9 @@ public final class Elementwise {
          */
         int arithmetic(Arith op, double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int yo, int n);
 
+        /** c[co+i] = fma(v, b[bo+i], c[co+i]) over [0, n − n mod lanes); returns where the scalar tail starts. */
+        int fusedAxpy(double v, double[] b, int bo, double[] c, int co, int n);
+
         /** Σ d[i]·0 over [0, n − n mod lanes): NaN exactly when one of those d[i] is ±∞ or NaN, else ±0. */
         double zeroProductSum(double[] d, int n);
 
@@ -124,6 +127,15 @@ public final class Elementwise {
     public static int arithmeticLanes(Arith op, double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int yo, int n) {
         if (VECTOR == null || (as | bs) > 1 || (as | bs) == 0) return 0;
         return VECTOR.arithmetic(op, a, ao, as, b, bo, bs, y, yo, n);
+    }
+
+    /**
+     * c[co+i] = fma(v, b[bo+i], c[co+i]) for i &lt; n: one fused multiply-add per element, bitwise Math.fma's, on the
+     * vector lanes where the module is loaded (the JIT does not vectorise it at variable offsets; see {@link #arithmeticLanes}).
+     */
+    public static void fusedAxpy(double v, double[] b, int bo, double[] c, int co, int n) {
+        int i = VECTOR == null ? 0 : VECTOR.fusedAxpy(v, b, bo, c, co, n);
+        for (; i < n; i++) c[co + i] = Math.fma(v, b[bo + i], c[co + i]);
     }
 
     /**

@@ -48,7 +48,7 @@ public final class SparseRows {
                 if (v == 0) continue;
                 int bp = p * n;
                 if (finite && Double.isFinite(v)) {
-                    for (int j = 0; j < n; j++) c[ci + j] = Math.fma(v, b[bp + j], c[ci + j]);
+                    Elementwise.fusedAxpy(v, b, bp, c, ci, n);
                 } else {
                     for (int j = 0; j < n; j++) {
                         double w = b[bp + j];

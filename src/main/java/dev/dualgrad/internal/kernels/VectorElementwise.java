@@ -112,6 +112,14 @@ final class VectorElementwise implements Elementwise.ArrayKernels {
         return end;
     }
 
+    @Override
+    public int fusedAxpy(double v, double[] b, int bo, double[] c, int co, int n) {
+        int w = S.length(), end = n - n % w;
+        DoubleVector vv = DoubleVector.broadcast(S, v);
+        for (int i = 0; i < end; i += w) vv.fma(load(b, bo + i), load(c, co + i)).intoArray(c, co + i);
+        return end;
+    }
+
     private static DoubleVector load(double[] x, int at) {
         return DoubleVector.fromArray(S, x, at);
     }

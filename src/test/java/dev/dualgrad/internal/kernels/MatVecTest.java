@@ -36,8 +36,11 @@ class MatVecTest {
         double[] a = new double[m * k];
         java.util.Random r = new java.util.Random(5);
         for (int i = 0; i < m; i++) for (int q = 0; q < 1 + i % 3; q++) a[i * k + r.nextInt(k)] = r.nextGaussian();
-        Tensor sparse = Tensor.of(a, m, k), b = TensorRandom.seed(9).normal(k, 24), bt = TensorRandom.seed(10).normal(24, k);
-        assertArrayEquals(sparse.matmul(b).toArray(), dev.dualgrad.internal.ops.MatMul.matmulStrongZero(sparse, b, false, false).toArray());
-        assertArrayEquals(sparse.matmul(bt, false, true).toArray(), dev.dualgrad.internal.ops.MatMul.matmulStrongZero(sparse, bt, false, true).toArray());
+        Tensor sparse = Tensor.of(a, m, k);
+        for (int n : new int[] {3, 13, 24, 37}) { // rows of B below, at and beside whole vectors: lanes and tails
+            Tensor b = TensorRandom.seed(9).normal(k, n), bt = TensorRandom.seed(10).normal(n, k);
+            assertArrayEquals(sparse.matmul(b).toArray(), dev.dualgrad.internal.ops.MatMul.matmulStrongZero(sparse, b, false, false).toArray(), "n " + n);
+            assertArrayEquals(sparse.matmul(bt, false, true).toArray(), dev.dualgrad.internal.ops.MatMul.matmulStrongZero(sparse, bt, false, true).toArray(), "n " + n);
+        }
     }
 }
