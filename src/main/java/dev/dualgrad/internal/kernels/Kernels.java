@@ -89,11 +89,25 @@ public final class Kernels {
         }
         int[][] c = coalesced(out, Shape.broadcastStrides(a.shape(), out), Shape.broadcastStrides(b.shape(), out), BROADCAST_MIN_PER_THREAD);
         int[] axes = c[0], sa = c[1], sb = c[2];
-        int len = axes[axes.length - 1], rows = n / len;
-        int minRows = Math.max(1, BROADCAST_MIN_PER_THREAD / len);
-        if (rows < 2 * minRows) broadcastRows(k, ad, sa, bd, sb, y, axes, 0, rows);
-        else ParallelRanges.run(rows, minRows, 1, (from, to) -> broadcastRows(k, ad, sa, bd, sb, y, axes, from, to));
+        int q = lineAxis(axes), len = axes[q], lines = n / len;
+        int minLines = Math.max(1, BROADCAST_MIN_PER_THREAD / len);
+        if (lines < 2 * minLines) broadcastLines(k, ad, sa, bd, sb, y, axes, q, 0, lines);
+        else ParallelRanges.run(lines, minLines, 1, (from, to) -> broadcastLines(k, ad, sa, bd, sb, y, axes, q, from, to));
         return Tensors.adopt(y, out);
+    }
+
+    /** A last axis shorter than this is a poor inner loop: each row kernel call would do a few elements' work. */
+    static final int SHORT_ROW = 8;
+
+    /**
+     * The axis the row kernel runs along: the last (output contiguous) unless it is shorter than {@link #SHORT_ROW},
+     * then the innermost axis that is not (y's smallest stride among them), as in the pairwise differences x[n, 1, d] − x[1, n, d] with d = 2, where rows of 2
+     * made the call overhead most of the cost. Every element gets the same one operation whichever axis is inner.
+     */
+    static int lineAxis(int[] axes) {
+        int last = axes.length - 1;
+        for (int d = last; d >= 0; d--) if (axes[d] >= SHORT_ROW) return d; // the innermost long axis: the smallest stride in y
+        return last;
     }
 
     /**
@@ -126,25 +140,41 @@ public final class Kernels {
         return new int[][] {Arrays.copyOfRange(axes, q, axes.length), Arrays.copyOfRange(ca, q, axes.length), Arrays.copyOfRange(cb, q, axes.length)};
     }
 
-    /** Rows [from, to) of the last axis of {@code out} (each {@code out[r-1]} long) of a broadcast: an odometer over the outer axes. */
-    private static void broadcastRows(RowKernel k, double[] ad, int[] sa, double[] bd, int[] sb, double[] y, int[] out, int from, int to) {
-        int r = out.length, len = out[r - 1];
-        int[] idx = new int[r];
-        int ao = 0, bo = 0;
-        for (int d = r - 2, q = from; d >= 0; d--) { // the odometer's position at row `from`
-            idx[d] = q % out[d];
-            q /= out[d];
+    /**
+     * Lines [from, to) along axis q of a broadcast over {@code out} (row-major, the other axes in odometer order):
+     * along the last axis the row kernel writes y directly; along another one it writes a contiguous line that is then
+     * stored at y's stride for that axis.
+     */
+    private static void broadcastLines(RowKernel k, double[] ad, int[] sa, double[] bd, int[] sb, double[] y, int[] out, int q, int from, int to) {
+        int r = out.length, len = out[q];
+        int[] ys = Shape.strides(out), idx = new int[r];
+        int os = ys[q];
+        double[] line = os == 1 ? null : new double[len];
+        int ao = 0, bo = 0, yo = 0;
+        for (int d = r - 1, rest = from; d >= 0; d--) { // the odometer's position at line `from`
+            if (d == q) continue;
+            idx[d] = rest % out[d];
+            rest /= out[d];
             ao += idx[d] * sa[d];
             bo += idx[d] * sb[d];
+            yo += idx[d] * ys[d];
         }
-        for (int row = from, o = from * len; row < to; row++, o += len) {
-            k.row(ad, ao, sa[r - 1], bd, bo, sb[r - 1], y, o, len);
-            for (int d = r - 2; d >= 0; d--) {
+        for (int l = from; l < to; l++) {
+            if (line == null) {
+                k.row(ad, ao, sa[q], bd, bo, sb[q], y, yo, len);
+            } else {
+                k.row(ad, ao, sa[q], bd, bo, sb[q], line, 0, len);
+                for (int i = 0, p = yo; i < len; i++, p += os) y[p] = line[i];
+            }
+            for (int d = r - 1; d >= 0; d--) {
+                if (d == q) continue;
                 ao += sa[d];
                 bo += sb[d];
+                yo += ys[d];
                 if (++idx[d] < out[d]) break;
                 ao -= sa[d] * out[d];
                 bo -= sb[d] * out[d];
+                yo -= ys[d] * out[d];
                 idx[d] = 0;
             }
         }

@@ -96,6 +96,54 @@ class BroadcastCoalescingTest {
         assertArrayEquals(new int[] {3, 10_000}, c[0]);
     }
 
+    /**
+     * A last axis shorter than {@link Kernels#SHORT_ROW} makes another axis the row kernel's ({@link Kernels#lineAxis}):
+     * shapes with short last axes and long inner ones, each operand broadcast on some axes, against the reference.
+     */
+    @Test
+    void shortLastAxesRunAlongALongerAxisWithTheSameValues() {
+        SplittableRandom r = new SplittableRandom(8);
+        for (int trial = 0; trial < 300; trial++) {
+            int rank = 2 + r.nextInt(3);
+            int[] out = new int[rank];
+            for (int d = 0; d < rank; d++) out[d] = d == rank - 1 ? 1 + r.nextInt(Kernels.SHORT_ROW - 1) : 1 + r.nextInt(20);
+            int[] as = operand(out, r), bs = operand(out, r);
+            int[] full = broadcastShape(as, bs);
+            Tensor a = TensorRandom.seed(trial).normal(as), b = TensorRandom.seed(500 + trial).normal(bs).add(3);
+            for (char op : new char[] {'+', '-', '*', '/'}) {
+                Tensor y = op == '+' ? a.add(b) : op == '-' ? a.sub(b) : op == '*' ? a.mul(b) : a.div(b);
+                assertArrayEquals(reference(a.toArray(), as, b.toArray(), bs, full, op), y.toArray(), 0, Arrays.toString(as) + " " + op + " " + Arrays.toString(bs));
+            }
+        }
+    }
+
+    @Test
+    void theLineAxisIsTheInnermostLongAxis() {
+        assertEquals(2, Kernels.lineAxis(new int[] {256, 256, 8})); // long enough: the last
+        assertEquals(1, Kernels.lineAxis(new int[] {256, 256, 2})); // pairwise differences of 2-vectors
+        assertEquals(0, Kernels.lineAxis(new int[] {300, 3, 2}));
+        assertEquals(2, Kernels.lineAxis(new int[] {3, 2, 5})); // nothing long: the last
+    }
+
+    /** Pairwise differences x[n, 1, 2] − x[1, n, 2], large enough to be split over the pool by lines, are bitwise the reference on one and two threads. */
+    @Test
+    void largePairwiseDifferencesAreTheSameOnEveryThreadCount() {
+        Tensor x = TensorRandom.seed(6).normal(400, 2);
+        Tensor a = x.unsqueeze(1), b = x.unsqueeze(0);
+        int[] out = {400, 400, 2};
+        double[] reference = reference(x.toArray(), new int[] {400, 1, 2}, x.toArray(), new int[] {1, 400, 2}, out, '-');
+        double[] one = dev.dualgrad.tensor.Parallelism.singleThreaded(() -> a.sub(b).toArray());
+        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(2);
+        double[] two;
+        try {
+            two = dev.dualgrad.tensor.Parallelism.with(pool, () -> a.sub(b).toArray());
+        } finally {
+            pool.shutdown();
+        }
+        assertArrayEquals(reference, one, 0);
+        assertArrayEquals(reference, two, 0);
+    }
+
     /** A broadcast large enough for the pool, split by rows over two threads, is bitwise the one-thread result and the reference. */
     @Test
     void largeBroadcastsAreTheSameOnEveryThreadCount() {
