@@ -59,6 +59,9 @@ public final class Elementwise {
          */
         int arithmetic(Arith op, double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int yo, int n);
 
+        /** y[yo+i] += a·x[xo+i] over [0, n − n mod lanes) (a product, then a sum); returns where the scalar tail starts. */
+        int axpy(double a, double[] x, int xo, double[] y, int yo, int n);
+
         /** c[co+i] = fma(v, b[bo+i], c[co+i]) over [0, n − n mod lanes); returns where the scalar tail starts. */
         int fusedAxpy(double v, double[] b, int bo, double[] c, int co, int n);
 
@@ -127,6 +130,15 @@ public final class Elementwise {
     public static int arithmeticLanes(Arith op, double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int yo, int n) {
         if (VECTOR == null || (as | bs) > 1 || (as | bs) == 0) return 0;
         return VECTOR.arithmetic(op, a, ao, as, b, bo, bs, y, yo, n);
+    }
+
+    /**
+     * y[yo+i] += a·x[xo+i] for i &lt; n, a rounded product and then a rounded sum (no fma), bitwise the scalar loop's,
+     * on the vector lanes where the module is loaded (the JIT does not vectorise it at variable offsets).
+     */
+    public static void axpy(double a, double[] x, int xo, double[] y, int yo, int n) {
+        int i = VECTOR == null ? 0 : VECTOR.axpy(a, x, xo, y, yo, n);
+        for (; i < n; i++) y[yo + i] += a * x[xo + i];
     }
 
     /**

@@ -113,6 +113,14 @@ final class VectorElementwise implements Elementwise.ArrayKernels {
     }
 
     @Override
+    public int axpy(double a, double[] x, int xo, double[] y, int yo, int n) {
+        int w = S.length(), end = n - n % w;
+        DoubleVector av = DoubleVector.broadcast(S, a);
+        for (int i = 0; i < end; i += w) load(y, yo + i).add(av.mul(load(x, xo + i))).intoArray(y, yo + i);
+        return end;
+    }
+
+    @Override
     public int fusedAxpy(double v, double[] b, int bo, double[] c, int co, int n) {
         int w = S.length(), end = n - n % w;
         DoubleVector vv = DoubleVector.broadcast(S, v);

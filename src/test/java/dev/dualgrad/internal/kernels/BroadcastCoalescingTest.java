@@ -132,16 +132,7 @@ class BroadcastCoalescingTest {
         Tensor a = x.unsqueeze(1), b = x.unsqueeze(0);
         int[] out = {400, 400, 2};
         double[] reference = reference(x.toArray(), new int[] {400, 1, 2}, x.toArray(), new int[] {1, 400, 2}, out, '-');
-        double[] one = dev.dualgrad.tensor.Parallelism.singleThreaded(() -> a.sub(b).toArray());
-        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(2);
-        double[] two;
-        try {
-            two = dev.dualgrad.tensor.Parallelism.with(pool, () -> a.sub(b).toArray());
-        } finally {
-            pool.shutdown();
-        }
-        assertArrayEquals(reference, one, 0);
-        assertArrayEquals(reference, two, 0);
+        assertSameOnOneAndTwoThreads(reference, () -> a.sub(b).toArray());
     }
 
     /** A broadcast large enough for the pool, split by rows over two threads, is bitwise the one-thread result and the reference. */
@@ -150,11 +141,15 @@ class BroadcastCoalescingTest {
         int[] t = {3, 300, 300};
         Tensor tangent = TensorRandom.seed(3).normal(t), p = TensorRandom.seed(4).normal(300, 300);
         double[] reference = reference(tangent.toArray(), t, p.toArray(), new int[] {300, 300}, t, '*');
-        double[] one = dev.dualgrad.tensor.Parallelism.singleThreaded(() -> tangent.mul(p).toArray());
+        assertSameOnOneAndTwoThreads(reference, () -> tangent.mul(p).toArray());
+    }
+
+    private static void assertSameOnOneAndTwoThreads(double[] reference, java.util.function.Supplier<double[]> f) {
+        double[] one = dev.dualgrad.tensor.Parallelism.singleThreaded(f);
         java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(2);
         double[] two;
         try {
-            two = dev.dualgrad.tensor.Parallelism.with(pool, () -> tangent.mul(p).toArray());
+            two = dev.dualgrad.tensor.Parallelism.with(pool, f);
         } finally {
             pool.shutdown();
         }

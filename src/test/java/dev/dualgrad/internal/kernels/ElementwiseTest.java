@@ -130,4 +130,28 @@ class ElementwiseTest {
             }
         }
     }
+
+    /** axpy (a product, then a sum) and fusedAxpy (one fma) at every offset and tail length, bitwise their scalar definitions. */
+    @Test
+    void axpyAndFusedAxpyAreTheirScalarDefinitionsBitwise() {
+        SplittableRandom r = new SplittableRandom(11);
+        for (int n = 0; n <= 40; n++) {
+            for (int trial = 0; trial < 4; trial++) {
+                int xo = r.nextInt(5), yo = r.nextInt(5);
+                double a = r.nextDouble() * 4 - 2;
+                double[] x = new double[xo + n], y = new double[yo + n + 1];
+                for (int i = 0; i < x.length; i++) x[i] = Math.scalb(r.nextDouble() - 0.5, r.nextInt(-40, 40));
+                for (int i = 0; i < y.length; i++) y[i] = Math.scalb(r.nextDouble() - 0.5, r.nextInt(-40, 40));
+                double[] plain = y.clone(), fused = y.clone();
+                Elementwise.axpy(a, x, xo, plain, yo, n);
+                Elementwise.fusedAxpy(a, x, xo, fused, yo, n);
+                for (int i = 0; i < y.length; i++) {
+                    int j = i - yo;
+                    boolean in = j >= 0 && j < n;
+                    assertEquals(in ? y[i] + a * x[xo + j] : y[i], plain[i], 0, "axpy n " + n + " at " + i);
+                    assertEquals(in ? Math.fma(a, x[xo + j], y[i]) : y[i], fused[i], 0, "fusedAxpy n " + n + " at " + i);
+                }
+            }
+        }
+    }
 }

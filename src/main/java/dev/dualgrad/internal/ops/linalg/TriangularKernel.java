@@ -1,5 +1,7 @@
 package dev.dualgrad.internal.ops.linalg;
 
+import dev.dualgrad.internal.kernels.Elementwise;
+
 import dev.dualgrad.internal.kernels.Kernels;
 
 /**
@@ -91,12 +93,9 @@ final class TriangularKernel {
         for (int i = o; i < o + len; i++) x[i] = -x[i];
     }
 
-    /**
-     * y[yo..] += a·x[xo..], len entries, x and y distinct arrays: the JIT vectorises this loop, which it
-     * does not do when both sides index one array at offsets it cannot tell apart.
-     */
+    /** y[yo..] += a·x[xo..], len entries: {@link Elementwise#axpy} (a product, then a sum, on the vector lanes). */
     static void axpy(double a, double[] x, int xo, double[] y, int yo, int len) {
-        for (int j = 0; j < len; j++) y[yo + j] += a * x[xo + j];
+        Elementwise.axpy(a, x, xo, y, yo, len);
     }
 
     /** x[o..] = acc / d. */
