@@ -175,10 +175,8 @@ final class VectorGemm implements Kernels.Gemm {
         int q = 0;
         for (int j = 0; j < len; j += width) {
             int w = Math.min(width, len - j);
-            for (int p = 0; p < depth; p++, q += width) {
-                System.arraycopy(src, so + p * ld + j, dst, q, w);
-                if (w < width) java.util.Arrays.fill(dst, q + w, q + width, 0.0);
-            }
+            if (w < width) java.util.Arrays.fill(dst, q, q + depth * width, 0.0); // a partial panel's padding, zeroed in one call, not one per step
+            for (int p = 0; p < depth; p++, q += width) System.arraycopy(src, so + p * ld + j, dst, q, w);
         }
     }
 
