@@ -74,6 +74,9 @@ public final class Elementwise {
 
     private static final ArrayKernels VECTOR = VectorKernels.load("dev.dualgrad.internal.kernels.VectorElementwise", ArrayKernels.class);
 
+    /** The vector kernels' width in doubles; without them, more than any row. */
+    private static final int LANES = VECTOR == null ? Integer.MAX_VALUE : VectorElementwise.lanes();
+
     /** Elements per thread below which tanh (a few ns an element) is not split. */
     static final int TANH_MIN_PER_THREAD = 1 << 13;
 
@@ -128,7 +131,7 @@ public final class Elementwise {
      * variable offsets of a broadcast's rows; those rows ran at about half the speed (issue 21's BroadcastBench).
      */
     public static int arithmeticLanes(Arith op, double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int yo, int n) {
-        if (VECTOR == null || (as | bs) > 1 || (as | bs) == 0) return 0;
+        if (n < LANES || (as | bs) > 1 || (as | bs) == 0) return 0; // a row shorter than a vector: no call at all
         return VECTOR.arithmetic(op, a, ao, as, b, bo, bs, y, yo, n);
     }
 
@@ -137,7 +140,7 @@ public final class Elementwise {
      * on the vector lanes where the module is loaded (the JIT does not vectorise it at variable offsets).
      */
     public static void axpy(double a, double[] x, int xo, double[] y, int yo, int n) {
-        int i = VECTOR == null ? 0 : VECTOR.axpy(a, x, xo, y, yo, n);
+        int i = n < LANES ? 0 : VECTOR.axpy(a, x, xo, y, yo, n);
         for (; i < n; i++) y[yo + i] += a * x[xo + i];
     }
 
@@ -146,7 +149,7 @@ public final class Elementwise {
      * vector lanes where the module is loaded (the JIT does not vectorise it at variable offsets; see {@link #arithmeticLanes}).
      */
     public static void fusedAxpy(double v, double[] b, int bo, double[] c, int co, int n) {
-        int i = VECTOR == null ? 0 : VECTOR.fusedAxpy(v, b, bo, c, co, n);
+        int i = n < LANES ? 0 : VECTOR.fusedAxpy(v, b, bo, c, co, n);
         for (; i < n; i++) c[co + i] = Math.fma(v, b[bo + i], c[co + i]);
     }
 

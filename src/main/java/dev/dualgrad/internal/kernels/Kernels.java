@@ -217,6 +217,47 @@ public final class Kernels {
         return reduce(x, axes, outShape, true);
     }
 
+    /**
+     * The kept axis a reduction runs its inner loop along when x's last axis is shorter than {@link #SHORT_ROW}: the
+     * innermost kept axis that is not short, if x's stride along it is short too (a line far apart in x would touch a
+     * cache line per element), or -1 (the last axis then, by rows). Only a kept axis may move inwards:
+     * each output element then still receives its inputs in x's row-major order, so sums and maxima are bitwise the same.
+     */
+    static int reduceLineAxis(int[] shape, int[] ys) {
+        int last = shape.length - 1;
+        if (last < 0 || shape[last] >= SHORT_ROW) return -1;
+        for (int d = last - 1, xs = shape[last]; d >= 0 && xs < SHORT_ROW; xs *= shape[d], d--) { // x's stride along d stays short
+            if (ys[d] != 0 && shape[d] >= SHORT_ROW) return d;
+        }
+        return -1;
+    }
+
+    /** {@link #reduce} along kept axis q: for each position of the other axes, in row-major order, y's line += x's line. */
+    private static void reduceLines(double[] xd, int[] shape, int[] ys, int q, double[] y, boolean max) {
+        int r = shape.length, len = shape[q];
+        int[] xs = Shape.strides(shape), idx = new int[r];
+        int xq = xs[q], yq = ys[q], xo = 0, yo = 0;
+        for (int l = 0, lines = xd.length / len; l < lines; l++) {
+            if (max) {
+                for (int i = 0; i < len; i++) {
+                    double v = xd[xo + i * xq], c = y[yo + i * yq];
+                    if (v > c || Double.isNaN(v)) y[yo + i * yq] = Double.isNaN(c) ? c : v;
+                }
+            } else {
+                for (int i = 0; i < len; i++) y[yo + i * yq] += xd[xo + i * xq];
+            }
+            for (int d = r - 1; d >= 0; d--) {
+                if (d == q) continue;
+                xo += xs[d];
+                yo += ys[d];
+                if (++idx[d] < shape[d]) break;
+                xo -= xs[d] * shape[d];
+                yo -= ys[d] * shape[d];
+                idx[d] = 0;
+            }
+        }
+    }
+
     private static Tensor reduce(Tensor x, int[] axes, int[] outShape, boolean max) {
         int[] shape = x.shape();
         double[] xd = Tensors.buffer(x);
@@ -227,6 +268,11 @@ public final class Kernels {
         if (xd.length == 0) return Tensors.adopt(y, outShape);
         // Split into [outer, reduced-or-not blocks...]: the general odometer, with a contiguous inner run.
         int[] ys = Shape.broadcastStrides(keep, shape);
+        int q = reduceLineAxis(shape, ys);
+        if (q >= 0) {
+            reduceLines(xd, shape, ys, q, y, max);
+            return Tensors.adopt(y, outShape);
+        }
         int len = r == 0 ? 1 : shape[r - 1];
         int ls = r == 0 ? 0 : ys[r - 1];
         int[] idx = new int[r];

@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Sums over any set of axes against their definition, bitwise: each output element is the sum of its inputs taken
+ * Sums (and maxima) over any set of axes against their definition, bitwise: each output element is the sum of its inputs taken
  * in row-major order, starting from +0.0, whatever the vector lanes do with rows of the last axis. Shapes whose
  * last axis is below, at and above a vector's width; values of mixed magnitude, so another order would round
  * differently.
@@ -17,11 +17,25 @@ import org.junit.jupiter.api.Test;
 class AxisSumTest {
     @Test
     void everyAxisSetSumsInRowMajorOrder() {
-        SplittableRandom r = new SplittableRandom(17);
+        check(17, 40, 5);
+    }
+
+    /** Short last axes and long inner ones: the sums run along a kept axis ({@link Kernels#reduceLineAxis}), in the same order. */
+    @Test
+    void shortLastAxesSumInRowMajorOrderToo() {
+        check(23, Kernels.SHORT_ROW - 1, 20);
+        assertEquals(1, Kernels.reduceLineAxis(new int[] {256, 256, 2}, new int[] {256, 1, 0})); // sum(-1) of pairwise differences
+        assertEquals(-1, Kernels.reduceLineAxis(new int[] {256, 256, 2}, new int[] {2, 0, 1})); // along axis 0 x's stride is 512
+        assertEquals(-1, Kernels.reduceLineAxis(new int[] {256, 8}, new int[] {1, 0})); // the last axis is long enough
+    }
+
+    /** Random shapes (last axis 1..lastMax, the others 1..otherMax) and axis sets, summed, against the row-major definition. */
+    private static void check(long seed, int lastMax, int otherMax) {
+        SplittableRandom r = new SplittableRandom(seed);
         for (int trial = 0; trial < 400; trial++) {
             int rank = 1 + r.nextInt(4);
             int[] shape = new int[rank];
-            for (int d = 0; d < rank; d++) shape[d] = 1 + r.nextInt(d == rank - 1 ? 40 : 5);
+            for (int d = 0; d < rank; d++) shape[d] = 1 + r.nextInt(d == rank - 1 ? lastMax : otherMax);
             int n = 1;
             for (int s : shape) n *= s;
             double[] x = new double[n];
@@ -35,14 +49,17 @@ class AxisSumTest {
                 if (reduced[d]) axes = append(axes, d);
                 kept[d] = reduced[d] ? 1 : shape[d];
             }
-            double[] want = new double[Arrays.stream(kept).reduce(1, (u, v) -> u * v)];
+            double[] want = new double[Arrays.stream(kept).reduce(1, (u, v) -> u * v)], wantMax = new double[want.length];
+            Arrays.fill(wantMax, Double.NEGATIVE_INFINITY);
             int[] idx = new int[rank];
             for (int o = 0; o < n; o++) { // row-major over x, each element added to its output in turn
                 int p = 0;
                 for (int d = 0; d < rank; d++) p = p * kept[d] + (reduced[d] ? 0 : idx[d]);
                 want[p] += x[o];
+                wantMax[p] = Math.max(wantMax[p], x[o]); // no zeros nor NaN among these values: Math.max is the max
                 for (int d = rank - 1; d >= 0 && ++idx[d] == shape[d]; d--) idx[d] = 0;
             }
+            assertArrayEquals(wantMax, Tensor.of(x, shape).max(axes, true).toArray(), 0, "max of " + Arrays.toString(shape) + " over " + Arrays.toString(axes));
             Tensor y = Tensor.of(x, shape).sum(axes, true);
             assertArrayEquals(kept, y.shape());
             double[] got = y.toArray();
