@@ -131,13 +131,15 @@ public final class Elementwise {
      * variable offsets of a broadcast's rows; those rows ran at about half the speed (issue 21's BroadcastBench).
      */
     public static int arithmeticLanes(Arith op, double[] a, int ao, int as, double[] b, int bo, int bs, double[] y, int yo, int n) {
-        if (n < LANES || (as | bs) > 1 || (as | bs) == 0) return 0; // a row shorter than a vector: no call at all
+        boolean lanes = as == 1 ? bs == 1 || bs == 0 : as == 0 && bs == 1; // the three patterns, nothing else (no negative strides)
+        if (n < LANES || !lanes) return 0; // a row shorter than a vector: no call at all
         return VECTOR.arithmetic(op, a, ao, as, b, bo, bs, y, yo, n);
     }
 
     /**
      * y[yo+i] += a·x[xo+i] for i &lt; n, a rounded product and then a rounded sum (no fma), bitwise the scalar loop's,
-     * on the vector lanes where the module is loaded (the JIT does not vectorise it at variable offsets).
+     * on the vector lanes where the module is loaded (the JIT does not vectorise it at variable offsets). x's range
+     * must not overlap y's: the lanes read x ahead of the scalar loop's writes. The same holds for {@link #fusedAxpy}.
      */
     public static void axpy(double a, double[] x, int xo, double[] y, int yo, int n) {
         int i = n < LANES ? 0 : VECTOR.axpy(a, x, xo, y, yo, n);

@@ -280,11 +280,10 @@ public final class Kernels {
         for (int o = 0; o < xd.length; o += len) {
             if (ls == 0) {
                 double acc = y[yo];
-                if (max) {
-                    for (int i = 0; i < len; i++) {
+                if (max) { // the first NaN in x's row-major order is the result, as on the other paths: kept once met
+                    for (int i = 0; i < len && !Double.isNaN(acc); i++) {
                         double v = xd[o + i];
                         if (v > acc || Double.isNaN(v)) acc = v;
-                        if (Double.isNaN(acc)) break;
                     }
                 } else {
                     for (int i = 0; i < len; i++) acc += xd[o + i];
