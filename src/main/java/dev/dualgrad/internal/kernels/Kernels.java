@@ -232,6 +232,40 @@ public final class Kernels {
         return -1;
     }
 
+    /**
+     * A reduction of x seen as [A, J, T] over J: one run of reduced axes just before a short kept last axis (T &lt;
+     * {@link #SHORT_ROW}), every axis before them kept, as in the unbroadcast of pairwise differences [n, n, d] to
+     * [n, 1, d]. Each output (a, t) takes its J inputs x[a, j, t] in increasing j, x's row-major order, in a register,
+     * where the row path would add rows of T elements into y through memory J times.
+     *
+     * @return whether x has that form (then y holds the result)
+     */
+    private static boolean reduceMiddle(double[] xd, int[] shape, int[] ys, double[] y, boolean max) {
+        int last = shape.length - 1;
+        if (last < 1 || ys[last] == 0 || shape[last] >= SHORT_ROW) return false;
+        int d = last - 1, j = 1;
+        for (; d >= 0 && (ys[d] == 0 || shape[d] == 1); d--) j *= shape[d]; // the reduced run (axes of length 1 are neither)
+        if (j == 1) return false;
+        for (int e = d; e >= 0; e--) if (ys[e] == 0) return false; // a reduced axis further out: not this form
+        int t = shape[last], blocks = xd.length / (j * t);
+        for (int a = 0; a < blocks; a++) {
+            for (int c = 0; c < t; c++) {
+                int o = a * j * t + c;
+                double acc = y[a * t + c];
+                if (max) { // the first NaN met is the result, as on the other paths
+                    for (int i = 0; i < j && !Double.isNaN(acc); i++) {
+                        double v = xd[o + i * t];
+                        if (v > acc || Double.isNaN(v)) acc = v;
+                    }
+                } else {
+                    for (int i = 0; i < j; i++) acc += xd[o + i * t];
+                }
+                y[a * t + c] = acc;
+            }
+        }
+        return true;
+    }
+
     /** {@link #reduce} along kept axis q: for each position of the other axes, in row-major order, y's line += x's line. */
     private static void reduceLines(double[] xd, int[] shape, int[] ys, int q, double[] y, boolean max) {
         int r = shape.length, len = shape[q];
@@ -273,6 +307,7 @@ public final class Kernels {
             reduceLines(xd, shape, ys, q, y, max);
             return Tensors.adopt(y, outShape);
         }
+        if (reduceMiddle(xd, shape, ys, y, max)) return Tensors.adopt(y, outShape);
         int len = r == 0 ? 1 : shape[r - 1];
         int ls = r == 0 ? 0 : ys[r - 1];
         int[] idx = new int[r];
