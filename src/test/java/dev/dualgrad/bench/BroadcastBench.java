@@ -22,26 +22,24 @@ public final class BroadcastBench {
                 {{256, 1, 2}, {1, 256, 2}}}; // the last: pairwise products of 2-vectors, a short last axis
         for (int[][] c : cases) {
             Tensor x = TensorRandom.seed(1).normal(c[0]), y = TensorRandom.seed(2).normal(c[1]);
-            for (int i = 0; i < 20_000; i++) sink = x.mul(y);
-            double best = Double.MAX_VALUE;
-            for (int r = 0; r < 7; r++) {
-                long t = System.nanoTime();
-                for (int i = 0; i < 5_000; i++) sink = x.mul(y);
-                best = Math.min(best, (System.nanoTime() - t) / 5e6);
-            }
-            System.out.printf("%s * %s: %.2f µs%n", Arrays.toString(c[0]), Arrays.toString(c[1]), best);
+            System.out.printf("%s * %s: %.2f µs%n", Arrays.toString(c[0]), Arrays.toString(c[1]), best(() -> x.mul(y), 5_000));
         }
         Tensor z = TensorRandom.seed(3).normal(256, 256, 2); // and sums over each axis of that short-last-axis shape
         for (int axis = 0; axis < 3; axis++) {
             final int a = axis;
-            for (int i = 0; i < 2_000; i++) sink = z.sum(a);
-            double best = Double.MAX_VALUE;
-            for (int r = 0; r < 7; r++) {
-                long t = System.nanoTime();
-                for (int i = 0; i < 500; i++) sink = z.sum(a);
-                best = Math.min(best, (System.nanoTime() - t) / 5e5);
-            }
-            System.out.printf("[256, 256, 2].sum(%d): %.2f µs%n", a, best);
+            System.out.printf("[256, 256, 2].sum(%d): %.2f µs%n", a, best(() -> z.sum(a), 500));
         }
+    }
+
+    /** µs per call, the best of 7 rounds of {@code calls} calls after 4 rounds' worth of warm-up. */
+    private static double best(java.util.function.Supplier<Object> f, int calls) {
+        for (int i = 0; i < 4 * calls; i++) sink = f.get();
+        double best = Double.MAX_VALUE;
+        for (int r = 0; r < 7; r++) {
+            long t = System.nanoTime();
+            for (int i = 0; i < calls; i++) sink = f.get();
+            best = Math.min(best, (System.nanoTime() - t) / (calls * 1e3));
+        }
+        return best;
     }
 }

@@ -101,8 +101,9 @@ public final class Kernels {
 
     /**
      * The axis the row kernel runs along: the last (output contiguous) unless it is shorter than {@link #SHORT_ROW},
-     * then the innermost axis that is not (y's smallest stride among them), as in the pairwise differences x[n, 1, d] − x[1, n, d] with d = 2, where rows of 2
-     * made the call overhead most of the cost. Every element gets the same one operation whichever axis is inner.
+     * then the innermost axis that is not (y's smallest stride among them), as in the pairwise differences
+     * x[n, 1, d] − x[1, n, d] with d = 2, where rows of 2 made the call overhead most of the cost. Every element gets
+     * the same one operation whichever axis is inner.
      */
     static int lineAxis(int[] axes) {
         int last = axes.length - 1;

@@ -20,7 +20,10 @@ class AxisSumTest {
         check(17, 40, 5);
     }
 
-    /** Short last axes and long inner ones: the sums run along a kept axis ({@link Kernels#reduceLineAxis}), in the same order. */
+    /**
+     * Short last axes and long inner ones: the sums run along a kept axis ({@link Kernels#reduceLineAxis}) or, over a
+     * middle run of axes before a short kept tail, per output in a register; in the same order either way.
+     */
     @Test
     void shortLastAxesSumInRowMajorOrderToo() {
         check(23, Kernels.SHORT_ROW - 1, 20);
@@ -37,33 +40,18 @@ class AxisSumTest {
     void maxKeepsTheFirstNaNInRowMajorOrder() {
         SplittableRandom r = new SplittableRandom(31);
         for (int trial = 0; trial < 400; trial++) {
-            int rank = 1 + r.nextInt(3);
-            int[] shape = new int[rank];
-            for (int d = 0; d < rank; d++) shape[d] = 1 + r.nextInt(d == rank - 1 ? 10 : 12);
-            int n = Arrays.stream(shape).reduce(1, (u, v) -> u * v);
-            double[] x = new double[n];
-            for (int i = 0; i < n; i++) x[i] = r.nextInt(4) == 0 ? Double.longBitsToDouble(0x7ff8000000000000L | (1 + i)) : r.nextDouble() - 0.5;
-            int[] axes = new int[0];
-            boolean[] reduced = new boolean[rank];
-            for (int d = 0; d < rank; d++) if (reduced[d] = r.nextBoolean()) axes = append(axes, d);
-            if (axes.length == 0) {
-                reduced[rank - 1] = true;
-                axes = append(axes, rank - 1);
-            }
-            int[] kept = new int[rank];
-            for (int d = 0; d < rank; d++) kept[d] = reduced[d] ? 1 : shape[d];
-            double[] want = new double[Arrays.stream(kept).reduce(1, (u, v) -> u * v)];
+            Case c = Case.random(r, 3, 10, 12);
+            double[] x = new double[c.size()];
+            for (int i = 0; i < x.length; i++) x[i] = r.nextInt(4) == 0 ? Double.longBitsToDouble(0x7ff8000000000000L | (1 + i)) : r.nextDouble() - 0.5;
+            double[] want = new double[c.outputs()];
             Arrays.fill(want, Double.NEGATIVE_INFINITY);
-            int[] idx = new int[rank];
-            for (int o = 0; o < n; o++) {
-                int p = 0;
-                for (int d = 0; d < rank; d++) p = p * kept[d] + (reduced[d] ? 0 : idx[d]);
-                if (!Double.isNaN(want[p]) && (Double.isNaN(x[o]) || x[o] > want[p])) want[p] = x[o];
-                for (int d = rank - 1; d >= 0 && ++idx[d] == shape[d]; d--) idx[d] = 0;
+            int[] out = c.outputOf();
+            for (int o = 0; o < x.length; o++) {
+                if (!Double.isNaN(want[out[o]]) && (Double.isNaN(x[o]) || x[o] > want[out[o]])) want[out[o]] = x[o];
             }
-            double[] got = Tensor.of(x, shape).max(axes, true).toArray();
+            double[] got = Tensor.of(x, c.shape).max(c.axes, true).toArray();
             for (int i = 0; i < want.length; i++) {
-                assertEquals(Double.doubleToRawLongBits(want[i]), Double.doubleToRawLongBits(got[i]), Arrays.toString(shape) + " over " + Arrays.toString(axes) + " at " + i);
+                assertEquals(Double.doubleToRawLongBits(want[i]), Double.doubleToRawLongBits(got[i]), c + " at " + i);
             }
         }
     }
@@ -72,39 +60,62 @@ class AxisSumTest {
     private static void check(long seed, int lastMax, int otherMax) {
         SplittableRandom r = new SplittableRandom(seed);
         for (int trial = 0; trial < 400; trial++) {
-            int rank = 1 + r.nextInt(4);
-            int[] shape = new int[rank];
+            Case c = Case.random(r, 4, lastMax, otherMax);
+            double[] x = new double[c.size()];
+            for (int i = 0; i < x.length; i++) x[i] = (r.nextDouble() - 0.5) * Math.pow(10, r.nextInt(-8, 9));
+            double[] want = new double[c.outputs()], wantMax = new double[want.length];
+            Arrays.fill(wantMax, Double.NEGATIVE_INFINITY);
+            int[] out = c.outputOf();
+            for (int o = 0; o < x.length; o++) { // row-major over x, each element added to its output in turn
+                want[out[o]] += x[o];
+                wantMax[out[o]] = Math.max(wantMax[out[o]], x[o]); // no zeros nor NaN among these values: Math.max is the max
+            }
+            assertArrayEquals(wantMax, Tensor.of(x, c.shape).max(c.axes, true).toArray(), 0, "max of " + c);
+            Tensor y = Tensor.of(x, c.shape).sum(c.axes, true);
+            assertArrayEquals(c.kept, y.shape());
+            double[] got = y.toArray();
+            for (int i = 0; i < want.length; i++) {
+                assertEquals(Double.doubleToLongBits(want[i]), Double.doubleToLongBits(got[i]), c + " at " + i);
+            }
+        }
+    }
+
+    /** A shape, the axes reduced (at least one), and the kept shape (1 on the reduced axes). */
+    private record Case(int[] shape, int[] axes, int[] kept) {
+        static Case random(SplittableRandom r, int maxRank, int lastMax, int otherMax) {
+            int rank = 1 + r.nextInt(maxRank);
+            int[] shape = new int[rank], kept = new int[rank], axes = new int[0];
             for (int d = 0; d < rank; d++) shape[d] = 1 + r.nextInt(d == rank - 1 ? lastMax : otherMax);
-            int n = 1;
-            for (int s : shape) n *= s;
-            double[] x = new double[n];
-            for (int i = 0; i < n; i++) x[i] = (r.nextDouble() - 0.5) * Math.pow(10, r.nextInt(-8, 9));
             boolean[] reduced = new boolean[rank];
-            int count = 0;
-            for (int d = 0; d < rank; d++) if (reduced[d] = r.nextBoolean()) count++;
-            if (count == 0) reduced[r.nextInt(rank)] = true;
-            int[] axes = new int[0], kept = new int[rank];
+            for (int d = 0; d < rank; d++) reduced[d] = r.nextBoolean();
+            reduced[r.nextInt(rank)] |= !contains(reduced);
             for (int d = 0; d < rank; d++) {
                 if (reduced[d]) axes = append(axes, d);
                 kept[d] = reduced[d] ? 1 : shape[d];
             }
-            double[] want = new double[Arrays.stream(kept).reduce(1, (u, v) -> u * v)], wantMax = new double[want.length];
-            Arrays.fill(wantMax, Double.NEGATIVE_INFINITY);
-            int[] idx = new int[rank];
-            for (int o = 0; o < n; o++) { // row-major over x, each element added to its output in turn
-                int p = 0;
-                for (int d = 0; d < rank; d++) p = p * kept[d] + (reduced[d] ? 0 : idx[d]);
-                want[p] += x[o];
-                wantMax[p] = Math.max(wantMax[p], x[o]); // no zeros nor NaN among these values: Math.max is the max
-                for (int d = rank - 1; d >= 0 && ++idx[d] == shape[d]; d--) idx[d] = 0;
+            return new Case(shape, axes, kept);
+        }
+
+        int size() { return Arrays.stream(shape).reduce(1, (u, v) -> u * v); }
+
+        int outputs() { return Arrays.stream(kept).reduce(1, (u, v) -> u * v); }
+
+        /** For each element of x, in row-major order, the index of the output it belongs to: its multi-index with the reduced axes at 0. */
+        int[] outputOf() {
+            int[] out = new int[size()], idx = new int[shape.length];
+            for (int o = 0; o < out.length; o++) {
+                for (int d = 0; d < shape.length; d++) out[o] = out[o] * kept[d] + (kept[d] == 1 ? 0 : idx[d]);
+                for (int d = shape.length - 1; d >= 0 && ++idx[d] == shape[d]; d--) idx[d] = 0;
             }
-            assertArrayEquals(wantMax, Tensor.of(x, shape).max(axes, true).toArray(), 0, "max of " + Arrays.toString(shape) + " over " + Arrays.toString(axes));
-            Tensor y = Tensor.of(x, shape).sum(axes, true);
-            assertArrayEquals(kept, y.shape());
-            double[] got = y.toArray();
-            for (int i = 0; i < want.length; i++) {
-                assertEquals(Double.doubleToLongBits(want[i]), Double.doubleToLongBits(got[i]), Arrays.toString(shape) + " over " + Arrays.toString(axes) + " at " + i);
-            }
+            return out;
+        }
+
+        @Override
+        public String toString() { return Arrays.toString(shape) + " over " + Arrays.toString(axes); }
+
+        private static boolean contains(boolean[] b) {
+            for (boolean v : b) if (v) return true;
+            return false;
         }
     }
 
