@@ -202,16 +202,24 @@ public final class Pattern {
      * empty, else a copy with v in its place: one scan and two block copies, none of the general merge's branches.
      */
     private static int[] insert(int[] set, int[] single, int v) {
-        int at = 0;
-        while (at < set.length && set[at] < v) at++;
-        if (at < set.length && set[at] == v) return set;
-        if (set.length == 0) return single;
-        int[] r = new int[set.length + 1];
-        System.arraycopy(set, 0, r, 0, at);
+        int n = set.length, at = 0;
+        while (at < n && set[at] < v) at++;
+        if (at < n && set[at] == v) return set;
+        if (n == 0) return single;
+        int[] r = new int[n + 1];
+        if (n > SMALL_SET) {
+            System.arraycopy(set, 0, r, 0, at);
+            System.arraycopy(set, at, r, at + 1, n - at);
+        } else { // a few indices: plain loops, since each arraycopy call costs more than the copy itself
+            for (int i = 0; i < at; i++) r[i] = set[i];
+            for (int i = at; i < n; i++) r[i + 1] = set[i];
+        }
         r[at] = v;
-        System.arraycopy(set, at, r, at + 1, set.length - at);
         return r;
     }
+
+    /** Sets up to this size are copied by loops in {@link #insert}, larger ones by {@code System.arraycopy}. */
+    private static final int SMALL_SET = 16;
 
     /** Every output element depends on every element of every input with a pattern (one shared set). */
     public static Pattern dense(int outSize, Pattern[] px) {
