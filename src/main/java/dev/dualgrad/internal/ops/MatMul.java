@@ -284,9 +284,31 @@ public final class MatMul implements Primitive {
         }
         if (need[1]) {
             int[] sb = x[1].shape();
-            Tensor g = tb ? product(gy, x[0], true, true, ta) : product(x[0], gy, true, !ta, false);
-            gb = Rules.unbroadcast(g, Shape.concat(batch, Shape.suffix(sb, sb.length - 2)), sb);
+            if (sb.length == 2 && !ta && batch.length > 0) {
+                gb = foldedMatrixCotangent(x[0], gy, y.rank());
+            } else {
+                Tensor g = tb ? product(gy, x[0], true, true, ta) : product(x[0], gy, true, !ta, false);
+                gb = Rules.unbroadcast(g, Shape.concat(batch, Shape.suffix(sb, sb.length - 2)), sb);
+            }
         }
         return new Tensor[] {ga, gb};
+    }
+
+    /**
+     * B̄ for one matrix B [K, N] (or [N, K] when transposed) under a batched A [D..., M, K]: the sum over the batch of
+     * A_dᵀ·C̄_d (C̄_dᵀ·A_d when transposed) is one product of A's rows folded, [D·M, K], with C̄'s folded the same way,
+     * [p..., D·M, N] (p the cotangent's own leading directions, kept apart), rather than D products of inner length M
+     * and a sum over them: the shape of a linear layer's weight cotangent when the inner sweep of a Jacobian penalty
+     * batched its directions in front of the batch (ten products of 128 and a sum, against one product of 1,280). Each
+     * entry is then one chain of multiply-adds over d and i in order, the same value as the per-batch sum, not the same
+     * bits.
+     */
+    private Tensor foldedMatrixCotangent(Tensor a, Tensor gy, int yRank) {
+        int[] sa = a.shape(), sg = gy.shape();
+        int k = sa[sa.length - 1], n = sg[sg.length - 1], p = gy.rank() - yRank;
+        int rows = Shape.size(Shape.prefix(sa, sa.length - 1)); // D·M: A's batch is the output's, B having none
+        Tensor af = a.reshape(rows, k);
+        Tensor gf = gy.reshape(Shape.concat(Shape.prefix(sg, p), new int[] {rows, n}));
+        return tb ? product(gf, af, true, true, false) : product(af, gf, true, true, false);
     }
 }
