@@ -144,25 +144,34 @@ public final class Decompression {
         int length = checkedLength("star", star.count(), n);
         int[] ptr = SparseAccess.rowPointers(pattern), adj = SparseAccess.columnIndices(pattern), color = star.colorsLive();
         // direct[p]: entry p = (i, j) is alone in B[colour(j)][i], i.e. row i holds no other k of colour(j)
-        boolean[] direct = new boolean[adj.length];
-        int[] count = new int[Math.max(1, star.count())];
-        for (int i = 0; i < n; i++) {
-            for (int p = ptr[i]; p < ptr[i + 1]; p++) count[color[adj[p]]]++;
-            for (int p = ptr[i]; p < ptr[i + 1]; p++) direct[p] = count[color[adj[p]]] == 1;
-            for (int p = ptr[i]; p < ptr[i + 1]; p++) count[color[adj[p]]] = 0;
+        // one pass over the entries, row by row: the first entry of each colour in a row is marked direct, and unmarked
+        // when a second one comes. Flat loops over p (the row advanced as p passes its end), not a loop per row: rows of
+        // two or three entries (a tridiagonal Hessian) made each inner loop's setup cost more than its work.
+        int nnz = adj.length;
+        boolean[] direct = new boolean[nnz];
+        int[] seenInRow = new int[Math.max(1, star.count())], firstAt = new int[seenInRow.length];
+        for (int p = 0, i = 0; p < nnz; p++) {
+            while (p >= ptr[i + 1]) i++;
+            int c = color[adj[p]];
+            if (seenInRow[c] != i + 1) {
+                seenInRow[c] = i + 1;
+                firstAt[c] = p;
+                direct[p] = true;
+            } else {
+                direct[firstAt[c]] = false;
+            }
         }
-        int[] source = new int[adj.length];
-        for (int i = 0; i < n; i++) {
-            for (int p = ptr[i]; p < ptr[i + 1]; p++) {
-                int j = adj[p];
-                if (direct[p]) {
-                    source[p] = color[j] * n + i;
-                } else if (direct[mirror[p]]) {
-                    source[p] = color[i] * n + j;
-                } else {
-                    throw new IllegalStateException("Decompression.star: H[" + i + "][" + j + "] is summed with another entry in both B["
-                            + color[j] + "][" + i + "] and B[" + color[i] + "][" + j + "]: the colouring is not a star colouring");
-                }
+        int[] source = new int[nnz];
+        for (int p = 0, i = 0; p < nnz; p++) {
+            while (p >= ptr[i + 1]) i++;
+            int j = adj[p];
+            if (direct[p]) {
+                source[p] = color[j] * n + i;
+            } else if (direct[mirror[p]]) {
+                source[p] = color[i] * n + j;
+            } else {
+                throw new IllegalStateException("Decompression.star: H[" + i + "][" + j + "] is summed with another entry in both B["
+                        + color[j] + "][" + i + "] and B[" + color[i] + "][" + j + "]: the colouring is not a star colouring");
             }
         }
         return new Plan(pattern, source, length, "star");
