@@ -14,7 +14,7 @@ public final class Dispatch {
                 break;
             }
         }
-        if (concrete) return p.eval(in);
+        if (concrete) return OpTimes.ON ? OpTimes.timed(p, in) : p.eval(in);
         if (!p.differentiable()) {
             Level.top(p.name(), in); // still refuse escaped or unrelated tensors
             Tensor[] c = new Tensor[in.length];
