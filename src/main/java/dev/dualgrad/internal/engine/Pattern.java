@@ -199,7 +199,7 @@ public final class Pattern {
 
     /**
      * {@code set} ∪ {v}, where {@code single} = {v}: the set itself when it holds v, {@code single} when the set is
-     * empty, else a copy with v in its place: one scan and two block copies, none of the general merge's branches.
+     * empty, else a copy with v in its place: one scan and a copy around v, none of the general merge's branches.
      */
     private static int[] insert(int[] set, int[] single, int v) {
         int n = set.length, at = 0;
@@ -387,8 +387,8 @@ public final class Pattern {
         private int[] largest = NONE;
         /**
          * A union of len indices spanning fewer than SCAN_SPAN·len values is listed by a scan of its stamps over that
-         * span, O(span), instead of a sort, O(len·log len): the union of a sum over a thousand elements took a library
-         * sort of a thousand ints, a tenth of Rosenbrock's Hessian detection.
+         * span, O(span), instead of a sort, O(len·log len): the union of a full sum over n elements sorted n ints
+         * (Rosenbrock's Hessian detection at n = 10⁵: 12.9 ms in stop 33's run, 8.4 ms after this and the insert loops).
          */
         private static final int SCAN_SPAN = 8;
 
