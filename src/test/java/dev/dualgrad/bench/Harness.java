@@ -65,6 +65,19 @@ public final class Harness {
 
     private static volatile Object sink;
 
+    /**
+     * The workload of that name, warmed up for two seconds (for the tools that run one workload: Profile, OpTimesReport).
+     *
+     * @throws IllegalArgumentException when there is none, with the known names
+     */
+    static Workload warmedUp(String name) {
+        List<Workload> ws = workloads();
+        Workload w = ws.stream().filter(x -> x.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no workload " + name + "; known: " + ws.stream().map(Workload::name).toList()));
+        for (long end = System.nanoTime() + 2_000_000_000L; System.nanoTime() < end; ) sink = w.body.get();
+        return w;
+    }
+
     private static void run(Workload w, double seconds, List<Double> out) {
         long end = System.nanoTime() + (long) (seconds * 1e9);
         int n = 0;

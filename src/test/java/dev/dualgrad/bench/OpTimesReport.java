@@ -21,9 +21,7 @@ public final class OpTimesReport {
         if (!OpTimes.enabled()) throw new IllegalStateException("run with -Ddualgrad.opTimes=true");
         if (args.length < 1) throw new IllegalArgumentException("usage: OpTimesReport <workload> [calls]");
         int calls = args.length > 1 ? Integer.parseInt(args[1]) : 200;
-        Harness.Workload w = Harness.workloads().stream().filter(x -> x.name().equals(args[0])).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no workload " + args[0]));
-        for (long end = System.nanoTime() + 2_000_000_000L; System.nanoTime() < end; ) sink = w.body().get();
+        Harness.Workload w = Harness.warmedUp(args[0]);
         OpTimes.clear();
         long start = System.nanoTime();
         for (int i = 0; i < calls; i++) sink = w.body().get();

@@ -1,7 +1,5 @@
 package dev.dualgrad.bench;
 
-import java.util.List;
-
 /**
  * Runs one harness workload in a loop for a while, for a profiler to watch:
  * {@code bash src/bench/profile.sh mlp_primal} records it with JDK Flight Recorder and prints the hottest
@@ -15,11 +13,7 @@ public final class Profile {
     public static void main(String[] args) {
         String name = args[0];
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 8;
-        List<Harness.Workload> ws = Harness.workloads();
-        Harness.Workload w = ws.stream().filter(x -> x.name().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no workload " + name + "; known: "
-                        + ws.stream().map(Harness.Workload::name).toList()));
-        for (long end = System.nanoTime() + 2_000_000_000L; System.nanoTime() < end; ) sink = w.body().get(); // warm-up
+        Harness.Workload w = Harness.warmedUp(name);
         long t0 = System.nanoTime(), end = t0 + (long) (seconds * 1e9);
         int n = 0;
         while (System.nanoTime() < end) {
