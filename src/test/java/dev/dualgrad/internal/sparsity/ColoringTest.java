@@ -1,5 +1,6 @@
 package dev.dualgrad.internal.sparsity;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -212,4 +213,110 @@ class ColoringTest {
         assertThrows(NullPointerException.class, () -> Coloring.columns(null));
         assertThrows(IllegalArgumentException.class, () -> Coloring.of(new int[] {0, -1}));
     }
+
+    /** First fit in the given order: each column the smallest colour no column before it that shares a row has (brute force over the mask). */
+    private static int[] bruteFirstFit(boolean[][] mask, int n, int[] order) {
+        int[] color = new int[n];
+        java.util.Arrays.fill(color, -1);
+        for (int j : order) {
+            boolean[] taken = new boolean[n + 1];
+            for (boolean[] row : mask) {
+                if (!row[j]) continue;
+                for (int k = 0; k < n; k++) if (row[k] && color[k] >= 0) taken[color[k]] = true;
+            }
+            int c = 0;
+            while (taken[c]) c++;
+            color[j] = c;
+        }
+        return color;
+    }
+
+    /** Columns by decreasing count of distinct other columns sharing a row, ties by index (brute force). */
+    private static int[] bruteLargestFirst(boolean[][] mask, int n) {
+        int[] degree = new int[n];
+        for (int j = 0; j < n; j++) {
+            for (int k = 0; k < n; k++) {
+                if (k == j) continue;
+                for (boolean[] row : mask) {
+                    if (row[j] && row[k]) {
+                        degree[j]++;
+                        break;
+                    }
+                }
+            }
+        }
+        Integer[] order = new Integer[n];
+        for (int j = 0; j < n; j++) order[j] = j;
+        java.util.Arrays.sort(order, (a, b) -> degree[a] != degree[b] ? degree[b] - degree[a] : a - b);
+        int[] o = new int[n];
+        for (int j = 0; j < n; j++) o[j] = order[j];
+        return o;
+    }
+
+    @Test
+    void theStaticOrdersAreFirstFitInThatOrderWithFewAndWithManyColours() {
+        // the greedy pass reads per-row masks of 64 colours and falls back to the neighbours beyond: both must give
+        // exactly first fit (density 1 on 70 columns needs 70 colours, the fallback)
+        Random rnd = new Random(13);
+        for (int[] s : SIZES) {
+            for (double d : DENSITIES) {
+                int m = s[0], n = s[1];
+                boolean[][] mask = SparseTestPatterns.randomMask(rnd, m, n, d);
+                SparsityPattern p = SparseTestPatterns.patternOf(mask, n);
+                int[] natural = new int[n];
+                for (int j = 0; j < n; j++) natural[j] = j;
+                String what = m + "x" + n + " density " + d;
+                assertArrayEquals(bruteFirstFit(mask, n, natural), Coloring.columns(p, Order.NATURAL).colors(), what + " NATURAL");
+                assertArrayEquals(bruteFirstFit(mask, n, bruteLargestFirst(mask, n)), Coloring.columns(p, Order.LARGEST_FIRST).colors(),
+                        what + " LARGEST_FIRST");
+            }
+        }
+        boolean[][] wide = new boolean[3][130]; // rows of 130, 65 and 64 columns: 130 colours, past one mask's 64
+        for (int j = 0; j < 130; j++) wide[0][j] = true;
+        for (int j = 0; j < 130; j += 2) wide[1][j] = true;
+        for (int j = 1; j < 130; j += 2) wide[2][j] = true;
+        int[] natural = new int[130];
+        for (int j = 0; j < 130; j++) natural[j] = j;
+        Coloring c = Coloring.columns(SparseTestPatterns.patternOf(wide, 130), Order.NATURAL);
+        assertEquals(130, c.count());
+        assertArrayEquals(bruteFirstFit(wide, 130, natural), c.colors());
+    }
+
+    @Test
+    void aColouringForOnePassIsTheGreedyOneUnlessTheSearchPays() {
+        SparsityPattern stencil = SparseTestPatterns.fivePointStencil(32, 32); // lower bound 5, reached by DSATUR
+        boolean[][] mask = new boolean[stencil.rows()][stencil.columns()];
+        for (int i = 0; i < stencil.rows(); i++) for (int j : stencil.row(i)) mask[i][j] = true;
+        int[] natural = new int[stencil.columns()];
+        for (int j = 0; j < natural.length; j++) natural[j] = j;
+        int greedyCount = count(bruteFirstFit(mask, stencil.columns(), natural));
+        assertTrue(greedyCount > 5, "first fit in natural order misses the stencil's 5 colours: " + greedyCount);
+        // a cheap pass (one traced element per direction): the search could save at most ~(greedy − 5) ns, not worth it
+        Coloring cheap = Coloring.forOnePass(stencil, false, 1);
+        assertEquals(greedyCount, cheap.count());
+        assertTrue(bruteColumnsValid(mask, stencil.columns(), cheap.colors()));
+        // a costly pass: the search pays, and finds the lower bound
+        Coloring searched = Coloring.forOnePass(stencil, false, 100_000_000L);
+        assertEquals(5, searched.count());
+        assertTrue(bruteColumnsValid(mask, stencil.columns(), searched.colors()));
+        // first fit that reaches the lower bound is kept whatever the cost of a pass
+        SparsityPattern tri = SparseTestPatterns.tridiagonal(50);
+        assertEquals(3, Coloring.forOnePass(tri, false, Long.MAX_VALUE / 4).count());
+        // rows: a valid row colouring of a non-symmetric pattern, never more colours than first fit on the rows
+        Random rnd = new Random(14);
+        boolean[][] r = SparseTestPatterns.randomMask(rnd, 40, 30, 0.1);
+        SparsityPattern p = SparseTestPatterns.patternOf(r, 30);
+        boolean[][] t = new boolean[30][40];
+        for (int i = 0; i < 40; i++) for (int j = 0; j < 30; j++) t[j][i] = r[i][j];
+        int[] rowsNatural = new int[40];
+        for (int i = 0; i < 40; i++) rowsNatural[i] = i;
+        int rowsFirstFit = count(bruteFirstFit(t, 40, rowsNatural));
+        for (long perDirection : new long[] {1, 1L << 40}) {
+            Coloring rows = Coloring.forOnePass(p, true, perDirection);
+            assertTrue(bruteColumnsValid(t, 40, rows.colors()), "perDirection " + perDirection);
+            assertTrue(rows.count() <= rowsFirstFit && rows.count() >= p.maxColumnCount(), "perDirection " + perDirection);
+        }
+        assertThrows(NullPointerException.class, () -> Coloring.forOnePass(null, false, 1));
+    }
+
 }
