@@ -406,8 +406,10 @@ public final class Diff {
      * one direction per colour gives every entry. A banded Jacobian with bandwidth w takes about w
      * colours, a 5-point stencil 5, whatever n. The detected pattern is global (SparseConnectivityTracer's
      * sense): it depends on f, not on the values at x, and contains every entry that is nonzero at some x
-     * where f takes the same branches; it may hold entries that are zero here. To evaluate at many points,
-     * prepare once with {@link SparseJacobian#prepare}.
+     * where f takes the same branches; it may hold entries that are zero here. The colouring is chosen for
+     * this one pass: a greedy one in O(nnz) unless a search for fewer colours would repay itself in the pass
+     * (7 colours rather than 5 on a 5-point stencil; the entries are the same). To evaluate at many points,
+     * prepare once with {@link SparseJacobian#prepare}, which searches for the fewest colours.
      *
      * @param f the function
      * @param x the point, a constant
@@ -429,7 +431,7 @@ public final class Diff {
      * @throws IllegalArgumentException when x is not a constant or f returns null
      */
     public static SparseMatrix sparseJacobian(TensorFunction f, Tensor x, JacobianOptions options) {
-        return SparseJacobian.prepare(f, x, options).evaluate(x);
+        return dev.dualgrad.internal.sparsity.SparseAccess.jacobianOnce(f, x, options);
     }
 
     /**

@@ -39,14 +39,16 @@ public final class SparseJacobian {
     private final Decompression.Plan decompression;
     private final boolean verify;
 
-    private SparseJacobian(TensorFunction f, Tensor x, JacobianOptions options) {
+    /** onePass: the colourings are chosen for one evaluation ({@link Coloring#forOnePass}), else for many (DSATUR). */
+    private SparseJacobian(TensorFunction f, Tensor x, JacobianOptions options, boolean onePass) {
         this.f = f;
         this.inputShape = x.shape();
         this.verify = options.verify();
         Detection.Result detected = Detection.jacobian(OP, f, x);
         pattern = SparsityPattern.fromRows(x.size(), detected.rows());
-        Coloring columns = Coloring.columns(pattern);
-        Coloring rows = pattern.isSymmetric() ? columns : Coloring.rows(pattern); // a symmetric pattern: the same graph
+        Coloring columns = onePass ? Coloring.forOnePass(pattern, false, detected.perDirection()) : Coloring.columns(pattern);
+        Coloring rows = pattern.isSymmetric() ? columns // a symmetric pattern: the same graph
+                : onePass ? Coloring.forOnePass(pattern, true, detected.perDirection()) : Coloring.rows(pattern);
         CompressedSweeps.Plan c = CompressedSweeps.choose(options, columns.count(), rows.count(), detected.perDirection());
         boolean forward = c.mode() == JacobianMode.FORWARD;
         Coloring chosen = forward ? columns : rows;
@@ -85,7 +87,17 @@ public final class SparseJacobian {
      */
     public static SparseJacobian prepare(TensorFunction f, Tensor x, JacobianOptions options) {
         Verification.preparing(OP, f, x, options);
-        return new SparseJacobian(f, x, options);
+        return new SparseJacobian(f, x, options, false);
+    }
+
+    /**
+     * J(x) once, as {@code Diff.sparseJacobian} computes it: {@code prepare(f, x, options).evaluate(x)}, except that
+     * the colouring is chosen for one evaluation ({@link Coloring#forOnePass}): a cheaper colouring with more
+     * colours when the colours saved would not repay the search in that one pass. The same entries, exactly.
+     */
+    static SparseMatrix once(TensorFunction f, Tensor x, JacobianOptions options) {
+        Verification.preparing(OP, f, x, options);
+        return new SparseJacobian(f, x, options, true).evaluate(x);
     }
 
     /**

@@ -37,6 +37,8 @@ public final class SparsityPattern {
             @Override public int[] rowPointers(SparsityPattern p) { return p.rowPointers; }
             @Override public int[] columnIndices(SparsityPattern p) { return p.columnIndices; }
             @Override public double[] values(SparseMatrix m) { return m.values; }
+            @Override public SparseMatrix jacobianOnce(dev.dualgrad.transforms.TensorFunction f, dev.dualgrad.tensor.Tensor x,
+                    dev.dualgrad.transforms.JacobianOptions o) { return SparseJacobian.once(f, x, o); }
         });
     }
 

@@ -64,7 +64,7 @@ public final class SparseBench {
             TensorFunction f = bratu(m, LAMBDA);
             Tensor u = bratuPoint(m);
             SparseJacobian prepared = SparseJacobian.prepare(f, u);
-            ws.add(new Harness.Workload("bratu_jacobian_" + m, "Diff.sparseJacobian (detection, colouring, 5 JVPs in one pass)",
+            ws.add(new Harness.Workload("bratu_jacobian_" + m, "Diff.sparseJacobian (detection, a colouring chosen for one pass, one JVP per colour in one pass)",
                     () -> Diff.sparseJacobian(f, u)));
             ws.add(new Harness.Workload("bratu_jacobian_" + m + "_prepared", "SparseJacobian.evaluate, prepared once (5 JVPs in one pass)",
                     () -> prepared.evaluate(u)));

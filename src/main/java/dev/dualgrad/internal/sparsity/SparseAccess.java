@@ -1,6 +1,9 @@
 package dev.dualgrad.internal.sparsity;
 
 import dev.dualgrad.sparse.SparseMatrix;
+import dev.dualgrad.tensor.Tensor;
+import dev.dualgrad.transforms.JacobianOptions;
+import dev.dualgrad.transforms.TensorFunction;
 import dev.dualgrad.sparse.SparsityPattern;
 
 /**
@@ -19,6 +22,7 @@ public final class SparseAccess {
         int[] rowPointers(SparsityPattern p);
         int[] columnIndices(SparsityPattern p);
         double[] values(SparseMatrix m);
+        SparseMatrix jacobianOnce(TensorFunction f, Tensor x, JacobianOptions options);
     }
 
     private static Access access;
@@ -57,6 +61,9 @@ public final class SparseAccess {
 
     /** The live column indices (length nonZeros): never write to them. */
     public static int[] columnIndices(SparsityPattern p) { return access().columnIndices(p); }
+
+    /** {@code Diff.sparseJacobian}: J(x) once, with the colouring chosen for one evaluation (SparseJacobian.once). */
+    public static SparseMatrix jacobianOnce(TensorFunction f, Tensor x, JacobianOptions options) { return access().jacobianOnce(f, x, options); }
 
     /** The live values (length nonZeros): never write to them. */
     public static double[] values(SparseMatrix m) { return access().values(m); }
