@@ -52,7 +52,7 @@ public final class Harness {
             run(w, 1.0, null); // JIT warm-up
         }
         for (int r = 0; r < rounds; r++) for (Workload w : ws) run(w, seconds / rounds, samples.get(w.name));
-        StringBuilder sb = new StringBuilder("{\"peer\": \"dualgrad (java " + System.getProperty("java.version") + ", 1 thread, matmul kernel " + dev.dualgrad.internal.kernels.Kernels.matmulKernel() + ")\", \"results\": {");
+        StringBuilder sb = new StringBuilder("{\"peer\": \"dualgrad (java " + System.getProperty("java.version") + ", " + threadsLabel() + ", matmul kernel " + dev.dualgrad.internal.kernels.Kernels.matmulKernel() + ")\", \"results\": {");
         for (int i = 0; i < ws.size(); i++) {
             Workload w = ws.get(i);
             double[] s = samples.get(w.name).stream().mapToDouble(Double::doubleValue).sorted().toArray();
@@ -175,4 +175,11 @@ public final class Harness {
         TaylorBench.add(ws); // issue 18: laplacian_mlp_D16/64/256 (+_checked, _old), taylor_dir_K2/4/8 (+_nested) (torch_taylor_peer.py)
         return ws;
     }
+
+    /** The threads the workloads ran on, for the peer label: the default's count (-Ddualgrad.threads, else the processors) or 1. */
+    static String threadsLabel() {
+        int t = dev.dualgrad.tensor.Parallelism.threads();
+        return t == 1 ? "1 thread" : t + " threads (default pool)";
+    }
+
 }
