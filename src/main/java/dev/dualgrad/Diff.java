@@ -436,9 +436,11 @@ public final class Diff {
 
     /**
      * The Hessian of a scalar f as a sparse symmetric matrix, n×n: its pattern detected through the
-     * reverse sweep, star-coloured, and every entry read from one Hessian-vector product per colour
+     * reverse sweep, coloured, and every entry read from one Hessian-vector product per colour
      * (forward over reverse, all in one pass). Rosenbrock's tridiagonal Hessian takes 3 colours whatever
-     * n. To evaluate at many points, prepare once with {@link SparseHessian#prepare}.
+     * n. The colouring is chosen for this one pass: first fit on the columns in O(nnz) when it has no more
+     * colours than any star colouring could (a banded pattern), else a star colouring. To evaluate at many
+     * points, prepare once with {@link SparseHessian#prepare}, which star-colours.
      *
      * @param f a function returning one element
      * @param x the point, a constant
@@ -459,7 +461,7 @@ public final class Diff {
      * @throws IllegalArgumentException when f is not scalar, returns null, x is not a constant, or the mode is REVERSE
      */
     public static SparseMatrix sparseHessian(TensorFunction f, Tensor x, JacobianOptions options) {
-        return SparseHessian.prepare(f, x, options).evaluate(x);
+        return dev.dualgrad.internal.sparsity.SparseAccess.hessianOnce(f, x, options);
     }
 
     // ------------------------------------------------------------------ per-sample Jacobians

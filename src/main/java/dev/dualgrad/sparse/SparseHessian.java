@@ -38,24 +38,39 @@ public final class SparseHessian {
     private final Decompression.Plan decompression;
     private final boolean verify;
 
-    private SparseHessian(TensorFunction f, Tensor x, JacobianOptions options) {
+    /**
+     * onePass: for one evaluation, first fit on the columns (O(nnz)) is taken when it needs no more colours than any star
+     * colouring could ({@link Coloring#starLowerBound}): columns of one colour share no row, so H·S still gives every
+     * entry directly, without the star colouring's bookkeeping. Else, and always when prepared, the star colouring.
+     */
+    private SparseHessian(TensorFunction f, Tensor x, JacobianOptions options, boolean onePass) {
         this.f = f;
         this.inputShape = x.shape();
         this.verify = options.verify();
         Detection.Result detected = Detection.hessian(OP, f, x);
         pattern = SparsityPattern.fromRows(x.size(), detected.rows());
-        Decompression.Star starred = Decompression.star(pattern);
-        Coloring star = starred.coloring();
-        colour = star.colors();
-        decompression = starred.plan();
+        int lowerBound = Coloring.starLowerBound(pattern);
+        Coloring firstFit = onePass ? Coloring.columns(pattern, Coloring.Order.NATURAL) : null;
+        Coloring chosen;
+        String how;
+        if (firstFit != null && firstFit.count() <= lowerBound) {
+            chosen = firstFit;
+            decompression = Decompression.forwardPlan(pattern, firstFit);
+            how = "one per colour of a column colouring (first fit, as few colours as any star colouring), which reads every entry directly.";
+        } else {
+            Decompression.Star starred = Decompression.star(pattern);
+            chosen = starred.coloring();
+            decompression = starred.plan();
+            how = "one per colour of a star colouring, which reads every entry directly.";
+        }
+        colour = chosen.colors();
         JacobianOptions o = options.mode(JacobianMode.FORWARD);
         // detection traced f and its reverse sweep: the ops a Hessian-vector product carries a tangent through
-        CompressedSweeps.Plan c = CompressedSweeps.choose(o, star.count(), star.count(), detected.perDirection());
-        String why = "Hessian-vector products by forward over reverse, one per colour of a star colouring, which reads every entry"
-                + " directly." + c.why().substring(c.why().indexOf('.') + 1);
-        int colours = pattern.nonZeros() == 0 ? 0 : star.count(); // an empty pattern needs no product at all
+        CompressedSweeps.Plan c = CompressedSweeps.choose(o, chosen.count(), chosen.count(), detected.perDirection());
+        String why = "Hessian-vector products by forward over reverse, " + how + c.why().substring(c.why().indexOf('.') + 1);
+        int colours = pattern.nonZeros() == 0 ? 0 : chosen.count(); // an empty pattern needs no product at all
         plan = new SparsePlan(JacobianMode.FORWARD, pattern.rows(), pattern.columns(), pattern.nonZeros(), colours,
-                Coloring.starLowerBound(pattern), colours, colours, c.chunk(), (colours + c.chunk() - 1) / c.chunk(), why);
+                lowerBound, colours, colours, c.chunk(), (colours + c.chunk() - 1) / c.chunk(), why);
     }
 
     /**
@@ -84,12 +99,26 @@ public final class SparseHessian {
      * @throws IllegalArgumentException when the mode is REVERSE, f is not scalar or returns null, or x is not a constant
      */
     public static SparseHessian prepare(TensorFunction f, Tensor x, JacobianOptions options) {
+        checkPreparing(f, x, options);
+        return new SparseHessian(f, x, options, false);
+    }
+
+    /**
+     * H(x) once, as {@code Diff.sparseHessian} computes it: {@code prepare(f, x, options).evaluate(x)}, except that a
+     * column colouring by first fit is taken when it has no more colours than any star colouring could (see the
+     * constructor): Rosenbrock's tridiagonal Hessian is then coloured in O(nnz). The same entries.
+     */
+    static SparseMatrix once(TensorFunction f, Tensor x, JacobianOptions options) {
+        checkPreparing(f, x, options);
+        return new SparseHessian(f, x, options, true).evaluate(x);
+    }
+
+    private static void checkPreparing(TensorFunction f, Tensor x, JacobianOptions options) {
         Verification.preparing(OP, f, x, options);
         if (options.mode() == JacobianMode.REVERSE) {
             throw new IllegalArgumentException(OP + ": mode REVERSE was requested, but a sparse Hessian is computed as Hessian-vector"
                     + " products by forward over reverse; use AUTO or FORWARD");
         }
-        return new SparseHessian(f, x, options);
     }
 
     /**

@@ -39,6 +39,8 @@ public final class SparsityPattern {
             @Override public double[] values(SparseMatrix m) { return m.values; }
             @Override public SparseMatrix jacobianOnce(dev.dualgrad.transforms.TensorFunction f, dev.dualgrad.tensor.Tensor x,
                     dev.dualgrad.transforms.JacobianOptions o) { return SparseJacobian.once(f, x, o); }
+            @Override public SparseMatrix hessianOnce(dev.dualgrad.transforms.TensorFunction f, dev.dualgrad.tensor.Tensor x,
+                    dev.dualgrad.transforms.JacobianOptions o) { return SparseHessian.once(f, x, o); }
         });
     }
 

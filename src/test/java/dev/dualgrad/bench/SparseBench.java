@@ -55,7 +55,7 @@ public final class SparseBench {
             Tensor x = TensorRandom.seed(11 + n).normal(n);
             String name = n == 100 ? "rosenbrock_hessian_sparse" : "rosenbrock_hessian_" + n;
             SparseHessian prepared = SparseHessian.prepare(rosen, x);
-            ws.add(new Harness.Workload(name, "Diff.sparseHessian (detection, star colouring, 3 HVPs in one pass)",
+            ws.add(new Harness.Workload(name, "Diff.sparseHessian (detection, a colouring chosen for one pass, 3 HVPs in one pass)",
                     () -> Diff.sparseHessian(rosen, x)));
             ws.add(new Harness.Workload(name + "_prepared", "SparseHessian.evaluate, prepared once (3 HVPs in one pass)",
                     () -> prepared.evaluate(x)));

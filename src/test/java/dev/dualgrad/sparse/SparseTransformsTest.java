@@ -1,5 +1,6 @@
 package dev.dualgrad.sparse;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -56,6 +57,29 @@ class SparseTransformsTest {
         assertSameMatrix(Diff.hessian(SparseTransformsTest::rosenbrock, x), h.evaluate(x), 1e-13);
         Tensor y = TensorRandom.seed(2).normal(40); // another point, no new detection
         assertSameMatrix(Diff.hessian(SparseTransformsTest::rosenbrock, y), h.evaluate(y), 1e-13);
+    }
+
+    @Test
+    void oneOffsColourForTheirOnePassAndGiveTheDenseMatrix() {
+        // Diff.sparseHessian on a banded Hessian: first fit on the columns (3 colours, the star colourings' bound) instead of
+        // the star colouring; on an arrow (f = x₀·Σxᵢ²: row 0 dense) first fit needs n colours against the star's 2, so the
+        // star colouring is kept. Both must give the dense Hessian, and the prepared route's values.
+        Tensor x = TensorRandom.seed(7).normal(30);
+        TensorFunction arrow = z -> z.slice(0, 0, 1).mul(z.square().sum()).sum();
+        for (TensorFunction f : new TensorFunction[] {SparseTransformsTest::rosenbrock, arrow}) {
+            SparseMatrix once = Diff.sparseHessian(f, x);
+            assertSameMatrix(Diff.hessian(f, x), once, 1e-13);
+            SparseMatrix prepared = SparseHessian.prepare(f, x).evaluate(x);
+            assertArrayEquals(prepared.pattern().rowPointers(), once.pattern().rowPointers());
+            assertArrayEquals(prepared.pattern().columnIndices(), once.pattern().columnIndices());
+            for (int i = 0; i < 30; i++) for (int j : once.pattern().row(i)) assertEquals(prepared.get(i, j), once.get(i, j), 1e-13 * Math.max(1, Math.abs(prepared.get(i, j))));
+        }
+        assertEquals(2, SparseHessian.prepare(arrow, x).plan().colours()); // the star colouring the arrow's one-off keeps
+        // Diff.sparseJacobian on the 5-point stencil: first fit's colours (more than DSATUR's 5), the same matrix
+        int m = 9;
+        Tensor u = TensorRandom.seed(8).normal(m * m).mul(0.1);
+        assertSameMatrix(Diff.jacobian(bratu(m), u), Diff.sparseJacobian(bratu(m), u), 0);
+        assertThrows(IllegalArgumentException.class, () -> Diff.sparseHessian(SparseTransformsTest::rosenbrock, x, JacobianOptions.defaults().mode(JacobianMode.REVERSE)));
     }
 
     @Test

@@ -23,6 +23,7 @@ public final class SparseAccess {
         int[] columnIndices(SparsityPattern p);
         double[] values(SparseMatrix m);
         SparseMatrix jacobianOnce(TensorFunction f, Tensor x, JacobianOptions options);
+        SparseMatrix hessianOnce(TensorFunction f, Tensor x, JacobianOptions options);
     }
 
     private static Access access;
@@ -64,6 +65,9 @@ public final class SparseAccess {
 
     /** {@code Diff.sparseJacobian}: J(x) once, with the colouring chosen for one evaluation (SparseJacobian.once). */
     public static SparseMatrix jacobianOnce(TensorFunction f, Tensor x, JacobianOptions options) { return access().jacobianOnce(f, x, options); }
+
+    /** {@code Diff.sparseHessian}: H(x) once, with the colouring chosen for one evaluation (SparseHessian.once). */
+    public static SparseMatrix hessianOnce(TensorFunction f, Tensor x, JacobianOptions options) { return access().hessianOnce(f, x, options); }
 
     /** The live values (length nonZeros): never write to them. */
     public static double[] values(SparseMatrix m) { return access().values(m); }
