@@ -24,9 +24,12 @@ import java.util.Arrays;
  * rows default to {@link Order#DSATUR} followed by a few iterated-greedy passes (which never add colours); the star
  * colouring defaults to {@link Order#LARGEST_FIRST} (largest degree first, ties by index). Measured on 5-point
  * stencils (lower bound 5): DSATUR 5 column colours, the static orders 6 or 7 (smallest-last 5 on some grids);
- * star colouring 5 or 6. Costs: O(Σᵢ rowCount(i)²) ≤ O(nnz · max row count) for
- * columns; O(nnz · max degree) for the star colouring (the 2-coloured-star bookkeeping of Gebremedhin, Tarafdar,
- * Manne and Pothen 2007, Algorithm 4.1), with arrays of size O(n + nnz) only.</p>
+ * star colouring 5 or 6. Costs: a greedy pass in a given order is O(nnz) while fewer than 64 colours suffice (one
+ * mask of used colours per row), else O(Σᵢ rowCount(i)²); the orders that need the distance-2 graph (DSATUR,
+ * smallest-last, incidence degree) and the degrees of largest-first are O(Σᵢ rowCount(i)²) ≤ O(nnz · max row
+ * count); the star colouring is O(nnz · max degree) (the 2-coloured-star bookkeeping of Gebremedhin, Tarafdar,
+ * Manne and Pothen 2007, Algorithm 4.1), with arrays of size O(n + nnz) only. {@link #forOnePass} weighs DSATUR's
+ * cost against the directions it can save when the colouring serves one evaluation.</p>
  */
 public final class Coloring {
     /** The order in which the greedy colouring visits the vertices. */
