@@ -5,12 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dualgrad.tensor.Tensor;
 import dev.dualgrad.tensor.TensorRandom;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,18 +54,6 @@ class VectorOrPlainElementwiseTest {
 
     /** Runs {@link Digests} in a new JVM with these options; its stdout by line, the incubator's notice dropped. */
     private static List<String> run(String... options) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(List.of(options));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Digests.class.getName()));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().remove("JDK_JAVA_OPTIONS");
-        pb.environment().remove("JAVA_TOOL_OPTIONS");
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-        Process proc = pb.start();
-        proc.getOutputStream().close();
-        byte[] out = proc.getInputStream().readAllBytes();
-        assertTrue(proc.waitFor(120, TimeUnit.SECONDS), "the child JVM did not finish");
-        assertEquals(0, proc.exitValue(), new String(out, StandardCharsets.UTF_8));
-        return List.of(new String(out, StandardCharsets.UTF_8).split("\\R"));
+        return ChildJvm.run(Digests.class, options);
     }
 }
