@@ -162,6 +162,9 @@ public final class Coloring {
      * On the 5-point stencil of a 32×32 Bratu grid the greedy pass takes ~10 µs for 7 colours and DSATUR ~90 µs for 5,
      * while the two directions saved would save ~25 µs: the greedy colouring is taken.
      *
+     * @param pattern the Jacobian's pattern
+     * @param rows colour the rows (reverse mode) instead of the columns
+     * @param perDirection the elements one tangent direction occupies over f's traced ops, at least 1
      * @return a colouring of the columns (rows when {@code rows}), never with more colours than the greedy pass
      */
     public static Coloring forOnePass(SparsityPattern pattern, boolean rows, long perDirection) {
