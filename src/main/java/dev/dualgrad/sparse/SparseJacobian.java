@@ -93,7 +93,7 @@ public final class SparseJacobian {
     /**
      * J(x) once, as {@code Diff.sparseJacobian} computes it: {@code prepare(f, x, options).evaluate(x)}, except that
      * the colouring is chosen for one evaluation ({@link Coloring#forOnePass}): a cheaper colouring with more
-     * colours when the colours saved would not repay the search in that one pass. The same entries, exactly.
+     * colours when the colours saved would not repay the search in that one pass. The same pattern and entries.
      */
     static SparseMatrix once(TensorFunction f, Tensor x, JacobianOptions options) {
         Verification.preparing(OP, f, x, options);
